@@ -1,0 +1,94 @@
+"""The ``cdassess`` command line: one entry point; each command family registers itself from its module.
+
+Exit codes: 0 success, 1 a user-facing error (one clear line on stderr, no traceback), 2 usage.
+Command modules import heavy libraries (openpyxl, reportlab, Qt) only inside the handlers that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from cdassess import __version__
+from cdassess.errors import CdassessError, ValidationError
+
+# Each module has register(subparsers); keep them light to import.
+COMMAND_MODULES = ("cdassess.cli.core",)
+OPTIONAL_COMMAND_MODULES = ("cdassess.cli.excel", "cdassess.cli.reports", "cdassess.cli.app")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cdassess",
+        description="DevOps capability-maturity assessments (CAICT DevOps CMM Part 3: Continuous Delivery). "
+        "Without a command, opens the desktop window.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--user", metavar="NAME", help="who makes the edits (written to the audit log); "
+                        "default: $CDASSESS_USER or the login name")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name and name in OPTIONAL_COMMAND_MODULES:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from cdassess.versions import version_report
+
+        print(version_report())
+        return 0
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None:
+            gui = getattr(args, "default_handler", None) or _default_gui_handler()
+            if gui is None:
+                parser.print_help()
+                return 0
+            handler = gui
+        else:  # a command family called without its sub-command
+            parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+            return 2
+    try:
+        return int(handler(args) or 0)
+    except ValidationError as exc:
+        print(f"cdassess: error: {exc.summary}", file=sys.stderr)
+        for problem in exc.problems[:200]:
+            print(f"  - {problem}", file=sys.stderr)
+        if len(exc.problems) > 200:
+            print(f"  ... and {len(exc.problems) - 200} more", file=sys.stderr)
+        return 1
+    except CdassessError as exc:
+        print(f"cdassess: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("cdassess: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _default_gui_handler() -> object | None:
+    try:
+        module = importlib.import_module("cdassess.cli.app")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "run_gui", None)
+
+
+def run() -> None:
+    sys.exit(main())

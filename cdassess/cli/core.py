@@ -1,0 +1,545 @@
+"""Core commands: create, inspect, rate, gaps, explain, evidence, lock, check, models, audit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cdassess.errors import CdassessError, InvalidValueError
+from cdassess.scoring import Status
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@contextmanager
+def opened(args: argparse.Namespace, *, readonly: bool = False) -> Iterator[Any]:
+    from cdassess.services import Assessment
+
+    a = Assessment.open(args.file, readonly=readonly, actor=args.user)
+    try:
+        yield a
+    finally:
+        a.close()
+
+
+def _level_name(model: Any, n: int) -> str:
+    if n < model.min_level:
+        return "not reached / 未达到"
+    lv = model.level(n)
+    return f"{lv.names.zh} / {lv.names.en}"
+
+
+# ------------------------------------------------------------------------------------------ handlers
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from cdassess.services import Assessment
+
+    a = Assessment.create(args.file, organization=args.org, project=args.project, target_level=args.target_level,
+                          model_id=args.model, assessor=args.assessor or args.user, scope=args.scope or "",
+                          assessors=[args.assessor] if args.assessor else [])
+    with a:
+        print(f"created {a.path} ({a.model.id} {a.model.version}, target level {a.meta.target_level}, "
+              f"{len(a.model.requirements)} requirements)")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cdassess.demo import build_demo
+
+    with build_demo(Path(args.file), actor=args.user) as a:
+        rep = a.levels()
+        print(f"created demo assessment {a.path}: {a.meta.organization} / {a.meta.project}, overall level "
+              f"{rep.overall}, target {a.meta.target_level}")
+    return 0
+
+
+def info_dict(a: Any) -> dict[str, Any]:
+    rep = a.levels()
+    prog_all = a.progress()
+    prog_target = a.progress(a.meta.target_level)
+    m = a.model
+    return {
+        "file": str(a.path),
+        "model": {"id": m.id, "version": m.version, "name_zh": m.names.zh, "name_en": m.names.en},
+        "organization": a.meta.organization,
+        "project": a.meta.project,
+        "scope": a.meta.scope,
+        "assessors": list(a.meta.assessors),
+        "status": a.meta.status,
+        "level_rule": a.meta.level_rule,
+        "target_level": a.meta.target_level,
+        "overall_level": rep.overall,
+        "target_met": rep.overall >= a.meta.target_level,
+        "progress": {"rated": prog_all.rated, "total": prog_all.total},
+        "progress_to_target": {"rated": prog_target.rated, "total": prog_target.total},
+        "gaps_to_target": sum(len(g.requirements) for g in a.gaps()),
+        "domains": [
+            {
+                "id": d.id, "name_zh": d.names.zh, "name_en": d.names.en, "level": rep.domains[d.id],
+                "subdomains": [
+                    {"id": s.id, "name_zh": s.names.zh, "name_en": s.names.en, "level": rep.subdomains[s.id],
+                     "items": [{"id": i.id, "name_zh": i.names.zh, "name_en": i.names.en,
+                                "level": rep.items[i.id]} for i in s.items]}
+                    for s in d.subdomains
+                ],
+            }
+            for d in m.domains
+        ],
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        data = info_dict(a)
+        if args.json:
+            _print_json(data)
+            return 0
+        m = a.model
+        print(f"{data['organization']} / {data['project']}  [{data['status']}]")
+        print(f"model:    {m.names.both()} ({m.id} {m.version})")
+        print(f"target:   level {data['target_level']} ({_level_name(m, data['target_level'])})")
+        print(f"overall:  level {data['overall_level']} ({_level_name(m, data['overall_level'])})"
+              f"{'  - target met' if data['target_met'] else ''}")
+        p, pt = data["progress"], data["progress_to_target"]
+        print(f"progress: {p['rated']}/{p['total']} rated; {pt['rated']}/{pt['total']} up to the target; "
+              f"{data['gaps_to_target']} gaps to the target")
+        print()
+        for d in data["domains"]:
+            print(f"  L{d['level']}  {d['id']:<8} {d['name_zh']} {d['name_en']}")
+            for s in d["subdomains"]:
+                if len(d["subdomains"]) > 1 or s["id"] != d["id"]:
+                    print(f"      L{s['level']}  {s['id']:<10} {s['name_zh']} {s['name_en']}")
+    return 0
+
+
+def cmd_requirements(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        ratings = a.ratings()
+        claims = a.claims()
+        rows = []
+        for req in a.model.iter_requirements(args.max_level):
+            r = ratings.get(req.id)
+            rows.append({
+                "id": req.id, "item": req.item_id, "level": req.level,
+                "status": (r.status if r else Status.UNRATED).value,
+                "claim": claims[req.id].status.value if req.id in claims else "unrated",
+                "needs_review": bool(r and r.needs_review),
+                "text_zh": req.text.zh, "text_en": req.text.en, "provenance": req.provenance,
+            })
+        if args.status:
+            wanted = {Status.parse(s).value for s in args.status}
+            rows = [r for r in rows if r["status"] in wanted]
+        if args.json:
+            _print_json(rows)
+            return 0
+        for r in rows:
+            text = r["text_en"] if args.lang == "en" else r["text_zh"]
+            print(f"{r['id']:<18} L{r['level']}  {r['status']:<8} {text}")
+    return 0
+
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    status = Status.parse(args.status)
+    with opened(args) as a:
+        change = a.rate(args.req_id, status, note=args.note, justification=args.justification,
+                        needs_review=args.needs_review)
+        rep = a.levels()
+        old, new = change.old, change.new
+        print(f"{args.req_id}: {old.status.value} -> {new.status.value}; overall level {rep.overall} "
+              f"(target {a.meta.target_level})")
+    return 0
+
+
+def _req_row(a: Any, req: Any, ratings: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    item = a.model.items[req.item_id]
+    r = ratings.get(req.id)
+    c = claims.get(req.id)
+    return {"id": req.id, "item": item.id, "item_zh": item.names.zh, "item_en": item.names.en,
+            "level": req.level, "status": r.status.value if r else "unrated",
+            "claim": c.status.value if c else "unrated", "text_zh": req.text.zh, "text_en": req.text.en,
+            "note": r.note if r else ""}
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    parts = list(args.parts)
+    if parts and parts[0] == "export":
+        if len(parts) != 2:
+            raise InvalidValueError("usage: cdassess gaps export FILE -o PLAN.xlsx")
+        if not args.output:
+            raise InvalidValueError("gaps export needs -o PLAN.xlsx")
+        from cdassess.cli import excel  # type: ignore[attr-defined,unused-ignore]
+
+        args.file = parts[1]
+        return int(excel.gaps_export(args))
+    if len(parts) != 1:
+        raise InvalidValueError("usage: cdassess gaps FILE [--target N] [--json]")
+    args.file = parts[0]
+    with opened(args, readonly=True) as a:
+        target = a.meta.target_level if args.target is None else args.target
+        groups = a.gaps(target)
+        ratings, claims = a.ratings(), a.claims()
+        rep = a.levels()
+        data = {
+            "target_level": target, "overall_level": rep.overall,
+            "count": sum(len(g.requirements) for g in groups),
+            "domains": [{"id": g.domain.id, "name_zh": g.domain.names.zh, "name_en": g.domain.names.en,
+                         "level": g.level, "gaps": [_req_row(a, r, ratings, claims) for r in g.requirements]}
+                        for g in groups],
+        }
+        if args.json:
+            _print_json(data)
+            return 0
+        if not groups:
+            print(f"no gaps to level {target}: overall level {rep.overall}")
+            return 0
+        print(f"{data['count']} gaps to level {target} (overall level {rep.overall}):")
+        for g in data["domains"]:
+            print(f"\n{g['id']} {g['name_zh']} {g['name_en']} (level {g['level']})")
+            for row in g["gaps"]:
+                print(f"  {row['id']:<18} L{row['level']} {row['status']:<8} {row['text_zh']}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        ex = a.explain(args.level)
+        ratings = a.statuses()
+        if args.json:
+            _print_json({
+                "level": ex.level, "overall_level": ex.overall, "reached": ex.reached,
+                "blocked_items": [{"item": b.item.id, "item_level": b.level,
+                                   "blocking": [{"id": r.id, "level": r.level,
+                                                 "status": ratings.get(r.id, Status.UNRATED).value}
+                                                for r in b.blocking]} for b in ex.blocked_items],
+            })
+            return 0
+        lv = _level_name(a.model, ex.level)
+        if ex.reached:
+            print(f"level {ex.level} ({lv}) is reached: overall level is {ex.overall}")
+            return 0
+        n = len(ex.blocking_requirements)
+        print(f"level {ex.level} ({lv}) is not reached (overall level {ex.overall}); "
+              f"{len(ex.blocked_items)} items are below it, blocked by {n} requirements:")
+        for b in ex.blocked_items:
+            item = b.item
+            print(f"\n  {item.id} {item.names.zh} {item.names.en} (item level {b.level})")
+            for r in b.blocking:
+                st = ratings.get(r.id, Status.UNRATED).value
+                print(f"    {r.id:<18} L{r.level} {st:<8} {r.text.zh}")
+    return 0
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    changes: dict[str, Status] = {}
+    for spec in args.changes:
+        req, sep, st = spec.partition("=")
+        if not sep:
+            raise InvalidValueError(f"{spec!r}: write changes as REQ_ID=STATUS, for example CD.CM.VC.01.L3=met")
+        changes[req.strip()] = Status.parse(st)
+    with opened(args, readonly=True) as a:
+        before, after = a.what_if(changes)
+        print(f"overall level: {before.overall} -> {after.overall}")
+        for d in a.model.domains:
+            if before.domains[d.id] != after.domains[d.id]:
+                print(f"  {d.id}: {before.domains[d.id]} -> {after.domains[d.id]}")
+    return 0
+
+
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    with opened(args) as a:
+        ev, is_new = a.add_evidence_file(args.path, args.req or [], provided_by=args.provided_by or "",
+                                         collected_on=args.collected_on or "", description=args.description or "")
+        state = "added" if is_new else "already stored (same content); linked"
+        print(f"evidence {ev.id} {state}: {ev.original_name}, {ev.size} bytes, sha256 {ev.sha256}, "
+              f"linked to {', '.join(ev.req_ids) or 'no requirement'}")
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        items = a.evidence_list()
+        if args.json:
+            _print_json([{"id": e.id, "name": e.original_name, "size": e.size, "sha256": e.sha256,
+                          "media_type": e.media_type, "provided_by": e.provided_by, "collected_on": e.collected_on,
+                          "added_at": e.added_at, "description": e.description, "requirements": list(e.req_ids)}
+                         for e in items])
+            return 0
+        if not items:
+            print("no evidence")
+        for e in items:
+            print(f"{e.id:>4}  {e.sha256[:12]}  {e.size:>10}  {e.original_name}  -> {', '.join(e.req_ids) or '-'}")
+    return 0
+
+
+def cmd_evidence_extract(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        out = a.extract_evidence(args.evidence_id, args.output, overwrite=args.force)
+        print(f"wrote {out}")
+    return 0
+
+
+def cmd_evidence_link(args: argparse.Namespace) -> int:
+    with opened(args) as a:
+        ch = a.link_evidence(args.evidence_id, args.req)
+        print(f"evidence {args.evidence_id} linked to {', '.join(ch.req_ids) or 'nothing new'}")
+    return 0
+
+
+def cmd_evidence_unlink(args: argparse.Namespace) -> int:
+    with opened(args) as a:
+        ch = a.unlink_evidence(args.evidence_id, args.req)
+        print(f"evidence {args.evidence_id} " + ("unlinked from " + args.req if ch.req_ids else "was not linked"))
+    return 0
+
+
+def cmd_evidence_remove(args: argparse.Namespace) -> int:
+    with opened(args) as a:
+        ch = a.remove_evidence(args.evidence_id)
+        print(f"evidence {args.evidence_id} ({ch.old.original_name}) removed")
+    return 0
+
+
+def cmd_finding_add(args: argparse.Namespace) -> int:
+    from cdassess.records import Finding
+
+    with opened(args) as a:
+        ch = a.save_finding(Finding(None, args.req, args.observation, args.recommendation or "", args.owner or "",
+                                    args.due or "", args.priority))
+        print(f"finding {ch.new.id} added")
+    return 0
+
+
+def cmd_finding_list(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        rows = a.findings()
+        if args.json:
+            _print_json([f.__dict__ for f in rows])
+            return 0
+        for f in rows:
+            print(f"{f.id:>4} [{f.priority}] {f.req_id or '-'}: {f.observation}"
+                  + (f" -> {f.recommendation}" if f.recommendation else ""))
+    return 0
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    with opened(args) as a:
+        a.lock()
+        print(f"locked {a.path}; results digest {a.meta.frozen_digest}")
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    with opened(args) as a:
+        a.unlock(args.reason)
+        print(f"unlocked {a.path}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        problems = a.check()
+        if not problems:
+            n_ev, n_audit = len(a.evidence_list()), len(a.store.audit_entries())
+            print(f"ok: {a.path} (SQLite integrity, {n_ev} evidence hashes, {n_audit} audit rows in an unbroken chain)")
+            return 0
+    print(f"cdassess: error: {args.file}: {len(problems)} problem(s) found", file=sys.stderr)
+    for p in problems:
+        print(f"  - {p}", file=sys.stderr)
+    return 1
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        rows = a.store.audit_entries(args.target, args.last)
+        if args.json:
+            _print_json([e.__dict__ for e in rows])
+            return 0
+        for e in rows:
+            print(f"{e.seq:>5} {e.at} {e.actor:<12} {e.action:<16} {e.target:<28} {e.old or ''} -> {e.new or ''}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from cdassess.library import ModelLibrary
+
+    entries = ModelLibrary().entries()
+    if args.json:
+        _print_json([{"id": e.id, "version": e.version, "name_zh": e.name_zh, "name_en": e.name_en,
+                      "builtin": e.builtin, "path": str(e.path)} for e in entries])
+        return 0
+    for e in entries:
+        print(f"{e.id:<20} {e.version:<10} {'built-in' if e.builtin else 'imported':<9} {e.name_zh} / {e.name_en}")
+    return 0
+
+
+def cmd_validate_model(args: argparse.Namespace) -> int:
+    from cdassess.model import load_model_file
+
+    m = load_model_file(args.path)
+    print(f"ok: {m.id} {m.version}: {len(m.domains)} domains, {len(m.subdomains)} subdomains, {len(m.items)} items, "
+          f"{len(m.requirements)} requirements, levels {m.level_range_text()}")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ parser
+
+
+def _file(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
+
+
+def _level(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a level number") from None
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("new", help="create a new assessment (never overwrites a file)")
+    _file(p)
+    p.add_argument("--org", required=True, help="the assessed organization")
+    p.add_argument("--project", required=True, help="the assessed project or system")
+    p.add_argument("--target-level", type=_level, default=3, help="target level (default 3)")
+    p.add_argument("--model", help="model id from 'cdassess models' (default: the built-in CAICT model)")
+    p.add_argument("--assessor", help="lead assessor name")
+    p.add_argument("--scope", help="scope of the assessment")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("demo", help="create a realistic demo assessment on the built-in model")
+    _file(p)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("info", help="levels, progress and gaps of an assessment")
+    _file(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("requirements", help="every requirement with its rating")
+    _file(p)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--max-level", type=_level)
+    p.add_argument("--status", action="append", help="only these ratings (repeatable)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.set_defaults(handler=cmd_requirements)
+
+    p = sub.add_parser("rate", help="rate a requirement: met, partial, not_met, na, unrated")
+    _file(p)
+    p.add_argument("req_id", metavar="REQ_ID")
+    p.add_argument("status", metavar="STATUS", help="met, partial, not_met, na (needs --justification), unrated")
+    p.add_argument("--note")
+    p.add_argument("--justification", help="why the requirement does not apply (required for na)")
+    review = p.add_mutually_exclusive_group()
+    review.add_argument("--needs-review", dest="needs_review", action="store_true", default=None)
+    review.add_argument("--reviewed", dest="needs_review", action="store_false")
+    p.set_defaults(handler=cmd_rate)
+
+    p = sub.add_parser("gaps", help="requirements below the target (or: gaps export FILE -o plan.xlsx)")
+    p.add_argument("parts", nargs="+", metavar="FILE", help="FILE, or 'export FILE' with -o")
+    p.add_argument("--target", type=_level)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-o", "--output", help="with 'export': the gap plan workbook to write")
+    p.set_defaults(handler=cmd_gaps)
+
+    p = sub.add_parser("explain", help="why a level is (not) reached: the exact blocking requirements")
+    _file(p)
+    p.add_argument("--level", type=_level, help="default: the next level above the overall level")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_explain)
+
+    p = sub.add_parser("what-if", help="levels after hypothetical ratings, nothing stored")
+    _file(p)
+    p.add_argument("changes", nargs="+", metavar="REQ_ID=STATUS")
+    p.set_defaults(handler=cmd_whatif)
+
+    ev = sub.add_parser("evidence", help="attach, list, extract, link evidence").add_subparsers(
+        dest="evidence_command", metavar="ACTION")
+    p = ev.add_parser("add", help="attach a file (stored inside the assessment, SHA-256)")
+    _file(p)
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--req", action="append", help="requirement to link (repeatable)")
+    p.add_argument("--provided-by")
+    p.add_argument("--collected-on", help="date collected (YYYY-MM-DD)")
+    p.add_argument("--description")
+    p.set_defaults(handler=cmd_evidence_add)
+    p = ev.add_parser("list", help="all stored evidence")
+    _file(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_evidence_list)
+    p = ev.add_parser("extract", help="write stored evidence to a file or folder")
+    _file(p)
+    p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
+    p.add_argument("-o", "--output", required=True, metavar="PATH")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_evidence_extract)
+    p = ev.add_parser("link", help="link stored evidence to more requirements")
+    _file(p)
+    p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
+    p.add_argument("--req", action="append", required=True)
+    p.set_defaults(handler=cmd_evidence_link)
+    p = ev.add_parser("unlink", help="unlink evidence from a requirement")
+    _file(p)
+    p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
+    p.add_argument("--req", required=True)
+    p.set_defaults(handler=cmd_evidence_unlink)
+    p = ev.add_parser("remove", help="delete stored evidence and its links")
+    _file(p)
+    p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
+    p.set_defaults(handler=cmd_evidence_remove)
+
+    fd = sub.add_parser("finding", help="add or list findings").add_subparsers(dest="finding_command",
+                                                                              metavar="ACTION")
+    p = fd.add_parser("add")
+    _file(p)
+    p.add_argument("--req", help="the requirement it concerns")
+    p.add_argument("--observation", required=True)
+    p.add_argument("--recommendation")
+    p.add_argument("--owner")
+    p.add_argument("--due", help="due date YYYY-MM-DD")
+    p.add_argument("--priority", choices=["high", "medium", "low"], default="medium")
+    p.set_defaults(handler=cmd_finding_add)
+    p = fd.add_parser("list")
+    _file(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_finding_list)
+
+    p = sub.add_parser("lock", help="freeze the assessment (edits are refused until unlocked)")
+    _file(p)
+    p.set_defaults(handler=cmd_lock)
+    p = sub.add_parser("unlock", help="unlock with a reason (audited)")
+    _file(p)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_unlock)
+
+    p = sub.add_parser("check", help="SQLite integrity, evidence hashes, the audit chain")
+    _file(p)
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("audit", help="the audit log")
+    _file(p)
+    p.add_argument("--target", help="only entries about this target prefix, e.g. requirement:CD.CM")
+    p.add_argument("--last", type=int, help="only the last N entries")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser("models", help="the built-in and imported models")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_models)
+
+    p = sub.add_parser("validate-model", help="validate a model file and report every problem")
+    p.add_argument("path", metavar="MODEL.json")
+    p.set_defaults(handler=cmd_validate_model)
+
+
+__all__ = ["CdassessError", "register"]

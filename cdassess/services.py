@@ -1,0 +1,396 @@
+"""The use cases the UI and the CLI call, so both behave the same.
+
+An :class:`Assessment` is one open assessment file plus its capability model (the snapshot stored inside the
+file, so a copied file carries its model along). Edits return a :class:`Change` saying what changed; the
+caller decides what to refresh.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError
+from cdassess.library import ModelLibrary
+from cdassess.model import Model, parse_model_json
+from cdassess.records import PRIORITIES, AssessmentMeta, Claim, Evidence, Finding, Rating
+from cdassess.scoring import (
+    DomainGaps,
+    Explanation,
+    LevelReport,
+    LevelRule,
+    Progress,
+    Status,
+    compute_levels,
+    explain,
+    gaps,
+    progress,
+    what_if,
+)
+from cdassess.store import AssessmentStore, new_uuid
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+
+def default_actor() -> str:
+    """Who edits: $CDASSESS_USER, else the login name."""
+    env = os.environ.get("CDASSESS_USER", "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit changed: its kind, the requirements it touches, and the old and new values."""
+
+    kind: str
+    req_ids: tuple[str, ...] = ()
+    old: Any = None
+    new: Any = None
+
+
+@dataclass
+class Assessment:
+    store: AssessmentStore
+    model: Model
+    _meta: AssessmentMeta | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------------------------ open / create
+
+    @classmethod
+    def create(cls, path: str | Path, *, organization: str, project: str, target_level: int = 3,
+               model: Model | None = None, model_id: str | None = None, assessor: str | None = None,
+               scope: str = "", assessors: Iterable[str] = (), library: ModelLibrary | None = None,
+               start_date: str | None = None, end_date: str | None = None) -> Assessment:
+        """Create a new assessment file (never overwrites)."""
+        if not organization.strip():
+            raise InvalidValueError("the organization name is required")
+        if not project.strip():
+            raise InvalidValueError("the project name is required")
+        if model is None:
+            lib = library or ModelLibrary()
+            model = lib.load(model_id) if model_id else lib.builtin()
+        if target_level not in model.level_numbers:
+            raise InvalidValueError(f"target level {target_level} is not a level of model {model.id} "
+                                    f"(accepted: {model.level_range_text()})")
+        actor = assessor or default_actor()
+        names = [a.strip() for a in assessors if a.strip()] or [actor]
+        meta = AssessmentMeta(uuid=new_uuid(), organization=organization.strip(), project=project.strip(),
+                              target_level=target_level, model_id=model.id, model_version=model.version,
+                              scope=scope.strip(), assessors=tuple(names), start_date=start_date,
+                              end_date=end_date)
+        store = AssessmentStore.create(Path(path), meta, model.to_json(), actor=actor)
+        return cls(store, model)
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False, actor: str | None = None) -> Assessment:
+        store = AssessmentStore.open(Path(path), readonly=readonly, actor=actor or default_actor())
+        try:
+            model = parse_model_json(store.model_json(), f"{Path(path).name} (model snapshot)")
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, model)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Assessment:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def readonly(self) -> bool:
+        return self.store.readonly
+
+    @property
+    def meta(self) -> AssessmentMeta:
+        if self._meta is None:
+            self._meta = self.store.meta()
+        return self._meta
+
+    def _changed_meta(self) -> None:
+        self._meta = None
+
+    @property
+    def rule(self) -> LevelRule:
+        return LevelRule(self.meta.level_rule)
+
+    # ------------------------------------------------------------------------------------ queries
+
+    def ratings(self) -> dict[str, Rating]:
+        return self.store.ratings()
+
+    def rating(self, req_id: str) -> Rating:
+        self.model.requirement(req_id)
+        return self.store.rating(req_id)
+
+    def statuses(self) -> dict[str, Status]:
+        return {k: r.status for k, r in self.store.ratings().items()}
+
+    def claims(self) -> dict[str, Claim]:
+        return self.store.claims()
+
+    def findings(self, req_id: str | None = None) -> list[Finding]:
+        return self.store.findings(req_id)
+
+    def evidence_list(self) -> list[Evidence]:
+        return self.store.evidence_list()
+
+    def evidence_for(self, req_id: str) -> list[Evidence]:
+        return self.store.evidence_for(req_id)
+
+    def levels(self, statuses: Mapping[str, Status] | None = None) -> LevelReport:
+        return compute_levels(self.model, self.statuses() if statuses is None else statuses, self.rule)
+
+    def gaps(self, target: int | None = None) -> list[DomainGaps]:
+        t = self._level_arg(target)
+        return gaps(self.model, self.statuses(), t, self.rule)
+
+    def explain(self, level: int | None = None) -> Explanation:
+        return explain(self.model, self.statuses(), level, self.rule)
+
+    def what_if(self, changes: Mapping[str, Status]) -> tuple[LevelReport, LevelReport]:
+        return what_if(self.model, self.statuses(), changes, self.rule)
+
+    def progress(self, max_level: int | None = None, only: Iterable[str] | None = None) -> Progress:
+        return progress(self.model, self.statuses(), max_level, only)
+
+    def _level_arg(self, level: int | None) -> int:
+        n = self.meta.target_level if level is None else level
+        if n not in self.model.level_numbers:
+            raise InvalidValueError(f"level {n} is not a level of model {self.model.id} "
+                                    f"(accepted: {self.model.level_range_text()})")
+        return n
+
+    # ------------------------------------------------------------------------------------ ratings
+
+    def rate(self, req_id: str, status: Status | str, *, note: str | None = None,
+             justification: str | None = None, needs_review: bool | None = None) -> Change:
+        """Set the assessor's rating; fields given as None keep their value. N/A needs a justification."""
+        st = status if isinstance(status, Status) else Status.parse(status)
+        old = self.rating(req_id)
+        new = old.with_changes(
+            status=st,
+            note=old.note if note is None else note.strip(),
+            justification=old.justification if justification is None else justification.strip(),
+            needs_review=old.needs_review if needs_review is None else needs_review,
+        )
+        if st is Status.NA and not new.justification:
+            raise InvalidValueError(f"{req_id}: N/A needs a justification (say why the requirement does not apply)")
+        return self.set_rating(new)
+
+    def set_rating(self, rating: Rating) -> Change:
+        """Store a whole rating record as given (used by undo to restore an earlier one)."""
+        self.model.requirement(rating.req_id)
+        old, new = self.store.put_rating(rating)
+        return Change("rating", (rating.req_id,), old, new)
+
+    def set_note(self, req_id: str, note: str) -> Change:
+        return self.set_rating(self.rating(req_id).with_changes(note=note.strip()))
+
+    def set_needs_review(self, req_id: str, flag: bool) -> Change:
+        return self.set_rating(self.rating(req_id).with_changes(needs_review=flag))
+
+    # ------------------------------------------------------------------------------------ claims
+
+    def set_claim(self, claim: Claim, *, source: str = "") -> Change:
+        self.model.requirement(claim.req_id)
+        old, new = self.store.put_claim(claim, source=source)
+        return Change("claim", (claim.req_id,), old, new)
+
+    # ------------------------------------------------------------------------------------ findings
+
+    def save_finding(self, finding: Finding) -> Change:
+        if finding.req_id is not None:
+            self.model.requirement(finding.req_id)
+        if not finding.observation.strip():
+            raise InvalidValueError("a finding needs an observation")
+        if finding.priority not in PRIORITIES:
+            raise InvalidValueError(f"unknown priority {finding.priority!r} (accepted: {', '.join(PRIORITIES)})")
+        if finding.due_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", finding.due_date):
+            raise InvalidValueError(f"due date {finding.due_date!r} is not a date (write it as YYYY-MM-DD)")
+        old = self.store.finding(finding.id) if finding.id is not None else None
+        new = self.store.save_finding(finding)
+        return Change("finding", (new.req_id,) if new.req_id else (), old, new)
+
+    def delete_finding(self, finding_id: int) -> Change:
+        old = self.store.delete_finding(finding_id)
+        return Change("finding", (old.req_id,) if old.req_id else (), old, None)
+
+    def restore_finding(self, finding: Finding) -> Change:
+        new = self.store.restore_finding(finding)
+        return Change("finding", (new.req_id,) if new.req_id else (), None, new)
+
+    # ------------------------------------------------------------------------------------ evidence
+
+    def add_evidence_file(self, path: str | Path, req_ids: Iterable[str] = (), *, provided_by: str = "",
+                          collected_on: str = "", description: str = "", progress: ProgressFn | None = None,
+                          cancelled: CancelledFn | None = None) -> tuple[Evidence, bool]:
+        """Attach a file (streamed in chunks, hashed, deduplicated) and link it to requirements."""
+        ids = list(dict.fromkeys(req_ids))
+        for r in ids:
+            self.model.requirement(r)
+        p = Path(path)
+        if not p.exists():
+            raise CdassessError(f"{p}: no such file")
+        if p.is_dir():
+            raise CdassessError(f"{p}: is a folder; attach files, not folders")
+        try:
+            fh = p.open("rb")
+        except PermissionError:
+            raise CdassessError(f"{p}: cannot be read (permission denied)") from None
+        except OSError as exc:
+            raise CdassessError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+        with fh:
+            size = os.fstat(fh.fileno()).st_size
+            try:
+                return self.store.add_evidence(fh, size, p.name, ids, provided_by=provided_by,
+                                               collected_on=collected_on, description=description,
+                                               progress=progress, cancelled=cancelled)
+            except OSError as exc:
+                raise CdassessError(f"{p}: reading failed ({exc.strerror or exc}); nothing was added") from None
+
+    def add_evidence_bytes(self, name: str, data: bytes, req_ids: Iterable[str] = (), *, provided_by: str = "",
+                           collected_on: str = "", description: str = "") -> tuple[Evidence, bool]:
+        import io
+
+        ids = list(dict.fromkeys(req_ids))
+        for r in ids:
+            self.model.requirement(r)
+        return self.store.add_evidence(io.BytesIO(data), len(data), name, ids, provided_by=provided_by,
+                                       collected_on=collected_on, description=description)
+
+    def link_evidence(self, evidence_id: int, req_ids: Iterable[str]) -> Change:
+        ids = list(dict.fromkeys(req_ids))
+        for r in ids:
+            self.model.requirement(r)
+        linked = self.store.link_evidence(evidence_id, ids)
+        return Change("evidence", tuple(linked), None, evidence_id)
+
+    def unlink_evidence(self, evidence_id: int, req_id: str) -> Change:
+        done = self.store.unlink_evidence(evidence_id, req_id)
+        return Change("evidence", (req_id,) if done else (), evidence_id, None)
+
+    def remove_evidence(self, evidence_id: int) -> Change:
+        old = self.store.remove_evidence(evidence_id)
+        return Change("evidence", old.req_ids, old, None)
+
+    def extract_evidence(self, evidence_id: int, dest: str | Path, *, overwrite: bool = False,
+                         progress: ProgressFn | None = None) -> Path:
+        """Write stored evidence to ``dest`` (a file, or a folder to put it in under a safe name).
+
+        The content is verified against its SHA-256 while it is written; a mismatch leaves no file.
+        """
+        ev = self.store.evidence(evidence_id)
+        d = Path(dest)
+        target = d / safe_filename(ev.original_name, f"evidence-{ev.id}") if d.is_dir() else d
+        if not target.parent.is_dir():
+            raise CdassessError(f"{target.parent}: no such folder")
+        if target.exists() and not overwrite:
+            raise CdassessError(f"{target}: already exists (choose another name, or overwrite explicitly)")
+        digest = hashlib.sha256()
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-extract-")
+        done = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in self.store.evidence_chunks(evidence_id):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, ev.size)
+            if digest.hexdigest() != ev.sha256:
+                raise AssessmentFileError(f"{self.path}: evidence {ev.id} ({ev.original_name}) is damaged: its "
+                                          "content no longer matches its SHA-256; nothing was extracted")
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    # ------------------------------------------------------------------------------------ details, lock
+
+    def update_details(self, **changes: Any) -> Change:
+        from cdassess.records import EDITABLE_META
+
+        for key in changes:
+            if key not in EDITABLE_META:
+                raise InvalidValueError(f"{key!r} cannot be edited (editable: {', '.join(EDITABLE_META)})")
+        if "target_level" in changes:
+            changes["target_level"] = self._level_arg(int(changes["target_level"]))
+        if "level_rule" in changes:
+            LevelRule(changes["level_rule"])
+        old = self.meta
+        new = self.store.update_meta(**changes)
+        self._changed_meta()
+        return Change("meta", (), old, new)
+
+    def results_digest(self) -> str:
+        """SHA-256 over the frozen results: model, its text, ratings and the assessment's identity."""
+        ratings = {k: [r.status.value, r.justification] for k, r in sorted(self.ratings().items())}
+        payload = {
+            "assessment": self.meta.uuid, "organization": self.meta.organization, "project": self.meta.project,
+            "model": [self.model.id, self.model.version,
+                      hashlib.sha256(self.store.model_json().encode("utf-8")).hexdigest()],
+            "target_level": self.meta.target_level, "level_rule": self.meta.level_rule, "ratings": ratings,
+        }
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def lock(self) -> Change:
+        old = self.meta
+        new = self.store.set_locked(True, digest=self.results_digest())
+        self._changed_meta()
+        return Change("lock", (), old, new)
+
+    def unlock(self, reason: str) -> Change:
+        old = self.meta
+        new = self.store.set_locked(False, reason=reason)
+        self._changed_meta()
+        return Change("lock", (), old, new)
+
+    def check(self) -> list[Any]:
+        problems = self.store.check()
+        meta = self.meta
+        if meta.locked and meta.frozen_digest and meta.frozen_digest != self.results_digest():
+            from cdassess.errors import Problem
+
+            problems.append(Problem("locked results", "ratings or model changed after the assessment was locked"))
+        return problems
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
+
+
+def safe_filename(name: str, fallback: str) -> str:
+    """A plain file name from an untrusted original name: no folders, no '..', no device names."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name))[-1]
+    base = _UNSAFE.sub("_", base).strip().strip(".").strip()
+    if not base or base in {".", ".."}:
+        return fallback
+    if base.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                                      *(f"LPT{i}" for i in range(1, 10))}:
+        base = "_" + base
+    return base[:200]
+

@@ -1,0 +1,520 @@
+"""The assessment file: the only code that knows table names.
+
+One :class:`AssessmentStore` is one open SQLite file. Every edit runs in its own transaction together with
+its audit row, and is committed before the method returns. A locked assessment refuses edits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import mimetypes
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlite_utils import Database
+
+from cdassess import __version__
+from cdassess.errors import AssessmentFileError, CdassessError, LockedError, NotFoundError, Problem
+from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
+from cdassess.scoring import Status
+from cdassess.store import audit as audit_log
+from cdassess.store import evidence as evidence_store
+from cdassess.store.connection import (
+    acquire_edit_lock,
+    connect,
+    damaged,
+    now_iso,
+    preflight,
+    release_edit_lock,
+)
+from cdassess.store.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+
+__all__ = ["AssessmentStore", "SCHEMA_VERSION"]
+
+
+class AssessmentStore:
+    """An open assessment file. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool, actor: str, locked: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.actor = actor
+        self._holds_lock = locked
+        self.db = Database(conn)
+        self._closed = False
+
+    # ------------------------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def create(cls, path: Path, meta: AssessmentMeta, model_json: str, *, actor: str) -> AssessmentStore:
+        """Create a new file; never overwrites an existing one. On any failure nothing is left behind."""
+        path = Path(path)
+        if path.exists():
+            raise AssessmentFileError(f"{path}: already exists; cdassess never overwrites a file (choose a new name)")
+        if not path.parent.is_dir():
+            raise AssessmentFileError(f"{path}: the folder {path.parent} does not exist")
+        try:
+            fd = path.open("xb")  # exclusive create: a file made meanwhile by someone else is not touched
+        except OSError as exc:
+            raise AssessmentFileError(f"{path}: cannot create the file ({exc.strerror or exc})") from None
+        fd.close()
+        try:
+            acquire_edit_lock(path)
+            conn = connect(path, readonly=False)
+            store = cls(path, conn, readonly=False, actor=actor, locked=True)
+            store.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrations.apply(store.db)
+            store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            with store.db.atomic():
+                row = store._meta_row(meta)
+                row["app_version"] = __version__
+                store.db.table("assessment").insert(row)
+                store.db.execute("INSERT INTO model_snapshot (id, model_id, model_version, json) VALUES (1,?,?,?)",
+                                 [meta.model_id, meta.model_version, model_json])
+                audit_log.append(store.db, actor, "create", "assessment", None,
+                                 {"organization": meta.organization, "project": meta.project,
+                                  "target_level": meta.target_level, "model": f"{meta.model_id} {meta.model_version}"})
+        except BaseException:
+            with contextlib.suppress(Exception):
+                store.close()
+            release_edit_lock(path)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    Path(str(path) + suffix).unlink()
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False, actor: str = "") -> AssessmentStore:
+        """Open an existing assessment; refuse other files, damaged files and files of a newer version."""
+        path = Path(path)
+        preflight(path)
+        if not readonly:
+            if not os.access(path, os.W_OK):
+                raise AssessmentFileError(f"{path}: the file is read-only; changes cannot be saved "
+                                          "(open it read-only, or change its permissions)")
+            if not os.access(path.parent, os.W_OK):
+                raise AssessmentFileError(f"{path}: its folder is read-only; changes cannot be saved")
+            acquire_edit_lock(path)
+        try:
+            conn = connect(path, readonly=readonly)
+            store = cls(path, conn, readonly=readonly, actor=actor, locked=not readonly)
+            store._check_identity()
+            if not readonly:
+                pending = migrations.pending(store.db)
+                if pending:
+                    migrations.apply(store.db)
+                    store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif migrations.pending(store.db):
+                raise AssessmentFileError(f"{path}: written by an older cdassess; open it for editing once to "
+                                          "upgrade it")
+        except sqlite3.DatabaseError as exc:
+            if not readonly:
+                release_edit_lock(path)
+            raise damaged(path, exc) from None
+        except BaseException:
+            if not readonly:
+                release_edit_lock(path)
+            raise
+        return store
+
+    def _check_identity(self) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise AssessmentFileError(f"{self.path}: an SQLite database of another application, "
+                                      "not a cdassess assessment")
+        user_version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        applied = {m.name for m in migrations.applied(self.db)}
+        unknown = applied - KNOWN_MIGRATIONS
+        if user_version > SCHEMA_VERSION or unknown:
+            raise AssessmentFileError(
+                f"{self.path}: written by a newer version of cdassess (file schema {user_version}, this program "
+                f"reads up to {SCHEMA_VERSION}); update cdassess to open it"
+            )
+        if not self.db["assessment"].exists() or self.db.execute("SELECT count(*) FROM assessment").fetchone()[0] != 1:
+            raise AssessmentFileError(f"{self.path}: the assessment record is missing; the file is damaged")
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if not self.readonly:
+                with contextlib.suppress(sqlite3.DatabaseError):
+                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.db.conn.close()
+        finally:
+            if self._holds_lock:
+                release_edit_lock(self.path)
+
+    def __enter__(self) -> AssessmentStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------------ transactions
+
+    @contextlib.contextmanager
+    def _edit(self, what: str) -> Iterator[Database]:
+        """One committed edit: refuses on a read-only or locked file, translates SQLite failures."""
+        if self.readonly:
+            raise AssessmentFileError(f"{self.path}: opened read-only; cannot {what}")
+        try:
+            with self.db.atomic():
+                if self.db.execute("SELECT status FROM assessment WHERE id = 1").fetchone()[0] == "locked":
+                    raise LockedError(f"{self.path}: the assessment is locked; unlock it with a reason "
+                                      f"before you {what}")
+                yield self.db
+                self.db.execute("UPDATE assessment SET updated_at = ? WHERE id = 1", [now_iso()])
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+    @contextlib.contextmanager
+    def batch(self, what: str) -> Iterator[None]:
+        """Group several edits into one all-or-nothing transaction (imports)."""
+        with self._edit(what):
+            yield
+
+    def _audit(self, action: str, target: str, old: Any = None, new: Any = None) -> AuditEntry:
+        return audit_log.append(self.db, self.actor or "unknown", action, target, old, new)
+
+    # ------------------------------------------------------------------------------------ metadata
+
+    @staticmethod
+    def _meta_row(meta: AssessmentMeta) -> dict[str, Any]:
+        return {
+            "id": 1, "uuid": meta.uuid, "organization": meta.organization, "project": meta.project,
+            "scope": meta.scope, "assessors": json.dumps(list(meta.assessors), ensure_ascii=False),
+            "target_level": meta.target_level, "level_rule": meta.level_rule, "model_id": meta.model_id,
+            "model_version": meta.model_version, "status": meta.status, "locked_at": meta.locked_at,
+            "locked_by": meta.locked_by, "frozen_digest": meta.frozen_digest, "start_date": meta.start_date,
+            "end_date": meta.end_date, "created_at": meta.created_at or now_iso(),
+            "updated_at": meta.updated_at or now_iso(),
+        }
+
+    def meta(self) -> AssessmentMeta:
+        row = next(self.db.query("SELECT * FROM assessment WHERE id = 1"))
+        return AssessmentMeta(
+            uuid=row["uuid"], organization=row["organization"], project=row["project"],
+            target_level=int(row["target_level"]), model_id=row["model_id"], model_version=row["model_version"],
+            scope=row["scope"], assessors=tuple(json.loads(row["assessors"] or "[]")),
+            level_rule=row["level_rule"], status=row["status"], locked_at=row["locked_at"],
+            locked_by=row["locked_by"], frozen_digest=row["frozen_digest"], start_date=row["start_date"],
+            end_date=row["end_date"], created_at=row["created_at"], updated_at=row["updated_at"],
+        )
+
+    def update_meta(self, **changes: Any) -> AssessmentMeta:
+        old = self.meta()
+        row = {k: (json.dumps(list(v), ensure_ascii=False) if k == "assessors" else v) for k, v in changes.items()}
+        with self._edit("change the assessment details"):
+            self.db.table("assessment").update(1, row)
+            self._audit("update_meta", "assessment", {k: _jsonable(getattr(old, k)) for k in changes},
+                        {k: _jsonable(v) for k, v in changes.items()})
+        return self.meta()
+
+    def model_json(self) -> str:
+        return str(self.db.execute("SELECT json FROM model_snapshot WHERE id = 1").fetchone()[0])
+
+    def replace_model(self, model_id: str, version: str, model_json: str) -> None:
+        meta = self.meta()
+        with self._edit("replace the model"):
+            self.db.execute("UPDATE model_snapshot SET model_id = ?, model_version = ?, json = ? WHERE id = 1",
+                            [model_id, version, model_json])
+            self.db.execute("UPDATE assessment SET model_id = ?, model_version = ? WHERE id = 1", [model_id, version])
+            self._audit("replace_model", "model", f"{meta.model_id} {meta.model_version}", f"{model_id} {version}")
+
+    def set_locked(self, locked: bool, *, reason: str = "", digest: str | None = None) -> AssessmentMeta:
+        """Lock (freeze) or unlock; the only edit allowed on a locked assessment is unlocking."""
+        if self.readonly:
+            raise AssessmentFileError(f"{self.path}: opened read-only; cannot change the lock")
+        try:
+            with self.db.atomic():
+                old = self.meta()
+                if locked:
+                    if old.locked:
+                        raise LockedError(f"{self.path}: the assessment is already locked")
+                    at = now_iso()
+                    self.db.execute("UPDATE assessment SET status='locked', locked_at=?, locked_by=?, frozen_digest=?,"
+                                    " updated_at=? WHERE id=1", [at, self.actor, digest, at])
+                    self._audit("lock", "assessment", {"status": "draft"},
+                                {"status": "locked", "frozen_digest": digest})
+                else:
+                    if not old.locked:
+                        raise LockedError(f"{self.path}: the assessment is not locked")
+                    if not reason.strip():
+                        raise CdassessError("unlocking needs a reason (it is written to the audit log)")
+                    self.db.execute("UPDATE assessment SET status='draft', locked_at=NULL, locked_by=NULL, "
+                                    "frozen_digest=NULL, updated_at=? WHERE id=1", [now_iso()])
+                    self._audit("unlock", "assessment", {"status": "locked", "frozen_digest": old.frozen_digest},
+                                {"status": "draft", "reason": reason.strip()})
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+        return self.meta()
+
+    # ------------------------------------------------------------------------------------ ratings
+
+    def ratings(self) -> dict[str, Rating]:
+        return {
+            r["req_id"]: Rating(r["req_id"], Status(r["status"]), r["note"], r["justification"],
+                                bool(r["needs_review"]), r["updated_at"], r["updated_by"])
+            for r in self.db.query("SELECT * FROM rating")
+        }
+
+    def rating(self, req_id: str) -> Rating:
+        rows = list(self.db.query("SELECT * FROM rating WHERE req_id = ?", [req_id]))
+        if not rows:
+            return Rating(req_id)
+        r = rows[0]
+        return Rating(r["req_id"], Status(r["status"]), r["note"], r["justification"], bool(r["needs_review"]),
+                      r["updated_at"], r["updated_by"])
+
+    def put_rating(self, rating: Rating, *, action: str = "rate") -> tuple[Rating, Rating]:
+        """Store a rating (a blank one deletes the row); returns (old, new)."""
+        with self._edit("change a rating"):
+            old = self.rating(rating.req_id)
+            new = rating.with_changes(updated_at=now_iso(), updated_by=self.actor)
+            if rating.is_blank:
+                self.db.execute("DELETE FROM rating WHERE req_id = ?", [rating.req_id])
+            else:
+                self.db.execute(
+                    "INSERT INTO rating (req_id, status, note, justification, needs_review, updated_at, updated_by)"
+                    " VALUES (?,?,?,?,?,?,?) ON CONFLICT(req_id) DO UPDATE SET status=excluded.status,"
+                    " note=excluded.note, justification=excluded.justification,"
+                    " needs_review=excluded.needs_review, updated_at=excluded.updated_at,"
+                    " updated_by=excluded.updated_by",
+                    [new.req_id, new.status.value, new.note, new.justification, int(new.needs_review),
+                     new.updated_at, new.updated_by],
+                )
+            self._audit(action, f"requirement:{rating.req_id}", old.as_audit(), new.as_audit())
+        return old, new
+
+    # ------------------------------------------------------------------------------------ claims
+
+    def claims(self) -> dict[str, Claim]:
+        return {
+            r["req_id"]: Claim(r["req_id"], Status(r["status"]), r["evidence_text"], r["evidence_refs"],
+                               r["owner"], r["comment"], r["updated_at"], r["source"])
+            for r in self.db.query("SELECT * FROM claim")
+        }
+
+    def put_claim(self, claim: Claim, *, source: str = "") -> tuple[Claim, Claim]:
+        """Store one self-assessment claim (a blank one deletes it); returns (old, new)."""
+        with self._edit("change a self-assessment claim"):
+            old = self.claims().get(claim.req_id, Claim(claim.req_id))
+            new = Claim(claim.req_id, claim.status, claim.evidence_text, claim.evidence_refs, claim.owner,
+                        claim.comment, now_iso(), source or claim.source)
+            if new.is_blank:
+                self.db.execute("DELETE FROM claim WHERE req_id = ?", [claim.req_id])
+            else:
+                self.db.execute(
+                    "INSERT INTO claim (req_id, status, evidence_text, evidence_refs, owner, comment, updated_at,"
+                    " source) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(req_id) DO UPDATE SET status=excluded.status,"
+                    " evidence_text=excluded.evidence_text, evidence_refs=excluded.evidence_refs,"
+                    " owner=excluded.owner, comment=excluded.comment, updated_at=excluded.updated_at,"
+                    " source=excluded.source",
+                    [new.req_id, new.status.value, new.evidence_text, new.evidence_refs, new.owner, new.comment,
+                     new.updated_at, new.source],
+                )
+            self._audit("claim", f"requirement:{claim.req_id}", old.as_audit(), new.as_audit())
+        return old, new
+
+    # ------------------------------------------------------------------------------------ findings
+
+    @staticmethod
+    def _finding(r: dict[str, Any]) -> Finding:
+        return Finding(r["id"], r["req_id"], r["observation"], r["recommendation"], r["owner"], r["due_date"],
+                       r["priority"], r["created_at"], r["updated_at"])
+
+    def findings(self, req_id: str | None = None) -> list[Finding]:
+        if req_id is None:
+            rows = self.db.query("SELECT * FROM finding ORDER BY id")
+        else:
+            rows = self.db.query("SELECT * FROM finding WHERE req_id = ? ORDER BY id", [req_id])
+        return [self._finding(r) for r in rows]
+
+    def finding(self, finding_id: int) -> Finding:
+        rows = list(self.db.query("SELECT * FROM finding WHERE id = ?", [finding_id]))
+        if not rows:
+            raise NotFoundError(f"no finding {finding_id} in {self.path.name}")
+        return self._finding(rows[0])
+
+    def save_finding(self, finding: Finding) -> Finding:
+        """Insert (id None) or update a finding; returns it as stored."""
+        with self._edit("change a finding"):
+            at = now_iso()
+            values = [finding.req_id, finding.observation, finding.recommendation, finding.owner,
+                      finding.due_date, finding.priority]
+            if finding.id is None:
+                cur = self.db.execute(
+                    "INSERT INTO finding (req_id, observation, recommendation, owner, due_date, priority,"
+                    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)", [*values, at, at])
+                fid = int(cur.lastrowid or 0)
+                self._audit("add_finding", f"finding:{fid}", None, finding.as_audit())
+            else:
+                old = self.finding(finding.id)
+                self.db.execute(
+                    "UPDATE finding SET req_id=?, observation=?, recommendation=?, owner=?, due_date=?, priority=?,"
+                    " updated_at=? WHERE id=?", [*values, at, finding.id])
+                fid = finding.id
+                self._audit("update_finding", f"finding:{fid}", old.as_audit(), finding.as_audit())
+            return self.finding(fid)
+
+    def restore_finding(self, finding: Finding) -> Finding:
+        """Re-insert a deleted finding under its old id (undo)."""
+        assert finding.id is not None
+        with self._edit("restore a finding"):
+            self.db.execute(
+                "INSERT INTO finding (id, req_id, observation, recommendation, owner, due_date, priority,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [finding.id, finding.req_id, finding.observation, finding.recommendation, finding.owner,
+                 finding.due_date, finding.priority, finding.created_at or now_iso(), now_iso()])
+            self._audit("restore_finding", f"finding:{finding.id}", None, finding.as_audit())
+            return self.finding(finding.id)
+
+    def delete_finding(self, finding_id: int) -> Finding:
+        with self._edit("delete a finding"):
+            old = self.finding(finding_id)
+            self.db.execute("DELETE FROM finding WHERE id = ?", [finding_id])
+            self._audit("delete_finding", f"finding:{finding_id}", old.as_audit(), None)
+        return old
+
+    # ------------------------------------------------------------------------------------ interviews
+
+    def interviews(self) -> list[Interview]:
+        return [Interview(r["id"], r["held_on"], r["interviewees"], r["interviewer"], r["topic"], r["notes"])
+                for r in self.db.query("SELECT * FROM interview ORDER BY held_on, id")]
+
+    def add_interview(self, interview: Interview) -> Interview:
+        with self._edit("record an interview"):
+            cur = self.db.execute(
+                "INSERT INTO interview (held_on, interviewees, interviewer, topic, notes) VALUES (?,?,?,?,?)",
+                [interview.held_on, interview.interviewees, interview.interviewer, interview.topic, interview.notes])
+            iid = int(cur.lastrowid or 0)
+            self._audit("add_interview", f"interview:{iid}", None,
+                        {"held_on": interview.held_on, "interviewees": interview.interviewees,
+                         "topic": interview.topic})
+        return Interview(iid, interview.held_on, interview.interviewees, interview.interviewer, interview.topic,
+                         interview.notes)
+
+    # ------------------------------------------------------------------------------------ evidence
+
+    def evidence_list(self) -> list[Evidence]:
+        links: dict[int, list[str]] = {}
+        for eid, req_id in self.db.execute("SELECT evidence_id, req_id FROM evidence_link ORDER BY req_id"):
+            links.setdefault(int(eid), []).append(str(req_id))
+        return [self._evidence(r, links.get(int(r["id"]), [])) for r in
+                self.db.query("SELECT * FROM evidence WHERE sha256 NOT LIKE 'pending:%' ORDER BY id")]
+
+    @staticmethod
+    def _evidence(r: dict[str, Any], req_ids: list[str]) -> Evidence:
+        return Evidence(int(r["id"]), r["sha256"], int(r["size"]), r["original_name"], r["media_type"],
+                        r["collected_on"], r["provided_by"], r["description"], r["added_at"], r["added_by"],
+                        tuple(req_ids))
+
+    def evidence(self, evidence_id: int) -> Evidence:
+        rows = list(self.db.query("SELECT * FROM evidence WHERE id = ? AND sha256 NOT LIKE 'pending:%'",
+                                  [evidence_id]))
+        if not rows:
+            raise NotFoundError(f"no evidence {evidence_id} in {self.path.name} (see 'cdassess evidence list')")
+        req_ids = [r[0] for r in self.db.execute(
+            "SELECT req_id FROM evidence_link WHERE evidence_id = ? ORDER BY req_id", [evidence_id])]
+        return self._evidence(rows[0], req_ids)
+
+    def evidence_for(self, req_id: str) -> list[Evidence]:
+        ids = [r[0] for r in self.db.execute(
+            "SELECT evidence_id FROM evidence_link WHERE req_id = ? ORDER BY evidence_id", [req_id])]
+        return [self.evidence(i) for i in ids]
+
+    def add_evidence(self, stream: BinaryIO, size: int, original_name: str, req_ids: list[str], *,
+                     provided_by: str = "", collected_on: str = "", description: str = "",
+                     progress: Callable[[int, int], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> tuple[Evidence, bool]:
+        """Stream content in, hash it, deduplicate by hash and link it; returns (evidence, is_new)."""
+        media_type = mimetypes.guess_type(original_name)[0] or "application/octet-stream"
+        with self._edit("add evidence"):
+            fields: dict[str, object] = {
+                "original_name": original_name, "media_type": media_type, "collected_on": collected_on,
+                "provided_by": provided_by, "description": description, "added_at": now_iso(),
+                "added_by": self.actor,
+            }
+            eid, is_new = evidence_store.store_stream(self.db, stream, size, fields, progress, cancelled)
+            stored = self.evidence(eid)
+            if is_new:
+                self._audit("add_evidence", f"evidence:{eid}", None, stored.as_audit())
+            for req_id in req_ids:
+                self._link(eid, req_id)
+        return self.evidence(eid), is_new
+
+    def _link(self, evidence_id: int, req_id: str) -> bool:
+        cur = self.db.execute("INSERT OR IGNORE INTO evidence_link (evidence_id, req_id, linked_at) VALUES (?,?,?)",
+                              [evidence_id, req_id, now_iso()])
+        if cur.rowcount:
+            self._audit("link_evidence", f"evidence:{evidence_id}", None, {"req_id": req_id})
+        return bool(cur.rowcount)
+
+    def link_evidence(self, evidence_id: int, req_ids: list[str]) -> list[str]:
+        """Link existing evidence to more requirements; returns the ids newly linked."""
+        with self._edit("link evidence"):
+            self.evidence(evidence_id)
+            return [r for r in req_ids if self._link(evidence_id, r)]
+
+    def unlink_evidence(self, evidence_id: int, req_id: str) -> bool:
+        with self._edit("unlink evidence"):
+            self.evidence(evidence_id)
+            cur = self.db.execute("DELETE FROM evidence_link WHERE evidence_id = ? AND req_id = ?",
+                                  [evidence_id, req_id])
+            if cur.rowcount:
+                self._audit("unlink_evidence", f"evidence:{evidence_id}", {"req_id": req_id}, None)
+            return bool(cur.rowcount)
+
+    def remove_evidence(self, evidence_id: int) -> Evidence:
+        """Delete evidence, its content and its links (the audit keeps its hash and name)."""
+        with self._edit("remove evidence"):
+            old = self.evidence(evidence_id)
+            self.db.execute("DELETE FROM evidence WHERE id = ?", [evidence_id])
+            self._audit("remove_evidence", f"evidence:{evidence_id}", {**old.as_audit(), "req_ids": old.req_ids},
+                        None)
+        return old
+
+    def evidence_chunks(self, evidence_id: int) -> Iterator[bytes]:
+        self.evidence(evidence_id)
+        return evidence_store.iter_chunks(self.db, evidence_id)
+
+    # ------------------------------------------------------------------------------------ audit, checks
+
+    def audit_entries(self, target_prefix: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        return audit_log.entries(self.db, target_prefix, limit)
+
+    def audit_head(self) -> str:
+        return audit_log.head(self.db)
+
+    def check(self) -> list[Problem]:
+        """SQLite integrity, foreign keys, every evidence hash and the audit chain."""
+        problems: list[Problem] = []
+        try:
+            for (msg,) in self.db.execute("PRAGMA integrity_check").fetchall():
+                if msg != "ok":
+                    problems.append(Problem("SQLite integrity", str(msg)))
+            for row in self.db.execute("PRAGMA foreign_key_check").fetchall():
+                problems.append(Problem(f"table {row[0]} row {row[1]}", f"refers to a missing {row[2]} row"))
+            problems += evidence_store.verify_all(self.db)
+            problems += audit_log.verify(self.db)
+        except sqlite3.DatabaseError as exc:
+            problems.append(Problem("SQLite", f"the file is damaged: {exc}"))
+        return problems
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())

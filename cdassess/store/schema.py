@@ -1,0 +1,141 @@
+"""Schema of the assessment file, as sqlite-utils migrations. Append new steps; never edit a released one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x43444153  # "CDAS": marks a SQLite file as a cdassess assessment
+MIGRATION_SET = "cdassess"
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    _run(db, """
+        CREATE TABLE assessment (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            uuid TEXT NOT NULL,
+            organization TEXT NOT NULL,
+            project TEXT NOT NULL,
+            scope TEXT NOT NULL DEFAULT '',
+            assessors TEXT NOT NULL DEFAULT '[]',
+            target_level INTEGER NOT NULL,
+            level_rule TEXT NOT NULL DEFAULT 'strict',
+            model_id TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'locked')),
+            locked_at TEXT,
+            locked_by TEXT,
+            frozen_digest TEXT,
+            start_date TEXT,
+            end_date TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            app_version TEXT NOT NULL
+        );
+        CREATE TABLE model_snapshot (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            model_id TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            json TEXT NOT NULL
+        );
+        CREATE TABLE rating (
+            req_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('met', 'partial', 'not_met', 'na', 'unrated')),
+            note TEXT NOT NULL DEFAULT '',
+            justification TEXT NOT NULL DEFAULT '',
+            needs_review INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE TABLE claim (
+            req_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('met', 'partial', 'not_met', 'na', 'unrated')),
+            evidence_text TEXT NOT NULL DEFAULT '',
+            evidence_refs TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE finding (
+            id INTEGER PRIMARY KEY,
+            req_id TEXT,
+            observation TEXT NOT NULL,
+            recommendation TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            due_date TEXT NOT NULL DEFAULT '',
+            priority TEXT NOT NULL DEFAULT 'medium' CHECK (priority IN ('high', 'medium', 'low')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX finding_req ON finding(req_id);
+        CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            original_name TEXT NOT NULL,
+            media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+            collected_on TEXT NOT NULL DEFAULT '',
+            provided_by TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL
+        );
+        CREATE TABLE evidence_chunk (
+            evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (evidence_id, seq)
+        );
+        CREATE TABLE evidence_link (
+            evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+            req_id TEXT NOT NULL,
+            linked_at TEXT NOT NULL,
+            PRIMARY KEY (evidence_id, req_id)
+        );
+        CREATE INDEX evidence_link_req ON evidence_link(req_id);
+        CREATE TABLE interview (
+            id INTEGER PRIMARY KEY,
+            held_on TEXT NOT NULL,
+            interviewees TEXT NOT NULL,
+            interviewer TEXT NOT NULL DEFAULT '',
+            topic TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """)
+
+
+def _run(db: Database, script: str) -> None:
+    """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement!r}")
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
