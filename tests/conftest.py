@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,10 @@ import pytest
 from cdassess.library import ModelLibrary
 from cdassess.model import Model, load_model_file
 from cdassess.services import Assessment
+
+# Session fixtures run before the per-test home below; keep them out of the real home directory too.
+os.environ.setdefault("CDASSESS_HOME", tempfile.mkdtemp(prefix="cdassess-test-home-"))
+os.environ.setdefault("CDASSESS_USER", "tester")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_MODEL = FIXTURES / "models" / "mini.json"
