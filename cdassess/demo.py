@@ -15,7 +15,8 @@ PROJECT = "智慧供应链平台 Smart Supply-Chain Platform"
 
 # Level-3 gaps the demo team has: (requirement, rating, note, observation, recommendation, owner, due, priority)
 GAPS: list[tuple[str, Status, str, str, str, str, str, str]] = [
-    ("CD.CM.CH.03.L3", Status.NOT_MET, "回滚仍靠手工脚本，近半年未演练。Rollback is still a manual script, not rehearsed.",
+    ("CD.CM.CH.03.L3", Status.NOT_MET,
+     "回滚仍靠手工脚本，近半年未演练。Rollback is still a manual script, not rehearsed.",
      "Rollback of application and configuration is manual and was last rehearsed in 2025.",
      "Automate rollback in the deployment pipeline and rehearse it every quarter.", "运维组 Ops team",
      "2027-01-31", "high"),

@@ -311,6 +311,20 @@ def parse_model(data: Any, source: str = "<model>") -> Model:
         ck.add(f"{source}: version", "missing or empty model version")
         version = ""
 
+    levels = _parse_levels(ck, root, source)
+    valid_levels = {lv.n for lv in levels}
+    domains = _parse_domains(ck, root, source, valid_levels)
+    if "domains" in root and not domains and not ck.problems:
+        ck.add(f"{source}: domains", "a model needs at least one domain")
+
+    if ck.problems:
+        n = len(ck.problems)
+        raise ModelError(f"{source} is not a valid capability model ({n} problem{'s' if n > 1 else ''})",
+                         ck.problems)
+    return _build(model_id.strip(), version.strip(), root, levels, domains, ck)
+
+
+def _parse_levels(ck: _Checker, root: Mapping[str, Any], source: str) -> list[Level]:
     levels: list[Level] = []
     for i, raw in enumerate(ck.sequence(root.get("levels", []), f"{source}: levels", "levels")):
         where = f"{source}: levels[{i}]"
@@ -329,8 +343,10 @@ def parse_model(data: Any, source: str = "<model>") -> Model:
         ck.add(f"{source}: levels", "a model needs at least one level")
     elif numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         ck.add(f"{source}: levels", f"level numbers must be consecutive and ascending, found {numbers}")
-    valid_levels = set(numbers)
+    return levels
 
+
+def _parse_domains(ck: _Checker, root: Mapping[str, Any], source: str, valid_levels: set[int]) -> list[Domain]:
     seen: dict[str, str] = {}
     domains: list[Domain] = []
     for di, raw_d in enumerate(ck.sequence(root.get("domains", []), f"{source}: domains", "domains")):
@@ -365,14 +381,7 @@ def parse_model(data: Any, source: str = "<model>") -> Model:
         else:
             ck.add(dwhere, "a domain needs 'subdomains' or 'items'")
         domains.append(Domain(did, dnames, ddesc, tuple(subdomains)))
-    if "domains" in root and not domains and not ck.problems:
-        ck.add(f"{source}: domains", "a model needs at least one domain")
-
-    if ck.problems:
-        n = len(ck.problems)
-        raise ModelError(f"{source} is not a valid capability model ({n} problem{'s' if n > 1 else ''})",
-                         ck.problems)
-    return _build(model_id.strip(), version.strip(), root, levels, domains, ck)
+    return domains
 
 
 def _parse_items(ck: _Checker, raw_items: Any, where: str, domain_id: str, subdomain_id: str,

@@ -44,7 +44,8 @@ class Status(StrEnum):
 
     @property
     def label_zh(self) -> str:
-        return {"met": "满足", "partial": "部分满足", "not_met": "不满足", "na": "不适用", "unrated": "未评"}[self.value]
+        return {"met": "满足", "partial": "部分满足", "not_met": "不满足", "na": "不适用",
+                "unrated": "未评"}[self.value]
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ def library_versions() -> dict[str, str]:
 def version_report() -> str:
     import sqlite3
 
+    frozen = ", frozen" if getattr(sys, "frozen", False) else ""
     lines = [f"cdassess {__version__}",
-             f"Python {platform.python_version()} ({sys.platform}{', frozen' if getattr(sys, 'frozen', False) else ''})",
+             f"Python {platform.python_version()} ({sys.platform}{frozen})",
              f"SQLite {sqlite3.sqlite_version}"]
     lines += [f"{k} {v}" for k, v in library_versions().items()]
     return "\n".join(lines)

@@ -47,7 +47,7 @@ def venv_bin(name: str) -> Path:
 
 
 def ensure_venv() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older python3
         sys.exit(f"cdassess needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     py = venv_python()
     if not py.exists():
@@ -75,7 +75,8 @@ def ensure_x11_libraries() -> None:
         say(f"installing X11 libraries Qt needs: {' '.join(missing)}")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-q"], check=False, env=env, stdout=subprocess.DEVNULL)
-        subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=True, env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
     else:
         say(f"Qt's window may need these system packages: {' '.join(missing)} (sudo apt-get install ...)")
 
@@ -89,8 +90,8 @@ def main(argv: list[str]) -> int:
     if command == "run":
         py = ensure_venv()
         ensure_x11_libraries()
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) \
-                and not os.environ.get("QT_QPA_PLATFORM"):
+        has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        if sys.platform.startswith("linux") and not has_display and not os.environ.get("QT_QPA_PLATFORM"):
             say("no display found (DISPLAY is not set); start one, e.g. `Xvfb :99 & export DISPLAY=:99`")
             return 1
         args = ["gui", *rest] if rest else ["gui", "--demo"]

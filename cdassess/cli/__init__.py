@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from cdassess import __version__
 from cdassess.errors import CdassessError, ValidationError
 
 # Each module has register(subparsers); keep them light to import.
@@ -55,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
-            gui = getattr(args, "default_handler", None) or _default_gui_handler()
+            gui = _default_gui_handler()
             if gui is None:
                 parser.print_help()
                 return 0
@@ -63,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:  # a command family called without its sub-command
             parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
             return 2
+    return run_handler(handler, args)
+
+
+def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command; user-facing errors become one clear message on stderr and exit code 1."""
     try:
         return int(handler(args) or 0)
     except ValidationError as exc:
@@ -82,12 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _default_gui_handler() -> object | None:
+def _default_gui_handler() -> Callable[[argparse.Namespace], int] | None:
     try:
         module = importlib.import_module("cdassess.cli.app")
     except ModuleNotFoundError:
         return None
-    return getattr(module, "run_gui", None)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(module, "run_gui", None)
+    return handler
 
 
 def run() -> None:

@@ -407,6 +407,12 @@ def _level(value: str) -> int:
 
 
 def register(sub: Any) -> None:
+    _register_assessment(sub)
+    _register_evidence(sub)
+    _register_findings_and_lock(sub)
+
+
+def _register_assessment(sub: Any) -> None:
     p = sub.add_parser("new", help="create a new assessment (never overwrites a file)")
     _file(p)
     p.add_argument("--org", required=True, help="the assessed organization")
@@ -463,6 +469,8 @@ def register(sub: Any) -> None:
     p.add_argument("changes", nargs="+", metavar="REQ_ID=STATUS")
     p.set_defaults(handler=cmd_whatif)
 
+
+def _register_evidence(sub: Any) -> None:
     ev = sub.add_parser("evidence", help="attach, list, extract, link evidence").add_subparsers(
         dest="evidence_command", metavar="ACTION")
     p = ev.add_parser("add", help="attach a file (stored inside the assessment, SHA-256)")
@@ -498,6 +506,8 @@ def register(sub: Any) -> None:
     p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
     p.set_defaults(handler=cmd_evidence_remove)
 
+
+def _register_findings_and_lock(sub: Any) -> None:
     fd = sub.add_parser("finding", help="add or list findings").add_subparsers(dest="finding_command",
                                                                               metavar="ACTION")
     p = fd.add_parser("add")

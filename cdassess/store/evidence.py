@@ -17,7 +17,7 @@ ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
 
-class Cancelled(CdassessError):
+class CancelledError(CdassessError):
     """The user cancelled a long operation; nothing was written."""
 
 
@@ -39,7 +39,7 @@ def store_stream(db: Database, stream: BinaryIO, total: int, fields: dict[str, o
     done = seq = 0
     while True:
         if cancelled is not None and cancelled():
-            raise Cancelled("cancelled by the user; no evidence was added")
+            raise CancelledError("cancelled by the user; no evidence was added")
         chunk = stream.read(CHUNK_SIZE)
         if not chunk:
             break
