@@ -1,0 +1,268 @@
+"""Level charts (radar and bars) as ReportLab drawings, for the PDF report and, as SVG, for the dashboard.
+
+Readable in black and white: the achieved series is a solid line with filled round markers over a light
+grey area, the target a dashed line with open square markers; a legend says which is which. The same
+drawing goes into the report and (through :func:`level_radar_svg`) into the desktop window, so both show
+the same picture. Text uses the font registered as ``WenQuanYi Micro Hei``, the family the app loads into
+Qt, so QtSvg draws the Chinese labels with the same glyphs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING
+
+from cdassess.reports.fonts import register_fonts
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing, Group
+
+    from cdassess.model import Domain, Model
+    from cdassess.scoring import LevelReport
+
+INK = (0.10, 0.16, 0.30)  # achieved: dark navy, prints nearly black
+AREA = (0.83, 0.87, 0.93)  # achieved area: light blue-grey, prints light grey
+TARGET = (0.55, 0.13, 0.10)  # target: dark red, prints dark grey, dashed
+GRID = (0.72, 0.72, 0.72)
+TEXT = (0.12, 0.12, 0.12)
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
+
+
+def wrap_text(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """Greedy line wrapping: Latin words stay whole, Chinese breaks between any two characters."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(text):
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        candidate = line + token
+        if line and stringWidth(candidate.rstrip(), font, size) > max_width:
+            lines.append(line.rstrip())
+            line = token
+        else:
+            line = candidate
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def _domain_label(domain: Domain, lang: str, font: str, size: float, width: float) -> list[tuple[str, float]]:
+    """Wrapped lines of a domain's name with their font sizes (English smaller under Chinese in "both")."""
+    zh, en = domain.names.zh, domain.names.en
+    if lang == "zh":
+        return [(s, size) for s in wrap_text(zh or en, font, size, width)]
+    if lang == "en":
+        return [(s, size) for s in wrap_text(en or zh, font, size, width)]
+    out = [(s, size) for s in wrap_text(zh or en, font, size, width)]
+    if en and zh and en != zh:
+        small = size * 0.82
+        out += [(s, small) for s in wrap_text(en, font, small, width)]
+    return out
+
+
+def _legend_labels(lang: str, target: int) -> tuple[str, str]:
+    achieved = {"zh": "达到级别", "en": "Achieved level", "both": "达到级别 Achieved level"}[lang]
+    tgt = {"zh": f"目标级别 ({target})", "en": f"Target level ({target})",
+           "both": f"目标级别 Target level ({target})"}[lang]
+    return achieved, tgt
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("zh", "en", "both"):
+        from cdassess.errors import InvalidValueError
+
+        raise InvalidValueError(f"unknown language {lang!r} (accepted: zh, en, both)")
+
+
+def _legend(group: Group, x: float, y: float, lang: str, target: int, font: str) -> None:
+    from reportlab.graphics.shapes import Circle, Line, Rect, String
+    from reportlab.lib.colors import Color, white
+
+    achieved, tgt = _legend_labels(lang, target)
+    ink, red = Color(*INK), Color(*TARGET)
+    group.add(Line(x, y + 3, x + 26, y + 3, strokeColor=ink, strokeWidth=1.8))
+    group.add(Circle(x + 13, y + 3, 2.8, fillColor=ink, strokeColor=ink))
+    group.add(String(x + 32, y, achieved, fontName=font, fontSize=8, fillColor=Color(*TEXT)))
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    x2 = x + 32 + stringWidth(achieved, font, 8) + 22
+    group.add(Line(x2, y + 3, x2 + 26, y + 3, strokeColor=red, strokeWidth=1.4, strokeDashArray=[4, 2.5]))
+    group.add(Rect(x2 + 10.2, y + 0.2, 5.6, 5.6, fillColor=white, strokeColor=red, strokeWidth=1.1))
+    group.add(String(x2 + 32, y, tgt, fontName=font, fontSize=8, fillColor=Color(*TEXT)))
+
+
+def _legend_width(lang: str, target: int, font: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    achieved, tgt = _legend_labels(lang, target)
+    return float(32 + stringWidth(achieved, font, 8) + 22 + 32 + stringWidth(tgt, font, 8))
+
+
+
+def _spoke_label(g: Group, lines: list[tuple[str, float]], lx: float, ly: float, angle: float, font: str) -> None:
+    """A block of lines beyond a spoke's end, anchored away from the centre; the last line in the ink colour."""
+    from reportlab.graphics.shapes import String
+    from reportlab.lib.colors import Color
+
+    cos, sin = math.cos(angle), math.sin(angle)
+    heights = [s * 1.18 for _, s in lines]
+    block = sum(heights)
+    anchor = "start" if cos > 0.25 else "end" if cos < -0.25 else "middle"
+    if sin > 0.25:
+        y0 = ly + block
+    elif sin < -0.25:
+        y0 = ly
+    else:
+        y0 = ly + block / 2
+    for k, ((line, size), h) in enumerate(zip(lines, heights, strict=True)):
+        y0 -= h
+        g.add(String(lx, y0 + 0.2 * size, line, fontName=font, fontSize=size, textAnchor=anchor,
+                     fillColor=Color(*(INK if k == len(lines) - 1 else TEXT))))
+
+def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
+                        width: float = 460, height: float = 340) -> Drawing:
+    """Spider chart of the achieved level against the target level, one spoke per domain.
+
+    Models with fewer than three domains get the bar chart instead (a radar needs three spokes).
+    """
+    _check_lang(lang)
+    if len(model.domains) < 3:
+        return level_bar_drawing(model, levels, target, lang, width=width)
+    from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
+    from reportlab.lib.colors import Color, white
+
+    font = register_fonts()
+    drawing = Drawing(width, height)
+    g = Group()
+    drawing.add(g)
+    base = model.min_level - 1  # the centre: below the lowest level
+    top = model.max_level
+    span = max(top - base, 1)
+    legend_h = 22
+    label_w = 96.0
+    cx = width / 2
+    cy = legend_h + (height - legend_h) / 2
+    radius = min((width - 2 * label_w - 24) / 2, (height - legend_h - 64) / 2)
+    n = len(model.domains)
+    angles = [math.pi / 2 - 2 * math.pi * i / n for i in range(n)]
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        r = radius * (min(max(value, base), top) - base) / span
+        return cx + r * math.cos(angles[i]), cy + r * math.sin(angles[i])
+
+    grid, ink, red = Color(*GRID), Color(*INK), Color(*TARGET)
+    for lv in model.level_numbers:
+        if lv == base:
+            continue
+        pts = [c for i in range(n) for c in point(i, lv)]
+        g.add(Polygon(pts, fillColor=None, strokeColor=grid, strokeWidth=0.5 if lv != top else 0.9))
+    for i in range(n):
+        x, y = point(i, top)
+        g.add(Line(cx, cy, x, y, strokeColor=grid, strokeWidth=0.5))
+    achieved = [c for i, d in enumerate(model.domains) for c in point(i, levels.domains.get(d.id, base))]
+    g.add(Polygon(achieved, fillColor=Color(*AREA), strokeColor=None))
+    tpts = [c for i in range(n) for c in point(i, target)]
+    g.add(Polygon(tpts, fillColor=None, strokeColor=red, strokeWidth=1.4, strokeDashArray=[4, 2.5]))
+    g.add(Polygon(achieved, fillColor=None, strokeColor=ink, strokeWidth=1.8))
+    # level numbers where the rings cross the bisector of the first two spokes, away from every marker
+    mid = math.pi / 2 - math.pi / n
+    for lv in model.level_numbers:
+        if lv == base:
+            continue
+        r = radius * (lv - base) / span * math.cos(math.pi / n)
+        x, y = cx + r * math.cos(mid), cy + r * math.sin(mid)
+        g.add(Rect(x - 4, y - 4.5, 8, 9, fillColor=white, strokeColor=None))
+        g.add(String(x, y - 2.6, str(lv), fontName=font, fontSize=7, fillColor=Color(0.35, 0.35, 0.35),
+                     textAnchor="middle"))
+    for i, d in enumerate(model.domains):
+        tx, ty = point(i, target)
+        g.add(Rect(tx - 2.8, ty - 2.8, 5.6, 5.6, fillColor=white, strokeColor=red, strokeWidth=1.1))
+        value = levels.domains.get(d.id, base)
+        ax, ay = point(i, value)
+        g.add(Circle(ax, ay, 3.0, fillColor=ink, strokeColor=white, strokeWidth=0.6))
+        lines = _domain_label(d, lang, font, 8.5, label_w)
+        lines.append((f"{value if value >= model.min_level else '-'} / {target}", 8.0))
+        _spoke_label(g, lines, cx + (radius + 9) * math.cos(angles[i]), cy + (radius + 9) * math.sin(angles[i]),
+                     angles[i], font)
+    lw = _legend_width(lang, target, font)
+    _legend(g, max((width - lw) / 2, 0), 6, lang, target, font)
+    return drawing
+
+
+def level_bar_drawing(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
+                      width: float = 460, row_height: float = 30) -> Drawing:
+    """Horizontal bars: achieved level (filled) and target (dashed outline) per domain."""
+    _check_lang(lang)
+    from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+    from reportlab.lib.colors import Color, white
+
+    font = register_fonts()
+    label_w = 150.0
+    labels = [_domain_label(d, lang, font, 8.5, label_w - 8) for d in model.domains]
+    rows = [max(row_height, sum(s * 1.18 for _, s in lab) + 8) for lab in labels]
+    legend_h, axis_h = 22, 18
+    height = legend_h + axis_h + sum(rows) + 6
+    drawing = Drawing(width, height)
+    g = Group()
+    drawing.add(g)
+    base, top = model.min_level - 1, model.max_level
+    x0, x1 = label_w, width - 14
+    span = max(top - base, 1)
+
+    def xpos(v: float) -> float:
+        return x0 + (x1 - x0) * (min(max(v, base), top) - base) / span
+
+    grid, ink, red, text = Color(*GRID), Color(*INK), Color(*TARGET), Color(*TEXT)
+    y_top = height - 6
+    y_axis = legend_h + axis_h
+    for lv in range(base, top + 1):
+        x = xpos(lv)
+        g.add(Line(x, y_axis, x, y_top, strokeColor=grid, strokeWidth=0.5))
+        g.add(String(x, y_axis - 11, str(lv), fontName=font, fontSize=7.5, fillColor=text, textAnchor="middle"))
+    y = y_top
+    for d, lab, h in zip(model.domains, labels, rows, strict=True):
+        y -= h
+        value = levels.domains.get(d.id, base)
+        mid = y + h / 2
+        block = sum(s * 1.18 for _, s in lab)
+        ty = mid + block / 2
+        for line, size in lab:
+            ty -= size * 1.18
+            g.add(String(x0 - 8, ty + 0.2 * size, line, fontName=font, fontSize=size, fillColor=text,
+                         textAnchor="end"))
+        bar_h = min(12.0, h - 10)
+        g.add(Rect(x0, mid - bar_h / 2, xpos(target) - x0, bar_h, fillColor=white, strokeColor=red,
+                   strokeWidth=1.1, strokeDashArray=[4, 2.5]))
+        if value > base:
+            g.add(Rect(x0, mid - bar_h / 2 + 2.5, xpos(value) - x0, bar_h - 5, fillColor=ink, strokeColor=None))
+        g.add(String(xpos(max(value, base)) + 4, mid - 3, str(value) if value >= model.min_level else "-",
+                     fontName=font, fontSize=8, fillColor=ink))
+    g.add(Line(x0, y_axis, x0, y_top, strokeColor=text, strokeWidth=0.7))
+    lw = _legend_width(lang, target, font)
+    _legend(g, max((width - lw) / 2, 0), 4, lang, target, font)
+    return drawing
+
+
+def drawing_svg(drawing: Drawing) -> bytes:
+    """An SVG document of a drawing (text drawn with the ``WenQuanYi Micro Hei`` family)."""
+    from reportlab.graphics import renderSVG
+
+    svg: str = renderSVG.drawToString(drawing)
+    return svg.encode("utf-8")
+
+
+def level_radar_svg(model: Model, levels: LevelReport, target: int, lang: str = "both") -> bytes:
+    """The radar chart of :func:`level_radar_drawing` as SVG bytes, for QtSvg in the dashboard."""
+    return drawing_svg(level_radar_drawing(model, levels, target, lang))
+
+
+def level_bar_svg(model: Model, levels: LevelReport, target: int, lang: str = "both") -> bytes:
+    """The bar chart of :func:`level_bar_drawing` as SVG bytes."""
+    return drawing_svg(level_bar_drawing(model, levels, target, lang))
