@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import mimetypes
+import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,13 +28,14 @@ from cdassess.store.connection import (
     acquire_edit_lock,
     connect,
     damaged,
+    make_durable,
     now_iso,
     preflight,
     release_edit_lock,
 )
 from cdassess.store.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
-__all__ = ["AssessmentStore", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "AssessmentStore"]
 
 
 class AssessmentStore:
@@ -67,6 +68,7 @@ class AssessmentStore:
             acquire_edit_lock(path)
             conn = connect(path, readonly=False)
             store = cls(path, conn, readonly=False, actor=actor, locked=True)
+            make_durable(conn)
             store.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(store.db)
             store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -101,25 +103,26 @@ class AssessmentStore:
             if not os.access(path.parent, os.W_OK):
                 raise AssessmentFileError(f"{path}: its folder is read-only; changes cannot be saved")
             acquire_edit_lock(path)
+        conn: sqlite3.Connection | None = None
         try:
             conn = connect(path, readonly=readonly)
             store = cls(path, conn, readonly=readonly, actor=actor, locked=not readonly)
             store._check_identity()
             if not readonly:
-                pending = migrations.pending(store.db)
-                if pending:
+                make_durable(conn)
+                if migrations.pending(store.db):
                     migrations.apply(store.db)
                     store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif migrations.pending(store.db):
                 raise AssessmentFileError(f"{path}: written by an older cdassess; open it for editing once to "
                                           "upgrade it")
-        except sqlite3.DatabaseError as exc:
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
             if not readonly:
                 release_edit_lock(path)
-            raise damaged(path, exc) from None
-        except BaseException:
-            if not readonly:
-                release_edit_lock(path)
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise damaged(path, exc) from None
             raise
         return store
 

@@ -49,7 +49,11 @@ def preflight(path: Path) -> None:
     page_size = 65536 if page_size == 1 else page_size
     page_count = struct.unpack(">I", header[28:32])[0]
     size = path.stat().st_size
-    if page_count and page_size and size < page_count * page_size:
+    # A process killed during a WAL checkpoint leaves page 1 (with the new page count) written before the
+    # later pages; the -wal file still holds them and SQLite finishes the checkpoint on the next open.
+    wal = Path(str(path) + "-wal")
+    hot_wal = wal.exists() and wal.stat().st_size > 0
+    if page_count and page_size and not hot_wal and size < page_count * page_size:
         raise AssessmentFileError(
             f"{path}: the file is truncated ({size} bytes, its header says {page_count * page_size}); "
             "restore it from a copy"
@@ -57,7 +61,7 @@ def preflight(path: Path) -> None:
 
 
 def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
-    """A connection with the pragmas the file format relies on (WAL, synchronous=FULL, foreign keys)."""
+    """A connection with foreign keys on; it writes nothing to the file."""
     if readonly:
         immutable = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
         uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
@@ -67,13 +71,16 @@ def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise damaged(path, exc) from None
     return conn
+
+
+def make_durable(conn: sqlite3.Connection) -> None:
+    """WAL and synchronous=FULL; only after the file is known to be ours (switching to WAL writes the header)."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
 
 
 def damaged(path: Path, exc: BaseException) -> AssessmentFileError:
