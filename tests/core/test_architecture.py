@@ -1,0 +1,44 @@
+"""The engine never loads Qt or the UI; the CLI does not load heavy libraries until a command needs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def _loaded_after(code: str) -> set[str]:
+    script = textwrap.dedent(code) + "\nimport sys\nprint('\\n'.join(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    return set(out.stdout.split())
+
+
+def test_importing_every_engine_module_loads_neither_qt_nor_ui() -> None:
+    loaded = _loaded_after("""
+        import importlib, pkgutil, cdassess
+        for m in pkgutil.walk_packages(cdassess.__path__, "cdassess."):
+            importlib.import_module(m.name)
+    """)
+    assert "cdassess.services" in loaded and "cdassess.cli.core" in loaded
+    offenders = sorted(m for m in loaded if m.split(".")[0] in {"PySide6", "shiboken6", "ui"})
+    assert offenders == []
+
+
+def test_cli_import_and_parser_do_not_load_reportlab_or_openpyxl() -> None:
+    loaded = _loaded_after("""
+        from cdassess.cli import build_parser
+        build_parser()
+    """)
+    heavy = sorted(m for m in loaded if m.split(".")[0] in {"reportlab", "openpyxl", "PySide6", "cryptography"})
+    assert heavy == []
+
+
+def test_info_command_stays_light(tmp_path_factory: object) -> None:
+    loaded = _loaded_after("""
+        import tempfile, pathlib
+        from cdassess.cli import main
+        d = pathlib.Path(tempfile.mkdtemp())
+        main(["demo", str(d / "d.cdassess")])
+        main(["info", str(d / "d.cdassess"), "--json"])
+    """)
+    assert not {m.split(".")[0] for m in loaded} & {"reportlab", "openpyxl", "PySide6"}

@@ -1,0 +1,167 @@
+"""The command line contract: commands, JSON shapes, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cdassess.cli import main
+from cdassess.model import Model
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_then_info_json_shows_seven_domains_with_levels(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    f = str(tmp_path / "d.cdassess")
+    assert run(capsys, "demo", f)[0] == 0
+    code, out, _ = run(capsys, "info", f, "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["model"] == {"id": "caict-devops-cd", "version": "2021.1", "name_zh": data["model"]["name_zh"],
+                             "name_en": data["model"]["name_en"]}
+    assert len(data["domains"]) == 7 and all(isinstance(d["level"], int) for d in data["domains"])
+    assert {"id", "name_zh", "name_en", "level", "subdomains"} <= set(data["domains"][0])
+    assert {"id", "level", "items"} <= set(data["domains"][0]["subdomains"][0])
+    assert data["target_level"] == 3 and data["overall_level"] == 2
+    assert 0 < data["progress"]["rated"] < data["progress"]["total"] == 240
+    code, out, _ = run(capsys, "info", f)
+    assert "overall:  level 2 (基础级 / Basic)" in out
+
+
+def test_rating_every_requirement_to_level_3_met_reaches_level_3(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    f = str(tmp_path / "n.cdassess")
+    assert run(capsys, "new", f, "--org", "ACME", "--project", "Shop", "--target-level", "3")[0] == 0
+    _, out, _ = run(capsys, "requirements", f, "--json", "--max-level", "3")
+    ids = [r["id"] for r in json.loads(out)]
+    assert len(ids) == 144
+    for req_id in ids[:-1]:
+        assert main(["rate", f, req_id, "met"]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "gaps", f, "--json")
+    assert json.loads(out)["count"] == 1
+    code, out, _ = run(capsys, "explain", f, "--level", "3")
+    assert ids[-1] in out and "not reached" in out
+    assert run(capsys, "rate", f, ids[-1], "met", "--note", "demonstrated")[0] == 0
+    _, out, _ = run(capsys, "info", f, "--json")
+    assert json.loads(out)["overall_level"] == 3
+    code, out, _ = run(capsys, "gaps", f, "--json")
+    assert json.loads(out)["count"] == 0 and json.loads(out)["domains"] == []
+    assert run(capsys, "check", f)[0] == 0
+
+
+def test_new_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "x.cdassess"
+    f.write_text("keep")
+    code, _, err = run(capsys, "new", str(f), "--org", "A", "--project", "B")
+    assert code == 1 and "already exists" in err and f.read_text() == "keep"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rate", "{f}", "NOPE.L1", "met"], "unknown requirement ID 'NOPE.L1'"),
+        (["rate", "{f}", "A.X.1.L1", "great"], "unknown rating 'great'"),
+        (["rate", "{f}", "A.X.1.L1", "na"], "N/A needs a justification"),
+        (["evidence", "add", "{f}", "{dir}", "--req", "A.X.1.L1"], "is a folder"),
+        (["evidence", "extract", "{f}", "99", "-o", "{dir}"], "no evidence 99"),
+        (["unlock", "{f}", "--reason", "x"], "not locked"),
+        (["info", "{dir}/missing.cdassess"], "no such file"),
+        (["gaps", "{f}", "--target", "9"], "level 9 is not a level of model mini"),
+    ],
+)
+def test_user_errors_exit_1_with_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                mini_model: Model, args: list[str], message: str) -> None:
+    from cdassess.services import Assessment
+
+    f = tmp_path / "m.cdassess"
+    Assessment.create(f, organization="O", project="P", model=mini_model).close()
+    before = f.read_bytes()
+    code, _, err = run(capsys, *[a.format(f=f, dir=tmp_path) for a in args])
+    assert code == 1
+    assert message in err
+    assert err.count("\n") == 1 and err.startswith("cdassess: error: ") and "Traceback" not in err
+    assert f.read_bytes() == before
+    assert not (tmp_path / "missing.cdassess").exists()
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["rate"])
+    assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "empty"), (b"PK\x03\x04 not sqlite", "not an SQLite")])
+def test_foreign_files_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
+                                   message: str) -> None:
+    f = tmp_path / "f.cdassess"
+    f.write_bytes(content)
+    for cmd in (["info", str(f)], ["rate", str(f), "A", "met"], ["check", str(f)]):
+        code, _, err = run(capsys, *cmd)
+        assert code == 1 and message in err
+    assert f.read_bytes() == content
+
+
+def test_evidence_add_list_extract_and_lock_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  mini_model: Model) -> None:
+    from cdassess.services import Assessment
+
+    f = tmp_path / "m.cdassess"
+    Assessment.create(f, organization="O", project="P", model=mini_model).close()
+    src = tmp_path / "policy.md"
+    src.write_text("# policy\n", encoding="utf-8")
+    code, out, _ = run(capsys, "evidence", "add", str(f), str(src), "--req", "A.X.1.L1", "--req", "B.1.L1")
+    assert code == 0 and "evidence 1 added" in out
+    _, out, _ = run(capsys, "evidence", "list", str(f), "--json")
+    listed = json.loads(out)
+    assert listed[0]["requirements"] == ["A.X.1.L1", "B.1.L1"] and len(listed[0]["sha256"]) == 64
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    assert run(capsys, "evidence", "extract", str(f), "1", "-o", str(out_dir))[0] == 0
+    assert (out_dir / "policy.md").read_text(encoding="utf-8") == "# policy\n"
+    assert run(capsys, "lock", str(f))[0] == 0
+    code, _, err = run(capsys, "rate", str(f), "A.X.1.L1", "met")
+    assert code == 1 and "locked" in err
+    assert run(capsys, "unlock", str(f), "--reason", "late evidence")[0] == 0
+    assert run(capsys, "rate", str(f), "A.X.1.L1", "met")[0] == 0
+    _, out, _ = run(capsys, "audit", str(f), "--json")
+    actions = [e["action"] for e in json.loads(out)]
+    assert actions == ["create", "add_evidence", "link_evidence", "link_evidence", "lock", "unlock", "rate"]
+
+
+def test_check_fails_after_a_byte_of_evidence_or_an_audit_row_is_altered(
+        demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "check", str(demo_path))[0] == 0
+    conn = sqlite3.connect(demo_path)
+    conn.execute("UPDATE evidence_chunk SET data = CAST(replace(CAST(data AS TEXT), 'main', 'MAIN') AS BLOB) "
+                 "WHERE evidence_id = 1")
+    conn.commit()
+    conn.close()
+    code, _, err = run(capsys, "check", str(demo_path))
+    assert code == 1 and "evidence 1 (branching-strategy.md): content does not match its SHA-256" in err
+    conn = sqlite3.connect(demo_path)
+    conn.execute("DROP TRIGGER audit_append_only_update")
+    conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 5")
+    conn.commit()
+    conn.close()
+    code, _, err = run(capsys, "check", str(demo_path))
+    assert code == 1 and "audit log row 5: was altered after it was written" in err
+
+
+def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("cdassess")
+    out = subprocess.run([str(exe), "info", str(tmp_path / "nope.cdassess")], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 1 and out.stderr.strip().endswith("no such file") and out.stdout == ""
+    ver = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
+    assert ver.returncode == 0 and ver.stdout.startswith("cdassess 0.")
