@@ -50,7 +50,7 @@ def test_rating_every_requirement_to_level_3_met_reaches_level_3(tmp_path: Path,
     capsys.readouterr()
     code, out, _ = run(capsys, "gaps", f, "--json")
     assert json.loads(out)["count"] == 1
-    code, out, _ = run(capsys, "explain", f, "--level", "3")
+    _, out, _ = run(capsys, "explain", f, "--level", "3")
     assert ids[-1] in out and "not reached" in out
     assert run(capsys, "rate", f, ids[-1], "met", "--note", "demonstrated")[0] == 0
     _, out, _ = run(capsys, "info", f, "--json")

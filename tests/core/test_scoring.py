@@ -43,7 +43,7 @@ def test_an_empty_level_adds_nothing(mini_model: Model) -> None:
 
 
 def test_overall_is_the_minimum_and_gaps_are_grouped_by_domain(mini_model: Model) -> None:
-    ratings = {r: Status.MET for r in mini_model.requirements}
+    ratings = dict.fromkeys(mini_model.requirements, Status.MET)
     ratings["B.1.L2"] = Status.NOT_MET
     rep = compute_levels(mini_model, ratings)
     assert rep.items["B.1"] == 1 and rep.domains == {"A": 3, "B": 1} and rep.overall == 1
@@ -84,7 +84,7 @@ def test_status_parsing(text: str, expected: Status) -> None:
 
 
 def test_unknown_status_names_what_is_accepted() -> None:
-    with pytest.raises(InvalidValueError, match="unknown rating 'done' .accepted: met, partial, not_met, na"):
+    with pytest.raises(InvalidValueError, match=r"unknown rating 'done' .accepted: met, partial, not_met, na"):
         Status.parse("done")
 
 

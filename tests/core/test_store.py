@@ -31,7 +31,7 @@ def test_create_never_overwrites(tmp_path: Path, mini_model: Model) -> None:
 
 def test_create_refuses_a_bad_target_level_and_leaves_no_file(tmp_path: Path, mini_model: Model) -> None:
     target = tmp_path / "a.cdassess"
-    with pytest.raises(InvalidValueError, match="target level 5 is not a level of model mini .accepted: 1-3"):
+    with pytest.raises(InvalidValueError, match=r"target level 5 is not a level of model mini .accepted: 1-3"):
         Assessment.create(target, organization="O", project="P", model=mini_model, target_level=5)
     assert not target.exists()
 
@@ -121,7 +121,8 @@ def test_newer_schema_is_refused_and_left_alone(mini_assessment: Assessment) -> 
     path = mini_assessment.path
     mini_assessment.close()
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('cdassess', '0099_future', 'x')")
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('cdassess', '0099_future', 'x')")
     conn.execute("PRAGMA user_version = 99")
     conn.commit()
     conn.close()
