@@ -49,13 +49,14 @@ def test_rating_every_requirement_to_level_3_met_reaches_level_3(tmp_path: Path,
         assert main(["rate", f, req_id, "met"]) == 0
     capsys.readouterr()
     code, out, _ = run(capsys, "gaps", f, "--json")
+    assert code == 0
     assert json.loads(out)["count"] == 1
     _, out, _ = run(capsys, "explain", f, "--level", "3")
     assert ids[-1] in out and "not reached" in out
     assert run(capsys, "rate", f, ids[-1], "met", "--note", "demonstrated")[0] == 0
     _, out, _ = run(capsys, "info", f, "--json")
     assert json.loads(out)["overall_level"] == 3
-    code, out, _ = run(capsys, "gaps", f, "--json")
+    _, out, _ = run(capsys, "gaps", f, "--json")
     assert json.loads(out)["count"] == 0 and json.loads(out)["domains"] == []
     assert run(capsys, "check", f)[0] == 0
 
