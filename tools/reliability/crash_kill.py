@@ -186,6 +186,73 @@ def _compare(exp: Expected, act: Actual) -> list[str]:
     return lost
 
 
+def _kill_child(path: Path, child_seed: int, delay: float, max_evidence: int) -> tuple[list[str], int, str]:
+    """Start an editing child, SIGKILL it ``delay`` seconds after it is ready; its output lines and exit code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with subprocess.Popen(
+        [sys.executable, __file__, "--child", str(path), "--seed", str(child_seed), "--max-evidence",
+         str(max_evidence)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        lines: list[str] = []
+        ready = threading.Event()
+
+        def reader(stream: Any = proc.stdout) -> None:
+            for line in stream:
+                lines.append(line)
+                if line.startswith('{"t": "ready"'):
+                    ready.set()
+            ready.set()
+
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        ready.wait(30)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        t.join(10)
+        err = proc.stderr.read()
+    return lines, proc.returncode, err
+
+
+def _account(lines: list[str], exp: Expected, res: Result) -> list[dict[str, Any]] | None:
+    """Apply every group the child reported committed; return the group in flight at the kill, if any."""
+    intents: dict[int, list[dict[str, Any]]] = {}
+    in_flight: list[dict[str, Any]] | None = None
+    for line in lines:
+        if not line.endswith("\n"):
+            continue  # a line cut short by the kill was never reported
+        msg = json.loads(line)
+        if msg["t"] == "intent":
+            intents[msg["g"]] = msg["edits"]
+            in_flight = msg["edits"]
+        elif msg["t"] == "commit":
+            for e in intents[msg["g"]]:
+                exp.apply(e)
+                exp.committed_edits += 1
+                res.edits_committed += 1
+            res.groups_committed += 1
+            in_flight = None
+    return in_flight
+
+
+def _settle_in_flight(in_flight: list[dict[str, Any]], act: Actual, exp: Expected, res: Result, where: str) -> None:
+    """The group the kill interrupted must be wholly present (then it counts) or wholly absent."""
+    present = [act.has(e) for e in in_flight]
+    if all(present):
+        res.in_flight_applied += 1
+    elif any(present):
+        res.atomicity_failures += 1
+        res.messages.append(f"{where}: group half applied: {present}")
+    else:
+        res.in_flight_absent += 1
+    for e, p in zip(in_flight, present, strict=True):
+        if p:
+            exp.apply(e)
+
+
 def run(kills: int, seed: int, workdir: Path, *, max_delay: float = 0.6, max_evidence: int = 2 << 20,
         verbose: bool = False) -> Result:
     """Create a fresh assessment in ``workdir`` and kill an editing child ``kills`` times."""
@@ -197,93 +264,40 @@ def run(kills: int, seed: int, workdir: Path, *, max_delay: float = 0.6, max_evi
     exp = Expected()
     res = Result()
     started = time.monotonic()
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     for round_no in range(kills):
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "--child", str(path), "--seed", str(seed * 100_000 + round_no),
-             "--max-evidence", str(max_evidence)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
-        )
-        assert proc.stdout is not None and proc.stderr is not None
-        lines: list[str] = []
-        ready = threading.Event()
-
-        def reader(stream: Any = proc.stdout, sink: list[str] = lines, ev: threading.Event = ready) -> None:
-            for line in stream:
-                sink.append(line)
-                if line.startswith('{"t": "ready"'):
-                    ev.set()
-            ev.set()
-
-        t = threading.Thread(target=reader, daemon=True)
-        t.start()
-        ready.wait(30)
-        time.sleep(rng.uniform(0.0, max_delay))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        t.join(10)
-        err = proc.stderr.read()
-        proc.stdout.close()
-        proc.stderr.close()
-        if proc.returncode != -signal.SIGKILL:
-            res.unexpected_exits += 1
-            res.messages.append(f"round {round_no}: child exited with {proc.returncode} before the kill: "
-                                f"{err.strip()[-600:]}")
+        where = f"kill {round_no + 1}"
+        lines, code, err = _kill_child(path, seed * 100_000 + round_no, rng.uniform(0.0, max_delay), max_evidence)
         res.kills += 1
-        intents: dict[int, list[dict[str, Any]]] = {}
-        in_flight: list[dict[str, Any]] | None = None
-        for line in lines:
-            if not line.endswith("\n"):
-                continue  # a line cut short by the kill was never reported
-            msg = json.loads(line)
-            if msg["t"] == "intent":
-                intents[msg["g"]] = msg["edits"]
-                in_flight = msg["edits"]
-            elif msg["t"] == "commit":
-                for e in intents[msg["g"]]:
-                    exp.apply(e)
-                    exp.committed_edits += 1
-                    res.edits_committed += 1
-                res.groups_committed += 1
-                in_flight = None
+        if code != -signal.SIGKILL:
+            res.unexpected_exits += 1
+            res.messages.append(f"{where}: child exited with {code} before the kill: {err.strip()[-600:]}")
+        in_flight = _account(lines, exp, res)
         try:
             a = Assessment.open(path, actor="harness")  # for editing: the killed child's lock must be free
-        except Exception as exc:  # noqa: BLE001 - any failure to reopen is what this harness reports
+        except Exception as exc:
             res.reopen_failures += 1
-            res.messages.append(f"round {round_no}: reopening failed: {type(exc).__name__}: {exc}")
+            res.messages.append(f"{where}: reopening failed: {type(exc).__name__}: {exc}")
             break
         try:
             problems = a.check()
             if problems:
                 res.integrity_failures += 1
-                res.messages.append(f"round {round_no}: check(): " + "; ".join(map(str, problems[:5])))
+                res.messages.append(f"{where}: check(): " + "; ".join(map(str, problems[:5])))
             act = _read_actual(a)
         finally:
             a.close()
         if in_flight:
-            present = [act.has(e) for e in in_flight]
-            if all(present):
-                res.in_flight_applied += 1
-                for e in in_flight:
-                    exp.apply(e)
-            elif any(present):
-                res.atomicity_failures += 1
-                res.messages.append(f"round {round_no}: group half applied: {present}")
-                for e, p in zip(in_flight, present, strict=True):
-                    if p:
-                        exp.apply(e)
-            else:
-                res.in_flight_absent += 1
+            _settle_in_flight(in_flight, act, exp, res, where)
         lost = _compare(exp, act)
         if lost:
             res.lost_edits += len(lost)
-            res.messages.append(f"round {round_no}: " + "; ".join(lost[:5]))
+            res.messages.append(f"{where}: " + "; ".join(lost[:5]))
             # resynchronise so one loss is not counted again in every later round
             exp.ratings, exp.claims = dict(act.ratings), dict(act.claims)
             exp.findings, exp.evidence = set(act.findings), set(act.evidence)
         if verbose:
-            print(f"kill {res.kills}: {res.edits_committed} edits committed so far, in flight "
-                  f"{'-' if not in_flight else len(in_flight)}", flush=True)
+            print(f"{where}: {res.edits_committed} edits committed so far, in flight "
+                  f"{len(in_flight) if in_flight else '-'}", flush=True)
     res.seconds = time.monotonic() - started
     return res
 
