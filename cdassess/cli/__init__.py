@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the desktop window.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--selftest", action="store_true",
+                        help="create a temporary assessment, run every file format through it, and report")
     parser.add_argument("--user", metavar="NAME", help="who makes the edits (written to the audit log); "
                         "default: $CDASSESS_USER or the login name")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -51,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(version_report())
         return 0
+    if args.selftest:
+        from cdassess.selftest import run_selftest
+
+        return run_handler(lambda _args: run_selftest(), args)
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
