@@ -86,6 +86,40 @@ def verify_all(db: Database) -> list[Problem]:
     return problems
 
 
+AUDITED_FIELDS = ("sha256", "size", "original_name", "provided_by", "collected_on", "description")
+
+
+def verify_against_audit(db: Database) -> list[Problem]:
+    """Compare each evidence record with the audit row that recorded it (a rewritten hash or name shows)."""
+    import json
+
+    recorded: dict[int, dict[str, object]] = {}
+    for target, new in db.execute("SELECT target, new FROM audit WHERE action = 'add_evidence' ORDER BY seq"):
+        try:
+            recorded[int(str(target).partition(":")[2])] = json.loads(new or "{}")
+        except ValueError:
+            continue  # an altered audit row is reported by the audit chain check
+    for (target,) in db.execute("SELECT target FROM audit WHERE action = 'remove_evidence'"):
+        recorded.pop(int(str(target).partition(":")[2] or 0), None)
+    problems: list[Problem] = []
+    columns = ", ".join(AUDITED_FIELDS)
+    rows = db.execute(f"SELECT id, {columns} FROM evidence ORDER BY id").fetchall()
+    for gone in sorted(recorded.keys() - {int(r[0]) for r in rows}):
+        problems.append(Problem(f"evidence {gone} ({recorded[gone].get('original_name')})",
+                                "is in the audit log but missing from the file (deleted behind cdassess)"))
+    for evidence_id, *values in rows:
+        where = f"evidence {evidence_id} ({values[2]})"
+        entry = recorded.get(int(evidence_id))
+        if entry is None:
+            problems.append(Problem(where, "has no add_evidence row in the audit log (inserted behind cdassess)"))
+            continue
+        changed = [f for f, v in zip(AUDITED_FIELDS, values, strict=True) if entry.get(f) != v]
+        if changed:
+            problems.append(Problem(where, f"{', '.join(changed)} differ from the audit log's record of it "
+                                           "(altered after it was added)"))
+    return problems
+
+
 def _chunks_with_seq(db: Database, evidence_id: int) -> Iterator[tuple[int, bytes]]:
     keys = db.execute("SELECT rowid, seq FROM evidence_chunk WHERE evidence_id = ? ORDER BY seq",
                       [evidence_id]).fetchall()
