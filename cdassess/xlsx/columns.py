@@ -1,0 +1,192 @@
+"""Columns found by their header, not their position, and the words accepted in answer cells.
+
+A header cell holds Chinese and English together ("自评 / Self-assessment"); a column is recognised by
+English words or Chinese fragments in it, so reordered, renamed-a-little, extra and missing optional columns
+all work. When a header matches several columns the most specific pattern wins ("Evidence references" is the
+references column even though it also says "Evidence").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cdassess.scoring import Status
+
+_WORD = re.compile(r"[a-z0-9]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    patterns: tuple[str, ...] = ()
+    """Each pattern: English words separated by spaces (all must appear as words), or a Chinese fragment."""
+    required: bool = False
+    width: float = 14
+
+    @property
+    def header(self) -> str:
+        return f"{self.zh}\n{self.en}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+    def score(self, words: frozenset[str], text: str) -> int:
+        best = 0
+        for pat in (self.zh, self.en.lower(), *self.patterns):
+            if _CJK.search(pat):
+                hit = pat in text
+            else:
+                need = _WORD.findall(pat.lower())
+                hit = bool(need) and all(w in words for w in need)
+            if hit:
+                best = max(best, len(pat))
+        return best
+
+
+def header_words(text: str) -> tuple[frozenset[str], str]:
+    low = text.lower()
+    return frozenset(_WORD.findall(low)), low
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    row: int
+    """1-based row of the header."""
+    index: dict[str, int]
+    """Column key -> 0-based position."""
+    duplicates: list[tuple[str, list[int]]]
+    missing: list[Column]
+
+
+def match_header(cells: Sequence[object], columns: Sequence[Column]) -> tuple[dict[str, int],
+                                                                             list[tuple[str, list[int]]]]:
+    found: dict[str, list[int]] = {}
+    for pos, value in enumerate(cells):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        words, low = header_words(value)
+        scored = [(c.score(words, low), -i, c.key) for i, c in enumerate(columns)]
+        best = max(scored)
+        if best[0] > 0:
+            found.setdefault(best[2], []).append(pos)
+    index = {k: v[0] for k, v in found.items()}
+    dups = [(k, v) for k, v in found.items() if len(v) > 1]
+    return index, dups
+
+
+def find_header(rows: Sequence[Sequence[object]], columns: Sequence[Column]) -> HeaderMatch | None:
+    """The first of ``rows`` that holds every required column, or None."""
+    required = [c for c in columns if c.required]
+    for r, cells in enumerate(rows, 1):
+        index, dups = match_header(cells, columns)
+        if all(c.key in index for c in required) and len(index) >= min(2, len(columns)):
+            return HeaderMatch(r, index, dups, [c for c in columns if c.key not in index])
+    return None
+
+
+def col_letter(pos: int) -> str:
+    """0-based position -> Excel column letters."""
+    n, out = pos + 1, ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# --------------------------------------------------------------------------------------------- answer words
+
+_CLAIM_WORDS: dict[str, Status] = {}
+for _status, _words in (
+    (Status.MET, ("met", "满足", "是", "y", "yes", "1", "true", "fully met", "符合", "已满足", "√", "✓", "✔")),
+    (Status.PARTIAL, ("partial", "partially met", "partly met", "部分满足", "部分", "p", "部分符合", "0.5")),
+    (Status.NOT_MET, ("not met", "not_met", "notmet", "not-met", "不满足", "否", "n", "no", "0", "false", "未满足",
+                      "不符合", "×", "✗")),
+    (Status.NA, ("n/a", "n / a", "na", "n.a.", "n.a", "not applicable", "不适用", "无关")),
+    (Status.UNRATED, ("unrated", "未评", "未评估", "-", "—")),
+):
+    for _w in _words:
+        _CLAIM_WORDS[_w] = _status
+
+CLAIM_ACCEPTED = ("met / 满足 / 是 / Y / yes / 1 / true; partial / 部分满足 / 部分 / P; "
+                  "not met / 不满足 / 否 / N / no / 0 / false; N/A / 不适用 / NA; or leave it empty")
+
+
+def claim_choice(status: Status) -> str:
+    """The text the dropdown offers for a status (and that is read back)."""
+    return f"{status.label_zh} / {status.label_en}"
+
+
+CLAIM_CHOICES = tuple(claim_choice(s) for s in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NA))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u3000", " ").replace("\xa0", " ").split()).lower()
+
+
+def parse_status_word(value: object) -> Status | None:
+    """A claim or rating from a cell: None means the word is not understood; blank is UNRATED."""
+    if value is None:
+        return Status.UNRATED
+    if isinstance(value, bool):
+        return Status.MET if value else Status.NOT_MET
+    if isinstance(value, (int, float)):
+        if value == 1:
+            return Status.MET
+        if value == 0:
+            return Status.NOT_MET
+        return None
+    text = _norm(str(value))
+    if not text:
+        return Status.UNRATED
+    hit = _CLAIM_WORDS.get(text)
+    if hit is not None:
+        return hit
+    for sep in (" / ", "/"):  # "满足 / Met": every part must be understood and say the same thing
+        if sep in text:
+            parts = {_CLAIM_WORDS.get(p.strip()) for p in text.split(sep) if p.strip()}
+            if len(parts) == 1 and None not in parts:
+                return parts.pop()
+    with_underscore = text.replace(" ", "_")
+    try:
+        return Status(with_underscore)
+    except ValueError:
+        return None
+
+
+_YES = {"yes", "y", "true", "1", "是", "需要", "x", "√", "✓", "needs review", "需复核"}
+_NO = {"", "no", "n", "false", "0", "否", "不需要", "-"}
+
+
+def parse_flag(value: object) -> bool | None:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value) if value in (0, 1) else None
+    text = _norm(str(value))
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    return None
+
+
+def cell_text(value: object) -> str:
+    """A cell value as the text the user sees: whole floats without '.0', dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value).strip()

@@ -1,0 +1,282 @@
+"""The self-assessment questionnaire: exported for the assessed team, imported back as claims.
+
+Export: an instructions sheet, one row per requirement up to a level (default: the target) with locked ID
+and text columns and unlocked answer cells, a claim dropdown, and a hidden metadata sheet (model id and
+version, assessment id). Already received claims are pre-filled, so a questionnaire can go back and forth.
+
+Import: ``read_questionnaire`` returns an :class:`ImportPreview` (changes, problems); its ``apply`` sets the
+claims in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdassess.errors import InvalidValueError
+from cdassess.records import Claim
+from cdassess.scoring import Status
+from cdassess.xlsx.columns import CLAIM_ACCEPTED, CLAIM_CHOICES, Column, claim_choice, col_letter, parse_status_word
+from cdassess.xlsx.preview import ImportPreview, ProblemRow, add_change
+from cdassess.xlsx.reading import (
+    check_identity,
+    formula_problems,
+    header_problems,
+    open_workbook,
+    read_meta,
+    read_table,
+    text_value,
+)
+from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, protect
+
+if TYPE_CHECKING:
+    from cdassess.model import Model, Text
+    from cdassess.services import Assessment, Change
+
+ProgressFn = Callable[[int, int], None]
+KIND = "questionnaire"
+SHEET = "问卷 Questionnaire"
+INSTRUCTIONS = "填写说明 Instructions"
+
+C_ID = Column("id", "编号", "ID", ("requirement id", "req id", "编号", "要求编号"), required=True, width=17)
+C_DOMAIN = Column("domain", "能力域", "Domain", ("领域", "域"), width=16)
+C_SUBDOMAIN = Column("subdomain", "能力子域", "Subdomain", ("sub domain", "子域", "子领域"), width=16)
+C_ITEM = Column("item", "能力项", "Item", ("capability item", "项"), width=18)
+C_LEVEL = Column("level", "级别", "Level", ("等级",), width=7)
+C_TEXT = Column("text", "要求", "Requirement", ("requirement text", "text", "要求内容"), width=48)
+C_GUIDANCE = Column("guidance", "评估指引", "Guidance", ("指引",), width=30)
+C_CLAIM = Column("claim", "自评结果", "Self-assessment", ("self assessment", "claim", "自评", "自评估"),
+                 required=True, width=18)
+C_EV_TEXT = Column("evidence_text", "证据说明", "Evidence description",
+                   ("evidence", "evidence description", "证据", "证据描述"), width=36)
+C_EV_REFS = Column("evidence_refs", "证据索引", "Evidence references",
+                   ("evidence references", "evidence reference", "evidence refs", "references", "证据引用",
+                    "证据位置", "证据链接"), width=26)
+C_OWNER = Column("owner", "负责人", "Owner", ("联系人", "责任人"), width=12)
+C_COMMENT = Column("comment", "备注", "Comment", ("comments", "remarks", "remark", "注释"), width=24)
+
+READ_COLUMNS = (C_ID, C_DOMAIN, C_SUBDOMAIN, C_ITEM, C_LEVEL, C_TEXT, C_GUIDANCE, C_CLAIM, C_EV_TEXT, C_EV_REFS,
+                C_OWNER, C_COMMENT)
+ANSWER_KEYS = ("claim", "evidence_text", "evidence_refs", "owner", "comment")
+ANSWER_FIELDS = {"claim": "self-assessment", "evidence_text": "evidence description",
+                 "evidence_refs": "evidence references", "owner": "owner", "comment": "comment"}
+
+
+def _lang_text(t: Text, lang: str, sep: str = " / ") -> str:
+    return t.both(sep) if lang == "both" else t.get(lang)
+
+
+# --------------------------------------------------------------------------------------------- export
+
+
+_INSTRUCTIONS: tuple[tuple[str, str], ...] = (
+    ("如何填写", "How to fill in"),
+    ("请在“问卷”工作表中逐行回答：在“自评结果”列的下拉框中选择一项，并在“证据说明”中写明做法与证据，"
+     "在“证据索引”中给出文档名称、链接、系统截图或记录编号。黄色单元格可以填写，其余单元格已锁定。",
+     "Answer row by row on the Questionnaire sheet: pick a value in the Self-assessment dropdown, describe the "
+     "practice and its evidence under Evidence description, and give document names, links, screenshots or "
+     "record numbers under Evidence references. Yellow cells are for you; the others are locked."),
+    ("请勿修改编号列、删除或合并行；可以调整列宽、筛选、增加自己的列。保存为 .xlsx 后发回评估人员。",
+     "Do not change the ID column, delete or merge rows; you may resize, filter and add your own columns. Save "
+     "as .xlsx and send it back to the assessors."),
+    ("自评结果的含义", "What each self-assessment means"),
+)
+_CLAIM_MEANINGS: tuple[tuple[Status, str, str], ...] = (
+    (Status.MET, "该要求已完全落实，并有证据可以证明。", "The requirement is fully in place and you can show evidence."),
+    (Status.PARTIAL, "已部分落实：部分团队、系统或流程做到，或尚未形成制度。",
+     "Partly in place: some teams, systems or steps do it, or it is not yet a routine."),
+    (Status.NOT_MET, "尚未落实。", "Not in place yet."),
+    (Status.NA, "该要求不适用于本项目，请在备注中说明原因。",
+     "Does not apply to this project; say why under Comment."),
+)
+_EVIDENCE_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("证据示例", "Examples of evidence"),
+    ("配置库或流水线配置截图、构建与部署记录、制度与规范文档、度量报表、评审记录、访谈纪要。",
+     "Screenshots of repository or pipeline configuration, build and deployment records, policies and "
+     "standards, metric reports, review records, interview notes."),
+    ("也可以填写 Y、是、1 表示满足，P、部分 表示部分满足，N、否、0 表示不满足，NA 表示不适用。",
+     "You may also type Y, yes or 1 for met, P or partial for partially met, N, no or 0 for not met, and NA "
+     "for not applicable."),
+)
+
+
+def _write_instructions(bw: BookWriter, a: Assessment, lang: str, max_level: int) -> None:
+    ws = bw.sheet(INSTRUCTIONS, (26, 110), landscape=False)
+    model = a.model
+
+    def pick(zh: str, en: str) -> str:
+        return {"zh": zh, "en": en}.get(lang, f"{zh}\n{en}")
+
+    ws.append([bw.cell(ws, pick("自评问卷", "Self-assessment questionnaire"), STYLE_TITLE)])
+    ws.append([pick("组织", "Organization"), bw.value(ws, a.meta.organization)])
+    ws.append([pick("项目", "Project"), bw.value(ws, a.meta.project)])
+    ws.append([pick("模型", "Model"), bw.value(ws, f"{_lang_text(model.names, lang)} ({model.id} {model.version})")])
+    ws.append([pick("范围", "Scope"), f"{pick('级别', 'levels')} {model.min_level}-{max_level}"])
+    ws.append([])
+    for zh, en in _INSTRUCTIONS:
+        if len(zh) < 12:
+            ws.append([bw.cell(ws, pick(zh, en), STYLE_TITLE)])
+        else:
+            ws.append(["", bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+    for status, zh, en in _CLAIM_MEANINGS:
+        ws.append([bw.cell(ws, claim_choice(status), STYLE_TEXT), bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+    ws.append([])
+    for zh, en in _EVIDENCE_EXAMPLES:
+        if len(zh) < 12:
+            ws.append([bw.cell(ws, pick(zh, en), STYLE_TITLE)])
+        else:
+            ws.append(["", bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+
+
+def questionnaire_columns(model: Model) -> list[Column]:
+    cols = [C_ID, C_DOMAIN, C_SUBDOMAIN, C_ITEM, C_LEVEL, C_TEXT, C_GUIDANCE, C_CLAIM, C_EV_TEXT, C_EV_REFS,
+            C_OWNER, C_COMMENT]
+    if not model.has_subdomains:
+        cols.remove(C_SUBDOMAIN)
+    return cols
+
+
+def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level: int | None = None,
+                         lang: str = "both", progress: ProgressFn | None = None) -> Path:
+    """Write the questionnaire for requirements up to ``max_level`` (default: the target level)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    a = assessment
+    model = a.model
+    if lang not in ("zh", "en", "both"):
+        raise InvalidValueError(f"unknown language {lang!r} (accepted: zh, en, both)")
+    top = a.meta.target_level if max_level is None else max_level
+    if top not in model.level_numbers:
+        raise InvalidValueError(f"level {top} is not a level of model {model.id} "
+                                f"(accepted: {model.level_range_text()})")
+    reqs = list(model.iter_requirements(top))
+    claims = a.claims()
+    cols = questionnaire_columns(model)
+    bw = BookWriter()
+    _write_instructions(bw, a, lang, top)
+    ws = bw.sheet(SHEET, [c.width for c in cols])
+    pos = {c.key: i for i, c in enumerate(cols)}
+    claim_col = col_letter(pos["claim"])
+    dv = DataValidation(type="list", formula1='"' + ",".join(CLAIM_CHOICES) + '"', allow_blank=True,
+                        showErrorMessage=True, errorStyle="warning",
+                        errorTitle="自评结果 / Self-assessment",
+                        error="请从列表中选择 / Please pick a value from the list",
+                        promptTitle="自评结果 / Self-assessment", prompt=", ".join(CLAIM_CHOICES),
+                        showInputMessage=True)
+    dv.add(f"{claim_col}2:{claim_col}{len(reqs) + 1}")
+    ws.data_validations.append(dv)
+    ws.auto_filter.ref = f"A1:{col_letter(len(cols) - 1)}{len(reqs) + 1}"
+    protect(ws)
+    bw.header(ws, cols)
+    text_sep = " / " if lang != "both" else "\n"
+    total = len(reqs)
+    for n, req in enumerate(reqs, 1):
+        domain, sub, item, _ = model.path_of(req.id)
+        claim = claims.get(req.id, Claim(req.id))
+        values: dict[str, Any] = {
+            "id": req.id, "domain": _lang_text(domain.names, lang), "subdomain": "" if sub.implicit else _lang_text(sub.names, lang),
+            "item": _lang_text(item.names, lang), "level": req.level,
+            "text": _lang_text(req.text, lang, text_sep), "guidance": _lang_text(req.guidance, lang, text_sep),
+            "claim": claim_choice(claim.status) if claim.status is not Status.UNRATED else None,
+            "evidence_text": claim.evidence_text, "evidence_refs": claim.evidence_refs, "owner": claim.owner,
+            "comment": claim.comment,
+        }
+        ws.append([bw.cell(ws, values[c.key], STYLE_ANSWER if c.key in ANSWER_FIELDS else STYLE_TEXT)
+                   for c in cols])
+        if progress is not None and (n % 50 == 0 or n == total):
+            progress(n, total)
+    bw.meta_sheet(KIND, [("model_id", model.id), ("model_version", model.version),
+                         ("assessment_uuid", a.meta.uuid), ("organization", a.meta.organization),
+                         ("project", a.meta.project), ("max_level", top), ("lang", lang)])
+    return bw.save(path, refuse=[a.path])
+
+
+# --------------------------------------------------------------------------------------------- import
+
+
+def _status_text(s: Status) -> str:
+    return "" if s is Status.UNRATED else s.value
+
+
+def read_questionnaire(assessment: Assessment, path: str | Path, *, force: bool = False) -> ImportPreview:
+    """Read a filled-in questionnaire and work out what it changes; nothing is written."""
+    p = Path(path)
+    preview = ImportPreview(KIND, p)
+    model = assessment.model
+    with open_workbook(p) as (wb, scan):
+        check_identity(preview, read_meta(wb), assessment, KIND, force)
+        table = read_table(wb, READ_COLUMNS, prefer=("questionnaire", "问卷"))
+        if table is None:
+            preview.problems.append(ProblemRow(
+                "", 0, "", "no sheet has a questionnaire header (a row with an ID column and a Self-assessment "
+                "column)", "the questionnaire exported by cdassess, with its header row kept"))
+            return preview
+        preview.problems += header_problems(table, READ_COLUMNS)
+        preview.problems += formula_problems(p, scan, table, ("id", *ANSWER_KEYS))
+    existing = assessment.claims()
+    seen: dict[str, int] = {}
+    new_claims: list[Claim] = []
+    sheet = table.sheet
+    for rnum, row in table.rows:
+        raw_id = table.value(row, "id")
+        req_id = raw_id.strip() if isinstance(raw_id, str) else ("" if raw_id is None else str(raw_id))
+        answers = {k: table.value(row, k) for k in ANSWER_KEYS}
+        has_answer = any(v is not None and str(v).strip() for v in answers.values())
+        known = req_id in model.requirements
+        if not known:
+            if has_answer:
+                msg = (f"unknown requirement ID {req_id!r} in model {model.id} {model.version}" if req_id else
+                       "answers in a row without an ID")
+                preview.problems.append(ProblemRow(sheet, rnum, table.column("id"), msg,
+                                                   "the IDs of the exported questionnaire, unchanged"))
+            continue
+        preview.rows_read += 1
+        if req_id in seen:
+            preview.problems.append(ProblemRow(sheet, rnum, table.column("id"),
+                                               f"duplicate ID {req_id} (also in row {seen[req_id]})",
+                                               "each requirement once"))
+            continue
+        seen[req_id] = rnum
+        status = parse_status_word(answers["claim"])
+        if status is None:
+            preview.problems.append(ProblemRow(sheet, rnum, table.column("claim"),
+                                               f"{req_id}: {str(answers['claim']).strip()[:60]!r} is not a "
+                                               "self-assessment this program understands", CLAIM_ACCEPTED))
+            continue
+        texts = {k: text_value(table, rnum, row, k, preview.problems) for k in ANSWER_KEYS[1:]}
+        old = existing.get(req_id, Claim(req_id))
+        new = Claim(req_id, status, texts["evidence_text"], texts["evidence_refs"], texts["owner"],
+                    texts["comment"], source=f"questionnaire {p.name}")
+        new = _keep_missing_columns(table.header.index, old, new)
+        before = len(preview.changes)
+        add_change(preview.changes, sheet, rnum, req_id, "self-assessment", _status_text(old.status),
+                _status_text(new.status))
+        for key in ANSWER_KEYS[1:]:
+            add_change(preview.changes, sheet, rnum, req_id, ANSWER_FIELDS[key], getattr(old, key), getattr(new, key))
+        if len(preview.changes) > before:
+            new_claims.append(new)
+    if not preview.problems:
+        preview.edits = [_claim_edit(c) for c in new_claims]
+    return preview
+
+
+def _keep_missing_columns(index: dict[str, int], old: Claim, new: Claim) -> Claim:
+    """A column the file does not have leaves that field as it was (a missing column is not 'cleared')."""
+    values = {k: (getattr(new, k) if k in index else getattr(old, k)) for k in ANSWER_KEYS[1:]}
+    return Claim(new.req_id, new.status, values["evidence_text"], values["evidence_refs"], values["owner"],
+                 values["comment"], source=new.source)
+
+
+def _claim_edit(claim: Claim) -> Callable[[Assessment], Change]:
+    def edit(a: Assessment) -> Change:
+        return a.set_claim(claim, source=claim.source)
+
+    return edit
+
+
+def import_questionnaire(assessment: Assessment, path: str | Path, *, force: bool = False) -> ImportPreview:
+    """Read and apply in one go (all or nothing); raises ValidationError listing every problem."""
+    preview = read_questionnaire(assessment, path, force=force)
+    preview.apply(assessment)
+    return preview
