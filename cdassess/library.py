@@ -61,8 +61,9 @@ class ModelLibrary:
             known = ", ".join(sorted({f"{e.id} {e.version}" for e in self.entries()})) or "none"
             wanted = f"{model_id} {version}" if version else model_id
             raise NotFoundError(f"no model {wanted!r} in the library (known: {known})")
-        # A user's imported model of the same id and version wins over the shipped one.
-        candidates.sort(key=lambda e: (e.builtin, e.version), reverse=False)
+        # An imported model wins over the shipped one (it may carry the licensed text); then the newest version.
+        candidates.sort(key=lambda e: e.version, reverse=True)
+        candidates.sort(key=lambda e: e.builtin)
         return load_model_file(candidates[0].path)
 
     def builtin(self) -> Model:

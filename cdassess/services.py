@@ -346,6 +346,33 @@ class Assessment:
         self._changed_meta()
         return Change("meta", (), old, new)
 
+    def orphaned_by(self, model: Model) -> list[str]:
+        """Requirement ids with ratings, claims, findings or evidence links that ``model`` does not have."""
+        used = set(self.ratings()) | set(self.claims())
+        used |= {f.req_id for f in self.findings() if f.req_id}
+        used |= {r for e in self.evidence_list() for r in e.req_ids}
+        return sorted(r for r in used if r not in model.requirements)
+
+    def switch_model(self, model: Model, *, force: bool = False) -> Change:
+        """Put the assessment on another model or model version (e.g. licensed requirement texts).
+
+        Ratings, claims, findings and evidence stay attached to the same requirement IDs. Records whose IDs
+        the new model lacks would be orphaned: that is refused unless ``force``.
+        """
+        orphans = self.orphaned_by(model)
+        if orphans and not force:
+            shown = ", ".join(orphans[:5]) + (f" and {len(orphans) - 5} more" if len(orphans) > 5 else "")
+            raise InvalidValueError(f"model {model.id} {model.version} lacks {len(orphans)} requirement(s) this "
+                                    f"assessment uses ({shown}); their ratings would be orphaned (use force)")
+        if self.meta.target_level not in model.level_numbers:
+            raise InvalidValueError(f"the target level {self.meta.target_level} is not a level of model "
+                                    f"{model.id} (levels {model.level_range_text()})")
+        old = (self.model.id, self.model.version)
+        self.store.replace_model(model.id, model.version, model.to_json())
+        self.model = model
+        self._changed_meta()
+        return Change("model", tuple(orphans), old, (model.id, model.version))
+
     def results_digest(self) -> str:
         """SHA-256 over the frozen results: model, its text, ratings and the assessment's identity."""
         ratings = {k: [r.status.value, r.justification] for k, r in sorted(self.ratings().items())}

@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.version:
+    if args.version is True:  # a sub-command's own --version option uses another dest
         from cdassess.versions import version_report
 
         print(version_report())

@@ -383,6 +383,33 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_edit(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {}
+    for key in ("organization", "project", "scope", "target_level", "start_date", "end_date", "level_rule"):
+        value = getattr(args, key)
+        if value is not None:
+            changes[key] = value
+    if args.assessors is not None:
+        changes["assessors"] = [a.strip() for a in args.assessors.split(",") if a.strip()]
+    if not changes:
+        raise InvalidValueError("nothing to change: give at least one option (see cdassess edit --help)")
+    with opened(args) as a:
+        a.update_details(**changes)
+        print(f"updated {', '.join(sorted(changes))} of {a.path}")
+    return 0
+
+
+def cmd_use_model(args: argparse.Namespace) -> int:
+    from cdassess.library import ModelLibrary
+
+    model = ModelLibrary().load(args.model_id, args.model_version)
+    with opened(args) as a:
+        change = a.switch_model(model, force=args.force)
+        print(f"{a.path}: now on model {model.id} {model.version} (was {change.old[0]} {change.old[1]})"
+              + (f"; {len(change.req_ids)} orphaned requirement ids kept" if change.req_ids else ""))
+    return 0
+
+
 def cmd_validate_model(args: argparse.Namespace) -> int:
     from cdassess.model import load_model_file
 
@@ -524,6 +551,10 @@ def _register_findings_and_lock(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_finding_list)
 
+    _register_lock_and_admin(sub)
+
+
+def _register_lock_and_admin(sub: Any) -> None:
     p = sub.add_parser("lock", help="freeze the assessment (edits are refused until unlocked)")
     _file(p)
     p.set_defaults(handler=cmd_lock)
@@ -542,6 +573,26 @@ def _register_findings_and_lock(sub: Any) -> None:
     p.add_argument("--last", type=int, help="only the last N entries")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser("edit", help="change the assessment's details")
+    _file(p)
+    p.add_argument("--org", dest="organization")
+    p.add_argument("--project")
+    p.add_argument("--scope")
+    p.add_argument("--target-level", type=_level)
+    p.add_argument("--assessors", help="comma-separated names")
+    p.add_argument("--start-date", help="YYYY-MM-DD")
+    p.add_argument("--end-date", help="YYYY-MM-DD")
+    p.add_argument("--rule", dest="level_rule", choices=["strict", "lenient"],
+                   help="strict: met or N/A satisfy a requirement; lenient: partial does too")
+    p.set_defaults(handler=cmd_edit)
+
+    p = sub.add_parser("use-model", help="move the assessment to another model version (ratings kept by ID)")
+    _file(p)
+    p.add_argument("model_id", metavar="MODEL_ID")
+    p.add_argument("--version", dest="model_version", help="model version (default: the newest in the library)")
+    p.add_argument("--force", action="store_true", help="accept ratings whose IDs the new model lacks")
+    p.set_defaults(handler=cmd_use_model)
 
     p = sub.add_parser("models", help="the built-in and imported models")
     p.add_argument("--json", action="store_true")

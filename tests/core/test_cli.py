@@ -166,3 +166,37 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     assert out.returncode == 1 and out.stderr.strip().endswith("no such file") and out.stdout == ""
     ver = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     assert ver.returncode == 0 and ver.stdout.startswith("cdassess 0.")
+
+
+def test_edit_details_and_switch_to_a_licensed_model_text(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          builtin_model: Model) -> None:
+    from cdassess.library import ModelLibrary
+    from cdassess.model import parse_model
+
+    f = str(tmp_path / "d.cdassess")
+    assert run(capsys, "demo", f)[0] == 0
+    assert run(capsys, "edit", f, "--target-level", "2", "--scope", "billing only", "--rule", "lenient")[0] == 0
+    _, out, _ = run(capsys, "info", f, "--json")
+    data = json.loads(out)
+    assert (data["target_level"], data["scope"], data["level_rule"]) == (2, "billing only", "lenient")
+    _, out, _ = run(capsys, "gaps", f, "--target", "3", "--json")
+    assert json.loads(out)["count"] == 4  # partial now counts: 3 partial gaps close, not_met and unrated stay
+    assert run(capsys, "edit", f, "--rule", "strict")[0] == 0
+
+    licensed = builtin_model.to_dict()
+    licensed["version"] = "2021.1-licensed"
+    first = licensed["domains"][0]["subdomains"][0]["items"][0]["requirements"][0]
+    first["text"] = {"zh": "许可文本", "en": "Licensed text"}
+    ModelLibrary().add(parse_model(licensed))
+    assert run(capsys, "use-model", f, "caict-devops-cd", "--version", "2021.1-licensed")[0] == 0
+    _, out, _ = run(capsys, "requirements", f, "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows[first["id"]]["text_en"] == "Licensed text" and rows[first["id"]]["status"] == "met"
+    _, out, _ = run(capsys, "info", f, "--json")
+    assert json.loads(out)["model"]["version"] == "2021.1-licensed" and json.loads(out)["overall_level"] == 2
+
+    smaller = dict(licensed, version="cut")
+    smaller["domains"] = licensed["domains"][1:]
+    ModelLibrary().add(parse_model(smaller))
+    code, _, err = run(capsys, "use-model", f, "caict-devops-cd", "--version", "cut")
+    assert code == 1 and "would be orphaned" in err
