@@ -184,6 +184,16 @@ class AssessmentStore:
         with self._edit(what):
             yield
 
+    def _upsert_or_delete(self, table: str, blank: bool, row: dict[str, Any]) -> None:
+        """Per-requirement records: a blank record is no row at all, anything else replaces the row."""
+        if blank:
+            self.db.execute(f"DELETE FROM {table} WHERE req_id = ?", [row["req_id"]])
+            return
+        cols = list(row)
+        updates = ", ".join(f"{c}=excluded.{c}" for c in cols if c != "req_id")
+        self.db.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                        f"ON CONFLICT(req_id) DO UPDATE SET {updates}", list(row.values()))
+
     def _audit(self, action: str, target: str, old: Any = None, new: Any = None) -> AuditEntry:
         return audit_log.append(self.db, self.actor or "unknown", action, target, old, new)
 
@@ -282,18 +292,10 @@ class AssessmentStore:
         with self._edit("change a rating"):
             old = self.rating(rating.req_id)
             new = rating.with_changes(updated_at=now_iso(), updated_by=self.actor)
-            if rating.is_blank:
-                self.db.execute("DELETE FROM rating WHERE req_id = ?", [rating.req_id])
-            else:
-                self.db.execute(
-                    "INSERT INTO rating (req_id, status, note, justification, needs_review, updated_at, updated_by)"
-                    " VALUES (?,?,?,?,?,?,?) ON CONFLICT(req_id) DO UPDATE SET status=excluded.status,"
-                    " note=excluded.note, justification=excluded.justification,"
-                    " needs_review=excluded.needs_review, updated_at=excluded.updated_at,"
-                    " updated_by=excluded.updated_by",
-                    [new.req_id, new.status.value, new.note, new.justification, int(new.needs_review),
-                     new.updated_at, new.updated_by],
-                )
+            self._upsert_or_delete("rating", rating.is_blank, {
+                "req_id": new.req_id, "status": new.status.value, "note": new.note,
+                "justification": new.justification, "needs_review": int(new.needs_review),
+                "updated_at": new.updated_at, "updated_by": new.updated_by})
             self._audit(action, f"requirement:{rating.req_id}", old.as_audit(), new.as_audit())
         return old, new
 
@@ -312,18 +314,10 @@ class AssessmentStore:
             old = self.claims().get(claim.req_id, Claim(claim.req_id))
             new = Claim(claim.req_id, claim.status, claim.evidence_text, claim.evidence_refs, claim.owner,
                         claim.comment, now_iso(), source or claim.source)
-            if new.is_blank:
-                self.db.execute("DELETE FROM claim WHERE req_id = ?", [claim.req_id])
-            else:
-                self.db.execute(
-                    "INSERT INTO claim (req_id, status, evidence_text, evidence_refs, owner, comment, updated_at,"
-                    " source) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(req_id) DO UPDATE SET status=excluded.status,"
-                    " evidence_text=excluded.evidence_text, evidence_refs=excluded.evidence_refs,"
-                    " owner=excluded.owner, comment=excluded.comment, updated_at=excluded.updated_at,"
-                    " source=excluded.source",
-                    [new.req_id, new.status.value, new.evidence_text, new.evidence_refs, new.owner, new.comment,
-                     new.updated_at, new.source],
-                )
+            self._upsert_or_delete("claim", new.is_blank, {
+                "req_id": new.req_id, "status": new.status.value, "evidence_text": new.evidence_text,
+                "evidence_refs": new.evidence_refs, "owner": new.owner, "comment": new.comment,
+                "updated_at": new.updated_at, "source": new.source})
             self._audit("claim", f"requirement:{claim.req_id}", old.as_audit(), new.as_audit())
         return old, new
 
