@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cdassess.reports.fonts import register_fonts
@@ -126,6 +127,23 @@ def _spoke_label(g: Group, lines: list[tuple[str, float]], lx: float, ly: float,
         g.add(String(lx, y0 + 0.2 * size, line, fontName=font, fontSize=size, textAnchor=anchor,
                      fillColor=Color(*(INK if k == len(lines) - 1 else TEXT))))
 
+def _radar_grid(g: Group, model: Model, point: Callable[[int, float], tuple[float, float]], n: int) -> None:
+    from reportlab.graphics.shapes import Line, Polygon
+    from reportlab.lib.colors import Color
+
+    base, top = model.min_level - 1, model.max_level
+    cx, cy = point(0, base)
+    grid = Color(*GRID)
+    for lv in model.level_numbers:
+        if lv == base:
+            continue
+        pts = [c for i in range(n) for c in point(i, lv)]
+        g.add(Polygon(pts, fillColor=None, strokeColor=grid, strokeWidth=0.5 if lv != top else 0.9))
+    for i in range(n):
+        x, y = point(i, top)
+        g.add(Line(cx, cy, x, y, strokeColor=grid, strokeWidth=0.5))
+
+
 def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
                         width: float = 460, height: float = 340) -> Drawing:
     """Spider chart of the achieved level against the target level, one spoke per domain.
@@ -135,11 +153,12 @@ def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: st
     _check_lang(lang)
     if len(model.domains) < 3:
         return level_bar_drawing(model, levels, target, lang, width=width)
-    from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
+    from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, Rect, String
     from reportlab.lib.colors import Color, white
 
     font = register_fonts()
     drawing = Drawing(width, height)
+    drawing.initialFontName = font  # the renderers' initial state would select Helvetica (not embedded)
     g = Group()
     drawing.add(g)
     base = model.min_level - 1  # the centre: below the lowest level
@@ -157,15 +176,8 @@ def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: st
         r = radius * (min(max(value, base), top) - base) / span
         return cx + r * math.cos(angles[i]), cy + r * math.sin(angles[i])
 
-    grid, ink, red = Color(*GRID), Color(*INK), Color(*TARGET)
-    for lv in model.level_numbers:
-        if lv == base:
-            continue
-        pts = [c for i in range(n) for c in point(i, lv)]
-        g.add(Polygon(pts, fillColor=None, strokeColor=grid, strokeWidth=0.5 if lv != top else 0.9))
-    for i in range(n):
-        x, y = point(i, top)
-        g.add(Line(cx, cy, x, y, strokeColor=grid, strokeWidth=0.5))
+    _radar_grid(g, model, point, n)
+    ink, red = Color(*INK), Color(*TARGET)
     achieved = [c for i, d in enumerate(model.domains) for c in point(i, levels.domains.get(d.id, base))]
     g.add(Polygon(achieved, fillColor=Color(*AREA), strokeColor=None))
     tpts = [c for i in range(n) for c in point(i, target)]
@@ -210,6 +222,7 @@ def level_bar_drawing(model: Model, levels: LevelReport, target: int, lang: str 
     legend_h, axis_h = 22, 18
     height = legend_h + axis_h + sum(rows) + 6
     drawing = Drawing(width, height)
+    drawing.initialFontName = font  # the renderers' initial state would select Helvetica (not embedded)
     g = Group()
     drawing.add(g)
     base, top = model.min_level - 1, model.max_level

@@ -1,0 +1,633 @@
+"""The workshop gap report (A4 PDF): cover, summary with the radar chart, heat map, gaps, blockers of the
+next level, claim/rating disagreements, evidence index and appendix.
+
+``build_story(data)`` turns :class:`ReportData` into flowables; ``render(story, dest, data)`` lays them out
+with the running header and footer. Every user text goes through :func:`esc` before it meets a Paragraph.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdassess.reports.data import ReportData, build_report_data
+from cdassess.reports.styles import (
+    ACCENT,
+    BAND,
+    MUTED,
+    RULE,
+    STATUS_LOOK,
+    Styles,
+    clean,
+    esc,
+    model_text,
+    numbered_canvas,
+    pick,
+    status_label,
+    status_text,
+)
+from cdassess.scoring import Status
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
+    from cdassess.model import Requirement
+    from cdassess.services import Assessment
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+MM = 72 / 25.4
+PAGE_W, PAGE_H = 595.2756, 841.8898  # A4 in points
+MARGIN_X = 18 * MM
+MARGIN_TOP = 22 * MM
+MARGIN_BOTTOM = 18 * MM
+BODY_W = PAGE_W - 2 * MARGIN_X
+MUTED_HEX = "#{:02x}{:02x}{:02x}".format(*(int(c * 255) for c in MUTED))
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(c * 255) for c in rgb))
+
+
+class _Builder:
+    """Builds the story of one report; small methods, one per section."""
+
+    def __init__(self, data: ReportData, styles: Styles) -> None:
+        self.d = data
+        self.s = styles
+        self.lang = data.lang
+        self.model = data.model
+
+    # ------------------------------------------------------------------------------------ helpers
+
+    def L(self, zh: str, en: str, sep: str = " ") -> str:  # noqa: N802 - reads like a label lookup
+        return pick(self.lang, zh, en, sep)
+
+    def level_name(self, n: int) -> str:
+        if n < self.model.min_level:
+            return self.L("未达到", "not reached")
+        return model_text(self.model.level(n).names, self.lang, " ")
+
+    def level_text(self, n: int) -> str:
+        if n < self.model.min_level:
+            return f"{n} ({self.level_name(n)})" if n >= 0 else self.level_name(n)
+        return f"{n} ({self.level_name(n)})"
+
+    def para(self, text: str, style: Any) -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(text, style)
+
+    def heading(self, text: str, level: int = 1) -> Any:
+        style = {1: self.s.h1, 2: self.s.h2, 3: self.s.h3}[level]
+        p = self.para(esc(text), style)
+        p._bookmark = (text, level)  # read back in afterFlowable: the PDF outline
+        return p
+
+    def model_para(self, text: Any, style: Any, *, muted_en: bool = True) -> str:
+        """Model text as Paragraph markup; in "both" the English follows in grey."""
+        if self.lang != "both" or not text.zh or not text.en or text.zh == text.en:
+            return esc(text.get(self.lang if self.lang != "both" else "zh"))
+        en = esc(text.en)
+        if muted_en:
+            return f'{esc(text.zh)}<br/><font color="{MUTED_HEX}">{en}</font>'
+        return f"{esc(text.zh)}<br/>{en}"
+
+    def table(self, rows: list[list[Any]], widths: list[float], *, header_rows: int = 1,
+              extra: list[tuple[Any, ...]] | None = None) -> Any:
+        from reportlab.lib.colors import Color
+        from reportlab.platypus import Table, TableStyle
+
+        t = Table(rows, colWidths=widths, repeatRows=header_rows, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        cmds: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.s.font),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(*RULE)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        if header_rows:
+            cmds += [("BACKGROUND", (0, 0), (-1, header_rows - 1), Color(*ACCENT)),
+                     ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), Color(1, 1, 1))]
+        t.setStyle(TableStyle(cmds + (extra or [])))
+        return t
+
+    def head(self, *labels: str) -> list[Any]:
+        return [self.para(esc(x), self.s.cell_head) for x in labels]
+
+    # ------------------------------------------------------------------------------------ sections
+
+    def cover(self) -> list[Any]:
+        from reportlab.lib.colors import Color
+        from reportlab.platypus import Spacer, Table, TableStyle
+
+        d, meta = self.d, self.d.meta
+        out: list[Any] = [Spacer(1, 18 * MM)]
+        out.append(self.para(esc(meta.organization), self.s.title))
+        out.append(Spacer(1, 4 * MM))
+        out.append(self.para(esc(meta.project), self.s.subtitle))
+        out.append(Spacer(1, 14 * MM))
+        dates = " – ".join(x for x in (meta.start_date, meta.end_date) if x) or "—"
+        rows = [
+            (self.L("评估范围", "Scope"), esc(meta.scope) or "—"),
+            (self.L("能力模型", "Model"),
+             f"{esc(model_text(self.model.names, self.lang))}<br/>"
+             f'<font color="{MUTED_HEX}">{esc(self.model.id)} · {self.L("版本", "version")} '
+             f"{esc(self.model.version)}</font>"),
+            (self.L("目标级别", "Target level"), esc(self.level_text(d.target))),
+            (self.L("评估师", "Assessors"), esc(", ".join(meta.assessors)) or "—"),
+            (self.L("评估日期", "Assessment dates"), esc(dates)),
+            (self.L("报告日期", "Report date"), esc(d.generated_on)),
+            (self.L("文件", "File"), esc(d.file_name)),
+        ]
+        table = Table([[self.para(esc(k), self.s.cell_muted), self.para(v, self.s.body)] for k, v in rows],
+                      colWidths=[42 * MM, BODY_W - 62 * MM], hAlign="CENTER")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), self.s.font),
+                                   ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(*RULE)),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+        out.append(table)
+        out.append(Spacer(1, 12 * MM))
+        if d.final:
+            status = self.L("终稿（已锁定）", "FINAL (locked)")
+            detail = self.L("锁定于", "locked on") + f" {esc((meta.locked_at or '')[:19])}"
+            if meta.locked_by:
+                detail += f" · {esc(meta.locked_by)}"
+            detail += f'<br/><font size="7">{self.L("结果摘要", "results digest")} SHA-256 ' \
+                      f"{esc(d.results_digest)}</font>"
+        else:
+            status = self.L("草稿 — 评估尚未锁定，结果可能变化",
+                            "DRAFT — the assessment is not locked; results may change")
+            detail = self.L("本报告仅用于研讨", "for workshop use")
+        box = Table([[self.para(esc(status), self.s.big_center)], [self.para(detail, self.s.center)]],
+                    colWidths=[BODY_W - 40 * MM], hAlign="CENTER")
+        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2 if d.final else 0.8, Color(*ACCENT)),
+                                 ("FONTNAME", (0, 0), (-1, -1), self.s.font),
+                                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                                 ("BACKGROUND", (0, 0), (-1, -1), Color(*BAND)),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+        out.append(box)
+        return out
+
+    def summary(self) -> list[Any]:
+        from reportlab.platypus import KeepTogether, Spacer
+
+        from cdassess.reports.charts import level_radar_drawing
+
+        d = self.d
+        out: list[Any] = [self.heading(self.L("总体结果", "Summary"))]
+        reached = d.levels.overall >= d.target
+        verdict = (self.L("已达到目标级别", "the target level is reached") if reached
+                   else self.L("尚未达到目标级别", "the target level is not reached yet"))
+        out.append(self.para(
+            f"{self.L('总体级别', 'Overall level')}: {esc(self.level_text(d.levels.overall))} &nbsp; · &nbsp; "
+            f"{self.L('目标级别', 'Target level')}: {esc(self.level_text(d.target))}<br/>"
+            f'<font size="10">{"✓" if reached else "↓"} {esc(verdict)}</font>', self.s.big))
+        pa, pt = d.progress_all, d.progress_target
+        counts = dict.fromkeys(Status, 0)
+        for req in self.model.iter_requirements():
+            counts[d.status(req.id)] += 1
+        count_text = ", ".join(f"{status_text(s, self.lang)} {counts[s]}" for s in Status)
+        out.append(self.para(
+            f"{self.L('进度', 'Progress')}: {pa.rated}/{pa.total} {self.L('项要求已评定', 'requirements rated')} "
+            f"({pa.fraction:.0%}); {self.L('目标级别及以下', 'up to the target level')} {pt.rated}/{pt.total} "
+            f"({pt.fraction:.0%}). {self.L('差距', 'Gaps to the target')}: {d.gap_count}. "
+            f"{self.L('需复核', 'Needs review')}: {sum(1 for r in d.ratings.values() if r.needs_review)}.",
+            self.s.body))
+        out.append(self.para(esc(count_text), self.s.small))
+        out.append(Spacer(1, 3 * MM))
+        chart = level_radar_drawing(self.model, d.levels, d.target, self.lang, width=BODY_W, height=300)
+        out.append(KeepTogether([chart]))
+        out.append(Spacer(1, 3 * MM))
+        out.append(self.level_table())
+        return out
+
+    def level_table(self) -> Any:
+        from reportlab.lib.colors import Color
+
+        d = self.d
+        rows: list[list[Any]] = [self.head(self.L("编号", "ID"), self.L("领域 / 子域", "Domain / subdomain"),
+                                           self.L("达到", "Achieved"), self.L("目标", "Target"),
+                                           self.L("差距数", "Gaps"))]
+        extra: list[tuple[Any, ...]] = []
+        gap_ids = {r.id for g in d.gaps for r in g.requirements}
+        for dom in self.model.domains:
+            row = len(rows)
+            n_gaps = sum(1 for i in dom.items for r in i.requirements if r.id in gap_ids)
+            rows.append([self.para(esc(dom.id), self.s.cell), self.para(esc(model_text(dom.names, self.lang)),
+                                                                         self.s.cell),
+                         self._level_cell(d.levels.domains[dom.id]), str(d.target), str(n_gaps)])
+            extra.append(("BACKGROUND", (0, row), (-1, row), Color(*BAND)))
+            for sub in dom.subdomains:
+                if sub.implicit:
+                    continue
+                n_sub = sum(1 for i in sub.items for r in i.requirements if r.id in gap_ids)
+                rows.append([self.para(esc(sub.id), self.s.cell_muted),
+                             self.para("&nbsp;&nbsp;&nbsp;" + esc(model_text(sub.names, self.lang)), self.s.cell),
+                             self._level_cell(d.levels.subdomains[sub.id]), str(d.target), str(n_sub)])
+        extra += [("ALIGN", (2, 0), (-1, -1), "CENTER")]
+        return self.table(rows, [66, BODY_W - 66 - 3 * 64, 64, 64, 64], extra=extra)
+
+    def _level_cell(self, n: int) -> str:
+        mark = "✓" if n >= self.d.target else "↓"
+        return f"{n if n >= self.model.min_level else '—'} {mark}"
+
+    def heatmap(self) -> list[Any]:
+        from reportlab.lib.colors import Color
+        from reportlab.platypus import Spacer
+
+        d = self.d
+        levels = self.model.level_numbers
+        out: list[Any] = [self.heading(self.L("能力项热力图", "Heat map of items by level"))]
+        legend = " &nbsp; ".join(f"{STATUS_LOOK[s].symbol} {esc(status_label(s, self.lang))}" for s in Status)
+        out.append(self.para(self.L("每格为该能力项在该级别的要求的评定；空白表示该级别无要求。",
+                                    "Each cell is the rating of the item's requirement at that level; "
+                                    "blank means the item has no requirement there.") + "<br/>" + legend,
+                             self.s.small))
+        out.append(Spacer(1, 2 * MM))
+        lw = 27.0
+        widths = [74.0, BODY_W - 74 - lw * len(levels) - 40, *([lw] * len(levels)), 40.0]
+        rows: list[list[Any]] = [[*self.head(self.L("能力项", "Item"), self.L("名称", "Name")),
+                                  *[f"L{n}" for n in levels], self.L("级别", "Level")]]
+        extra: list[tuple[Any, ...]] = [("ALIGN", (2, 0), (-1, -1), "CENTER"), ("VALIGN", (2, 1), (-1, -1), "MIDDLE"),
+                                        ("FONTSIZE", (2, 1), (-2, -1), 9)]
+        for dom in self.model.domains:
+            r = len(rows)
+            rows.append([self.para(f"{esc(dom.id)} &nbsp; {esc(model_text(dom.names, self.lang))} &nbsp; "
+                                   f"(L{d.levels.domains[dom.id]})", self.s.cell), *[""] * (len(levels) + 2)])
+            extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), Color(*BAND))]
+            for item in dom.items:
+                r = len(rows)
+                cells: list[Any] = [self.para(esc(item.id), self.s.cell_muted),
+                                    self.para(esc(model_text(item.names, self.lang)), self.s.cell)]
+                for ci, n in enumerate(levels, start=2):
+                    req = item.requirement_at(n)
+                    if req is None:
+                        cells.append("")
+                        continue
+                    look = STATUS_LOOK[d.status(req.id)]
+                    cells.append(look.symbol)
+                    if look.fill is not None:
+                        extra.append(("BACKGROUND", (ci, r), (ci, r), Color(*look.fill)))
+                    extra.append(("TEXTCOLOR", (ci, r), (ci, r), Color(*look.ink)))
+                il = d.levels.items[item.id]
+                cells.append(str(il) if il >= self.model.min_level else "—")
+                rows.append(cells)
+        # the target column gets a heavier frame so the eye finds it
+        if d.target in levels:
+            tc = 2 + levels.index(d.target)
+            extra.append(("BOX", (tc, 0), (tc, -1), 1.2, Color(*ACCENT)))
+        extra.append(("GRID", (2, 1), (-2, -1), 0.4, Color(1, 1, 1)))
+        out.append(self.table(rows, widths, extra=extra))
+        return out
+
+    def gap_row(self, req: Requirement) -> list[Any]:
+        d, s = self.d, self.s
+        item = self.model.items[req.item_id]
+        rating = d.ratings.get(req.id)
+        claim = d.claims.get(req.id)
+        findings = d.findings.get(req.id, [])
+        text = f'<font color="{MUTED_HEX}" size="7">{esc(model_text(item.names, self.lang))}</font><br/>' \
+               + self.model_para(req.text, s.cell)
+        if rating is not None and rating.note:
+            text += f'<br/><font color="{MUTED_HEX}">{self.L("备注", "Note")}:</font> {esc(rating.note)}'
+        if rating is not None and rating.justification:
+            text += f'<br/><font color="{MUTED_HEX}">{self.L("理由", "Justification")}:</font> ' \
+                    f"{esc(rating.justification)}"
+        verdict = esc(status_text(d.status(req.id), self.lang))
+        if rating is not None and rating.needs_review:
+            verdict += f'<br/><font color="{MUTED_HEX}">{self.L("需复核", "needs review")}</font>'
+        verdict += f'<br/><font color="{MUTED_HEX}">{self.L("自评", "Claim")}:</font> ' \
+                   f"{esc(status_text(d.claim_status(req.id), self.lang))}"
+        if claim is not None:
+            for part in (claim.evidence_text, claim.evidence_refs, claim.comment):
+                if part:
+                    verdict += f'<br/><font color="{MUTED_HEX}" size="7">{esc(part)}</font>'
+        finding_text = "<br/>".join(
+            esc(f.observation) + (f'<br/><font color="{MUTED_HEX}">{self.L("建议", "Recommendation")}:</font> '
+                                  f"{esc(f.recommendation)}" if f.recommendation else "")
+            for f in findings) or f'<font color="{MUTED_HEX}">—</font>'
+        owners = []
+        for f in findings:
+            owners.append("<br/>".join(x for x in (
+                esc(f.owner), esc(f.due_date),
+                esc(pick(self.lang, {"high": "高", "medium": "中", "low": "低"}.get(f.priority, f.priority),
+                         f.priority)) if f.priority else "") if x))
+        if not owners and claim is not None and claim.owner:
+            owners.append(esc(claim.owner))
+        return [self.para(f"{esc(req.id)}<br/>L{req.level}", s.cell), self.para(text, s.cell),
+                self.para(verdict, s.cell), self.para(finding_text, s.cell),
+                self.para("<br/>".join(owners) or "—", s.cell)]
+
+    def gaps(self) -> list[Any]:
+        from reportlab.platypus import CondPageBreak
+
+        d = self.d
+        out: list[Any] = [self.heading(self.L(f"距目标级别 {d.target} 的差距", f"Gaps to target level {d.target}"))]
+        if not d.gaps:
+            out.append(self.para(esc(self.L("没有差距：目标级别及以下的所有要求均已满足。",
+                                             "No gaps: every requirement up to the target level is satisfied.")),
+                                 self.s.body))
+        widths = [76, 152, 88, BODY_W - 76 - 152 - 88 - 68, 68]
+        for group in d.gaps:
+            out.append(CondPageBreak(40 * MM))
+            count = self.L(f"{len(group.requirements)} 项差距", f"{len(group.requirements)} gaps", "")
+            out.append(self.heading(f"{group.domain.id}  {model_text(group.domain.names, self.lang)}  "
+                                    f"— L{group.level} · {count}", 2))
+            rows = [self.head(self.L("编号", "ID"), self.L("要求", "Requirement"),
+                              self.L("评定 / 自评", "Rating / claim"),
+                              self.L("发现与建议", "Finding and recommendation"),
+                              self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))]
+            rows += [self.gap_row(r) for r in group.requirements]
+            out.append(self.table(rows, widths))
+        general = d.findings.get(None, [])
+        if general:
+            out.append(self.heading(self.L("总体发现", "General findings"), 2))
+            rows = [self.head(self.L("发现", "Finding"), self.L("建议", "Recommendation"),
+                              self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))]
+            for f in general:
+                rows.append([self.para(esc(f.observation), self.s.cell), self.para(esc(f.recommendation), self.s.cell),
+                             self.para("<br/>".join(x for x in (esc(f.owner), esc(f.due_date), esc(f.priority)) if x),
+                                       self.s.cell)])
+            out.append(self.table(rows, [190, BODY_W - 190 - 90, 90]))
+        return out
+
+    def blockers(self) -> list[Any]:
+        ex = self.d.next_level
+        if ex is None:
+            return []
+        out: list[Any] = [self.heading(self.L(f"达到第 {ex.level} 级的阻碍", f"What blocks level {ex.level}"))]
+        reqs = ex.blocking_requirements
+        out.append(self.para(esc(self.L(
+            f"当前总体级别为 {ex.overall}。以下 {len(reqs)} 项要求（{len(ex.blocked_items)} 个能力项）"
+            f"未满足，使总体级别无法达到 {ex.level}。",
+            f"The overall level is {ex.overall}. These {len(reqs)} requirements ({len(ex.blocked_items)} items) "
+            f"are not satisfied and keep the overall level below {ex.level}.")), self.s.body))
+        rows = [self.head(self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
+                          self.L("要求", "Requirement"))]
+        for r in reqs:
+            rows.append([self.para(esc(r.id), self.s.cell), f"L{r.level}",
+                         self.para(esc(status_text(self.d.status(r.id), self.lang)), self.s.cell),
+                         self.para(self.model_para(r.text, self.s.cell), self.s.cell)])
+        out.append(self.table(rows, [76, 44, 84, BODY_W - 204]))
+        return out
+
+    def disagreements(self) -> list[Any]:
+        d = self.d
+        out: list[Any] = [self.heading(self.L("自评与评定不一致", "Where the claim and the rating disagree"))]
+        if not d.disagreements:
+            out.append(self.para(esc(self.L("自评与评估师评定全部一致（或尚未评定）。",
+                                             "The team's claims and the assessor's ratings agree everywhere "
+                                             "both are given.")), self.s.body))
+            return out
+        rows = [self.head(self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("自评", "Claim"),
+                          self.L("评定", "Rating"), self.L("备注", "Note"))]
+        for r in d.disagreements:
+            rating = d.ratings.get(r.id)
+            claim = d.claims.get(r.id)
+            note = "<br/>".join(esc(x) for x in ((rating.note if rating else ""),
+                                                  (claim.comment if claim else "")) if x)
+            rows.append([self.para(esc(r.id), self.s.cell), self.para(self.model_para(r.text, self.s.cell),
+                                                                      self.s.cell),
+                         self.para(esc(status_text(d.claim_status(r.id), self.lang)), self.s.cell),
+                         self.para(esc(status_text(d.status(r.id), self.lang)), self.s.cell),
+                         self.para(note or "—", self.s.cell)])
+        out.append(self.table(rows, [76, BODY_W - 76 - 80 - 84 - 120, 80, 84, 120]))
+        return out
+
+    def evidence(self) -> list[Any]:
+        from reportlab.lib.colors import Color
+
+        d = self.d
+        out: list[Any] = [self.heading(self.L("证据索引", "Evidence index"))]
+        if not d.evidence:
+            out.append(self.para(esc(self.L("未附证据。", "No evidence is attached.")), self.s.body))
+            return out
+        rows: list[list[Any]] = [self.head("#", self.L("名称", "Name"), self.L("大小", "Size"),
+                                           self.L("日期", "Date"), self.L("提供人", "Provided by"),
+                                           self.L("支持的要求", "Supports"))]
+        extra: list[tuple[Any, ...]] = []
+        for ev in d.evidence:
+            r = len(rows)
+            rows.append([str(ev.id), self.para(esc(ev.original_name), self.s.cell), _size(ev.size),
+                         esc(ev.collected_on or ev.added_at[:10]),
+                         self.para(esc(ev.provided_by) or "—", self.s.cell),
+                         self.para(esc(", ".join(ev.req_ids)) or "—", self.s.cell)])
+            rows.append(["", self.para(f'<font color="{MUTED_HEX}">SHA-256</font> {ev.sha256}', self.s.cell),
+                         "", "", "", ""])
+            extra += [("SPAN", (1, r + 1), (-1, r + 1)), ("LINEBELOW", (0, r), (-1, r), 0, Color(1, 1, 1)),
+                      ("TOPPADDING", (0, r + 1), (-1, r + 1), 0)]
+        out.append(self.table(rows, [22, 150, 48, 58, 80, BODY_W - 358], extra=extra))
+        return out
+
+    def appendix(self) -> list[Any]:
+        from reportlab.platypus import PageBreak
+
+        m, d = self.model, self.d
+        out: list[Any] = [PageBreak(), self.heading(self.L("附录", "Appendix"))]
+        out.append(self.heading(self.L("级别规则", "Level rules"), 2))
+        strict = d.meta.level_rule == "strict"
+        rules = [
+            (self.L("要求评定为“满足”或“不适用”时视为已满足", "A requirement counts as satisfied when rated met or N/A")
+             + ("" if strict else self.L("（宽松规则：“部分满足”也计为满足）", " (lenient rule: partial counts too)"))
+             + "."),
+            self.L(f"能力项级别：该项在 L 及以下各级的要求全部满足时的最高级别 L（第 {m.min_level} 级要求未满足时为 "
+                   f"{m.min_level - 1}）。",
+                   f"Item level: the highest level L such that every requirement of the item at a level up to L is "
+                   f"satisfied ({m.min_level - 1} when its level-{m.min_level} requirement is not)."),
+            self.L("子域、领域与总体级别：取其下各部分级别的最小值（所有领域均为必需）。",
+                   "Subdomain, domain and overall level: the lowest level among their parts (every domain counts)."),
+            self.L("距目标级别 T 的差距：T 及以下所有未满足的要求，按领域分组。",
+                   "Gaps to target T: every requirement at a level up to T that is not satisfied, by domain."),
+            self.L("进度：已评定的要求数 / 要求总数。", "Progress: rated requirements / all requirements."),
+        ]
+        for rule in rules:
+            out.append(self.para("• " + esc(rule), self.s.body))
+        out.append(self.heading(self.L("级别", "Levels"), 2))
+        rows = [self.head(self.L("级别", "Level"), self.L("名称", "Name"), self.L("含义", "Meaning"))]
+        for lv in m.levels:
+            rows.append([str(lv.n), self.para(self.model_para(lv.names, self.s.cell), self.s.cell),
+                         self.para(self.model_para(lv.meaning, self.s.cell), self.s.cell)])
+        out.append(self.table(rows, [50, 110, BODY_W - 160]))
+        out.append(self.heading(self.L("评定标度", "Rating scale"), 2))
+        meaning = {
+            Status.MET: ("证据表明要求已完全满足。", "Evidence shows the requirement is fully met."),
+            Status.PARTIAL: ("部分满足，仍有缺口。", "Partly met; a gap remains."),
+            Status.NOT_MET: ("未满足或无证据。", "Not met, or no evidence."),
+            Status.NA: ("不适用（需说明理由），计为满足。", "Does not apply (with a justification); counts as met."),
+            Status.UNRATED: ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied."),
+        }
+        rows = [self.head(self.L("符号", "Symbol"), self.L("评定", "Rating"), self.L("含义", "Meaning"))]
+        extra: list[tuple[Any, ...]] = [("ALIGN", (0, 1), (0, -1), "CENTER")]
+        from reportlab.lib.colors import Color
+
+        for i, st in enumerate(Status, start=1):
+            look = STATUS_LOOK[st]
+            rows.append([look.symbol, esc(status_label(st, self.lang)),
+                         self.para(esc(self.L(*meaning[st])), self.s.cell)])
+            if look.fill is not None:
+                extra.append(("BACKGROUND", (0, i), (0, i), Color(*look.fill)))
+            extra.append(("TEXTCOLOR", (0, i), (0, i), Color(*look.ink)))
+        out.append(self.table(rows, [50, 110, BODY_W - 160], extra=extra))
+        out.append(self.heading(self.L("模型来源说明", "Model provenance"), 2))
+        out.append(self.para(f"{esc(model_text(m.names, self.lang))} ({esc(m.id)} {esc(m.version)})", self.s.body))
+        for text in (m.source, m.provenance_note):
+            if text.zh or text.en:
+                out.append(self.para(self.model_para(text, self.s.body), self.s.body))
+        prov: dict[str, int] = {}
+        for r in m.iter_requirements():
+            prov[r.provenance] = prov.get(r.provenance, 0) + 1
+        out.append(self.para(esc(self.L("要求文本来源：", "Requirement texts: ") + ", ".join(
+            f"{k} {v}" for k, v in sorted(prov.items()))), self.s.small))
+        out.append(self.para(
+            f'{self.L("结果摘要", "Results digest")} (SHA-256): <font size="7">{esc(d.results_digest)}</font>',
+            self.s.small))
+        return out
+
+    def story(self) -> list[Any]:
+        from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak
+
+        out: list[Any] = [*self.cover(), NextPageTemplate("body"), PageBreak()]
+        out += self.summary()
+        out += [CondPageBreak(90 * MM), *self.heatmap()]
+        out += [PageBreak(), *self.gaps()]
+        out += self.blockers()
+        out += self.disagreements()
+        out += self.evidence()
+        out += self.appendix()
+        return out
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+def build_story(data: ReportData, styles: Styles | None = None) -> list[Flowable]:
+    """The report's flowables, in order (cover, summary, heat map, gaps, blockers, disagreements, evidence,
+    appendix)."""
+    return _Builder(data, styles or Styles()).story()
+
+
+def _title(data: ReportData) -> str:
+    return pick(data.lang, "能力成熟度评估差距报告", "Capability assessment gap report")
+
+
+def _painters(data: ReportData, font: str) -> tuple[Callable[[Any, int, int], None], Callable[[Any, Any], None]]:
+    """The running header/footer (drawn when the page count is known) and the cover's title band."""
+    from reportlab.lib.colors import Color
+
+    title = _title(data)
+    project = clean(data.meta.project)
+    confidential = pick(data.lang, "机密 · 仅供受评组织与评估方使用", "Confidential · for the assessed organization "
+                        "and the assessors only", " · ")
+    draft = "" if data.final else pick(data.lang, "草稿", "DRAFT")
+
+    def decorate(canvas: Any, page: int, total: int) -> None:
+        canvas.saveState()
+        muted = Color(*MUTED)
+        canvas.setFillColor(muted)
+        canvas.setStrokeColor(Color(*RULE))
+        canvas.setLineWidth(0.5)
+        if page > 1:
+            canvas.setFont(font, 8)
+            head = project if len(project) <= 70 else project[:68] + "…"
+            canvas.drawString(MARGIN_X, PAGE_H - 12 * MM, head)
+            canvas.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 12 * MM, title + (f"  [{draft}]" if draft else ""))
+            canvas.line(MARGIN_X, PAGE_H - 13.5 * MM, PAGE_W - MARGIN_X, PAGE_H - 13.5 * MM)
+        canvas.line(MARGIN_X, 12.5 * MM, PAGE_W - MARGIN_X, 12.5 * MM)
+        canvas.setFont(font, 7.5)
+        canvas.drawString(MARGIN_X, 8.5 * MM, confidential)
+        canvas.drawRightString(PAGE_W - MARGIN_X, 8.5 * MM,
+                               pick(data.lang, f"第 {page} 页，共 {total} 页", f"page {page} of {total}", " · "))
+        canvas.restoreState()
+
+    def cover_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFillColor(Color(*ACCENT))
+        canvas.rect(0, PAGE_H - 52 * MM, PAGE_W, 52 * MM, stroke=0, fill=1)
+        canvas.setFillColor(Color(1, 1, 1))
+        canvas.setFont(font, 22)
+        first = "能力成熟度评估差距报告" if data.lang != "en" else "Capability Assessment Gap Report"
+        canvas.drawCentredString(PAGE_W / 2, PAGE_H - 26 * MM, first)
+        canvas.setFont(font, 12)
+        sub = "Capability Assessment Gap Report" if data.lang == "both" else clean(data.model.names.get(data.lang))
+        canvas.drawCentredString(PAGE_W / 2, PAGE_H - 36 * MM, sub)
+        canvas.restoreState()
+
+    return decorate, cover_page
+
+
+def render(story: list[Flowable], dest: str | Path, data: ReportData, *, progress: ProgressFn | None = None,
+           cancelled: CancelledFn | None = None) -> int:
+    """Lay the story out on A4 pages with running header and footer; write ``dest`` atomically.
+
+    Returns the number of pages.
+    """
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    from cdassess.errors import CdassessError
+    from cdassess.reports.fonts import register_fonts
+
+    font = register_fonts()
+    target = Path(dest)
+    if not target.parent.is_dir():
+        raise CdassessError(f"{target.parent}: no such folder")
+    decorate, cover_page = _painters(data, font)
+    body = Frame(MARGIN_X, MARGIN_BOTTOM, BODY_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    cover = Frame(MARGIN_X, MARGIN_BOTTOM, BODY_W, PAGE_H - 52 * MM - MARGIN_BOTTOM - 6 * MM, id="cover",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-report-", suffix=".pdf")
+    os.close(fd)
+    total = len(story)
+    state = {"done": 0}
+
+    class Doc(BaseDocTemplate):  # type: ignore[misc]
+        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - ReportLab's name
+            mark = getattr(flowable, "_bookmark", None)
+            if mark is not None:
+                text, level = mark
+                key = f"h{state['done']}"
+                self.canv.bookmarkPage(key)
+                self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
+            state["done"] += 1
+            if cancelled is not None and cancelled():
+                raise CdassessError("report cancelled; no file was written")
+            if progress is not None:
+                progress(min(state["done"], total), total)
+
+    doc = Doc(tmp, pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+              topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+              title=f"{_title(data)} — {clean(data.meta.project)}",
+              author=", ".join(clean(a) for a in data.meta.assessors),
+              subject=f"{clean(data.meta.organization)} / {clean(data.meta.project)}",
+              creator="cdassess", keywords=f"cdassess gap report; {data.model.id} {data.model.version}",
+              pageTemplates=[PageTemplate("cover", [cover], onPage=cover_page),
+                             PageTemplate("body", [body])])
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(decorate))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    pages: int = doc.page
+    return pages
+
+
+def write_gap_report(a: Assessment, dest: str | Path, *, target: int | None = None, lang: str = "both",
+                     progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> int:
+    """Write the gap report of an open assessment to ``dest``; return the number of pages."""
+    data = build_report_data(a, target=target, lang=lang)
+    story = build_story(data)
+    return render(story, dest, data, progress=progress, cancelled=cancelled)

@@ -1,0 +1,141 @@
+"""Shared look of the PDF reports: paragraph styles, safe text, status symbols, "page x of y" canvas."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from cdassess.reports.fonts import register_fonts
+from cdassess.scoring import Status
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+
+    from cdassess.model import Text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+ACCENT = (0.10, 0.16, 0.30)
+MUTED = (0.38, 0.38, 0.40)
+RULE = (0.75, 0.75, 0.78)
+BAND = (0.93, 0.94, 0.96)
+
+
+def clean(text: str | None) -> str:
+    """User text without control characters (tabs become spaces; line breaks are kept)."""
+    if not text:
+        return ""
+    t = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _CONTROL.sub("", t)
+
+
+def esc(text: str | None) -> str:
+    """User text made safe for a Paragraph: markup prints literally, line breaks stay line breaks."""
+    return escape(clean(text)).replace("\n", "<br/>")
+
+
+def pick(lang: str, zh: str, en: str, sep: str = " ") -> str:
+    """A fixed label in the report's language ("both": Chinese then English)."""
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return f"{zh}{sep}{en}" if zh != en else zh
+
+
+def model_text(text: Text, lang: str, sep: str = " / ") -> str:
+    """A model text (plain, not escaped) in the report's language."""
+    return text.both(sep) if lang == "both" else text.get(lang)
+
+
+@dataclass(frozen=True)
+class StatusLook:
+    symbol: str
+    fill: tuple[float, float, float] | None
+    ink: tuple[float, float, float]
+
+
+# Symbols carry the meaning; fills differ in lightness too, so a black-and-white print still tells them apart.
+STATUS_LOOK: dict[Status, StatusLook] = {
+    Status.MET: StatusLook("✓", (0.16, 0.40, 0.24), (1, 1, 1)),
+    Status.PARTIAL: StatusLook("◐", (0.99, 0.89, 0.55), (0.1, 0.1, 0.1)),
+    Status.NOT_MET: StatusLook("×", (0.78, 0.25, 0.22), (1, 1, 1)),
+    Status.NA: StatusLook("–", (0.86, 0.86, 0.86), (0.2, 0.2, 0.2)),
+    Status.UNRATED: StatusLook("?", None, (0.3, 0.3, 0.3)),
+}
+
+
+def status_label(status: Status, lang: str) -> str:
+    return pick(lang, status.label_zh, status.label_en)
+
+
+def status_text(status: Status, lang: str) -> str:
+    return f"{STATUS_LOOK[status].symbol} {status_label(status, lang)}"
+
+
+class Styles:
+    """Paragraph styles of the reports, all in the embedded CJK font (wrapping between any two ideographs)."""
+
+    def __init__(self) -> None:
+        from reportlab.lib.colors import Color
+        from reportlab.lib.enums import TA_CENTER
+        from reportlab.lib.styles import ParagraphStyle
+
+        font = register_fonts()
+        self.font = font
+        accent, muted = Color(*ACCENT), Color(*MUTED)
+
+        def make(name: str, size: float, leading: float | None = None, **kw: Any) -> ParagraphStyle:
+            return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.35,
+                                  wordWrap="CJK", **kw)
+
+        self.body = make("body", 9.5, spaceAfter=4)
+        self.small = make("small", 8)
+        self.tiny = make("tiny", 7, textColor=muted)
+        self.cell = make("cell", 8, 10.4)
+        self.cell_muted = make("cell_muted", 7.5, 9.6, textColor=muted)
+        self.cell_head = make("cell_head", 8, 10.4, textColor=Color(1, 1, 1))
+        self.h1 = make("h1", 17, 22, textColor=accent, spaceBefore=4, spaceAfter=10)
+        self.h2 = make("h2", 12.5, 17, textColor=accent, spaceBefore=10, spaceAfter=5)
+        self.h3 = make("h3", 10.5, 14, textColor=accent, spaceBefore=8, spaceAfter=4)
+        self.title = make("title", 26, 34, textColor=accent, alignment=TA_CENTER)
+        self.subtitle = make("subtitle", 14, 20, textColor=muted, alignment=TA_CENTER)
+        self.center = make("center", 9.5, alignment=TA_CENTER)
+        self.big = make("big", 13, 18, textColor=accent)
+        self.big_center = make("big_center", 13, 18, textColor=accent, alignment=TA_CENTER)
+
+
+PageDecorator = Callable[[Any, int, int], None]
+
+
+def numbered_canvas(decorate: PageDecorator) -> type:
+    """A canvas class that knows the page count when a page is finished, for "page x of y" footers.
+
+    Pages are kept until the document is saved; ``decorate(canvas, page, total)`` then draws on each.
+    """
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # the page preamble selects the initial font; make it ours so no viewer-side font is referenced
+            if not kwargs.get("initialFontName"):
+                kwargs["initialFontName"] = register_fonts()
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for number, state in enumerate(self._saved_pages, start=1):
+                self.__dict__.update(state)
+                decorate(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
