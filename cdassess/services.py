@@ -22,7 +22,7 @@ from typing import Any
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError
 from cdassess.library import ModelLibrary
 from cdassess.model import Model, parse_model_json
-from cdassess.records import PRIORITIES, AssessmentMeta, Claim, Evidence, Finding, Rating
+from cdassess.records import PRIORITIES, AssessmentMeta, Claim, Evidence, Finding, Interview, Rating
 from cdassess.scoring import (
     DomainGaps,
     Explanation,
@@ -241,6 +241,18 @@ class Assessment:
     def restore_finding(self, finding: Finding) -> Change:
         new = self.store.restore_finding(finding)
         return Change("finding", (new.req_id,) if new.req_id else (), None, new)
+
+    # ------------------------------------------------------------------------------------ interviews
+
+    def interviews(self) -> list[Interview]:
+        return self.store.interviews()
+
+    def add_interview(self, interview: Interview) -> Change:
+        if not interview.interviewees.strip():
+            raise InvalidValueError("an interview needs the people interviewed")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", interview.held_on):
+            raise InvalidValueError(f"interview date {interview.held_on!r} is not a date (write it as YYYY-MM-DD)")
+        return Change("interview", (), None, self.store.add_interview(interview))
 
     # ------------------------------------------------------------------------------------ evidence
 

@@ -332,6 +332,27 @@ def cmd_finding_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_interview_add(args: argparse.Namespace) -> int:
+    from cdassess.records import Interview
+
+    with opened(args) as a:
+        ch = a.add_interview(Interview(None, args.date, args.people, args.interviewer or args.user or "",
+                                       args.topic or "", args.notes or ""))
+        print(f"interview {ch.new.id} recorded")
+    return 0
+
+
+def cmd_interview_list(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        rows = a.interviews()
+        if args.json:
+            _print_json([i.__dict__ for i in rows])
+            return 0
+        for i in rows:
+            print(f"{i.id:>4} {i.held_on} {i.interviewees}: {i.topic}")
+    return 0
+
+
 def cmd_lock(args: argparse.Namespace) -> int:
     with opened(args) as a:
         a.lock()
@@ -551,6 +572,20 @@ def _register_findings_and_lock(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_finding_list)
 
+    iv = sub.add_parser("interview", help="record or list interviews").add_subparsers(dest="interview_command",
+                                                                                       metavar="ACTION")
+    p = iv.add_parser("add")
+    _file(p)
+    p.add_argument("--date", required=True, help="YYYY-MM-DD")
+    p.add_argument("--people", required=True, help="who was interviewed")
+    p.add_argument("--interviewer")
+    p.add_argument("--topic")
+    p.add_argument("--notes")
+    p.set_defaults(handler=cmd_interview_add)
+    p = iv.add_parser("list")
+    _file(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_interview_list)
     _register_lock_and_admin(sub)
 
 

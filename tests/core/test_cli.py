@@ -200,3 +200,17 @@ def test_edit_details_and_switch_to_a_licensed_model_text(tmp_path: Path, capsys
     ModelLibrary().add(parse_model(smaller))
     code, _, err = run(capsys, "use-model", f, "caict-devops-cd", "--version", "cut")
     assert code == 1 and "would be orphaned" in err
+
+
+def test_interviews_are_recorded_and_dates_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   mini_model: Model) -> None:
+    from cdassess.services import Assessment
+
+    f = tmp_path / "m.cdassess"
+    Assessment.create(f, organization="O", project="P", model=mini_model).close()
+    assert run(capsys, "interview", "add", str(f), "--date", "2026-11-25", "--people", "王芳 (release manager)",
+               "--topic", "rollback drills")[0] == 0
+    code, _, err = run(capsys, "interview", "add", str(f), "--date", "25/11/2026", "--people", "x")
+    assert code == 1 and "is not a date (write it as YYYY-MM-DD)" in err
+    _, out, _ = run(capsys, "interview", "list", str(f), "--json")
+    assert [(i["held_on"], i["interviewees"]) for i in json.loads(out)] == [("2026-11-25", "王芳 (release manager)")]
