@@ -164,12 +164,35 @@ class AssessmentStore:
     # ------------------------------------------------------------------------------------ transactions
 
     @contextlib.contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """Like ``db.atomic()``, but the outermost transaction takes the write lock at once (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads first and then writes fails at once with "database is locked",
+        without waiting, when another connection (the UI's evidence worker) committed in between.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    @contextlib.contextmanager
     def _edit(self, what: str) -> Iterator[Database]:
         """One committed edit: refuses on a read-only or locked file, translates SQLite failures."""
         if self.readonly:
             raise AssessmentFileError(f"{self.path}: opened read-only; cannot {what}")
         try:
-            with self.db.atomic():
+            with self._write_transaction():
                 if self.db.execute("SELECT status FROM assessment WHERE id = 1").fetchone()[0] == "locked":
                     raise LockedError(f"{self.path}: the assessment is locked; unlock it with a reason "
                                       f"before you {what}")
@@ -247,7 +270,7 @@ class AssessmentStore:
         if self.readonly:
             raise AssessmentFileError(f"{self.path}: opened read-only; cannot change the lock")
         try:
-            with self.db.atomic():
+            with self._write_transaction():
                 old = self.meta()
                 if locked:
                     if old.locked:
