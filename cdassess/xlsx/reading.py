@@ -169,8 +169,8 @@ def check_identity(preview: ImportPreview, meta: dict[str, tuple[str, int]], ass
     fmt = meta.get("format", ("", 0))[0]
     if fmt and fmt != f"cdassess-{kind}/1":
         preview.problems.append(ProblemRow(META_SHEET, meta["format"][1], "B",
-                                           f"this is a {fmt.removeprefix('cdassess-').split('/')[0]} workbook, "
-                                           f"not a {kind}", f"a {kind} exported by cdassess"))
+                                           f"this file is a cdassess "
+                                           f"{fmt.removeprefix('cdassess-').split('/')[0]}, not a {kind}", f"a {kind} exported by cdassess"))
         return
     m = assessment.meta
     checks = (("model_id", m.model_id, "model"), ("model_version", m.model_version, "model version"),

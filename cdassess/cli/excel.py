@@ -1,0 +1,162 @@
+"""Excel commands: questionnaire and workbook export/import, model workbooks, and the gap plan.
+
+openpyxl is imported only inside the handlers (through cdassess.xlsx), so ``cdassess --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from cdassess.cli.core import opened
+
+if TYPE_CHECKING:
+    from cdassess.xlsx.preview import ImportPreview
+
+
+def _print_preview(preview: ImportPreview, *, as_json: bool, limit: int = 60) -> None:
+    if as_json:
+        json.dump(preview.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for note in preview.notes:
+        print(f"note: {note}")
+    if preview.changes:
+        print(f"{len(preview.changes)} change(s):")
+        for c in preview.changes[:limit]:
+            old = f"{c.old[:40]!r} -> " if c.old else ""
+            print(f"  {c.sheet} row {c.row:<5} {c.target:<18} {c.field:<22} {c.action:<8} {old}{c.new[:60]!r}")
+        if len(preview.changes) > limit:
+            print(f"  ... and {len(preview.changes) - limit} more")
+
+
+def _import(args: argparse.Namespace, kind: str) -> int:
+    from cdassess.xlsx import read_questionnaire, read_workbook
+
+    reader = read_questionnaire if kind == "questionnaire" else read_workbook
+    with opened(args, readonly=args.dry_run) as a:
+        preview = reader(a, args.xlsx, force=args.force)
+        _print_preview(preview, as_json=args.json)
+        if preview.problems:
+            raise preview.error()
+        if args.dry_run:
+            if not args.json:
+                print(f"dry run: {preview.summary()}; nothing was written")
+            return 0
+        done = preview.apply(a)
+        if not args.json:
+            print(f"imported {args.xlsx} into {a.path}: {len(preview.changes)} change(s) in {len(done)} record(s)")
+    return 0
+
+
+def cmd_questionnaire_export(args: argparse.Namespace) -> int:
+    from cdassess.xlsx import export_questionnaire
+
+    with opened(args, readonly=True) as a:
+        out = export_questionnaire(a, args.output, max_level=args.max_level, lang=args.lang)
+        top = args.max_level or a.meta.target_level
+        n = sum(1 for _ in a.model.iter_requirements(top))
+    print(f"wrote {out}: {n} requirements up to level {top}")
+    return 0
+
+
+def cmd_questionnaire_import(args: argparse.Namespace) -> int:
+    return _import(args, "questionnaire")
+
+
+def cmd_workbook_export(args: argparse.Namespace) -> int:
+    from cdassess.xlsx import export_workbook
+
+    with opened(args, readonly=True) as a:
+        out = export_workbook(a, args.output)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_workbook_import(args: argparse.Namespace) -> int:
+    return _import(args, "workbook")
+
+
+def cmd_model_export(args: argparse.Namespace) -> int:
+    from cdassess.library import ModelLibrary
+    from cdassess.xlsx import export_model_workbook
+
+    model = ModelLibrary().load(args.model_id, args.version)
+    out = export_model_workbook(model, args.output)
+    print(f"wrote {out}: model {model.id} {model.version}, {len(model.requirements)} requirements")
+    return 0
+
+
+def cmd_model_import(args: argparse.Namespace) -> int:
+    from cdassess.xlsx import import_model_workbook
+
+    model, path = import_model_workbook(args.xlsx, replace=args.replace)
+    print(f"imported model {model.id} {model.version} ({len(model.requirements)} requirements) into the library: "
+          f"{path}; use it with: cdassess new FILE --model {model.id}")
+    return 0
+
+
+def gaps_export(args: argparse.Namespace) -> int:
+    """``cdassess gaps export FILE -o plan.xlsx`` (called by cdassess.cli.core)."""
+    from cdassess.xlsx import export_gap_plan
+
+    with opened(args, readonly=True) as a:
+        target = getattr(args, "target", None)
+        out = export_gap_plan(a, args.output, target=target)
+        n = sum(len(g.requirements) for g in a.gaps(target))
+    print(f"wrote {out}: {n} gaps to level {target or a.meta.target_level}")
+    return 0
+
+
+def _level(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a level number") from None
+
+
+def _import_args(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
+    p.add_argument("xlsx", metavar=f"{what.upper()}.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    p.add_argument("--json", action="store_true", help="the preview as JSON")
+    p.add_argument("--force", action="store_true",
+                   help=f"import a {what} exported for another assessment or model version")
+
+
+def register(sub: Any) -> None:
+    q = sub.add_parser("questionnaire", help="self-assessment questionnaire: export, import").add_subparsers(
+        dest="questionnaire_command", metavar="ACTION")
+    p = q.add_parser("export", help="write the questionnaire for the assessed team")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="Q.xlsx")
+    p.add_argument("--max-level", type=_level, help="requirements up to this level (default: the target)")
+    p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    p.set_defaults(handler=cmd_questionnaire_export)
+    p = q.add_parser("import", help="read a filled-in questionnaire (preview, then all or nothing)")
+    _import_args(p, "questionnaire")
+    p.set_defaults(handler=cmd_questionnaire_import)
+
+    w = sub.add_parser("workbook", help="full workbook of everything an assessor edits: export, import"
+                       ).add_subparsers(dest="workbook_command", metavar="ACTION")
+    p = w.add_parser("export", help="write ratings, notes, claims, findings and the evidence index")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="W.xlsx")
+    p.set_defaults(handler=cmd_workbook_export)
+    p = w.add_parser("import", help="read a full workbook back (preview, then all or nothing)")
+    _import_args(p, "workbook")
+    p.set_defaults(handler=cmd_workbook_import)
+
+    m = sub.add_parser("model", help="model workbooks: export a model, import one into the library"
+                       ).add_subparsers(dest="model_command", metavar="ACTION")
+    p = m.add_parser("export", help="write a model as a workbook")
+    p.add_argument("model_id", metavar="MODEL_ID")
+    p.add_argument("--version", help="model version (default: the library's choice)")
+    p.add_argument("-o", "--output", required=True, metavar="model.xlsx")
+    p.set_defaults(handler=cmd_model_export)
+    p = m.add_parser("import", help="validate a model workbook and add it to the user's model library")
+    p.add_argument("xlsx", metavar="model.xlsx")
+    p.add_argument("--replace", action="store_true", help="overwrite a model of the same id and version")
+    p.set_defaults(handler=cmd_model_import)
