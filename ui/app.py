@@ -1,0 +1,75 @@
+"""The GUI entry point: QApplication, the shipped CJK font, translations, settings, the main window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from cdassess.paths import resource
+from ui.settings import Settings
+
+CJK_FAMILY = "WenQuanYi Micro Hei"
+
+
+def load_cjk_font(app: QApplication) -> str | None:
+    """Load the shipped font and make it the fallback for Chinese (the machine may have no CJK font)."""
+    font_id = QFontDatabase.addApplicationFont(str(resource("fonts", "wqy-microhei.ttc")))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        return None
+    family = families[0]
+    base = app.font()
+    # Latin text keeps the platform's UI font; characters it lacks fall back to the shipped one.
+    for name in {base.family(), *base.families(), "Sans Serif", "DejaVu Sans", "Helvetica", "Arial"}:
+        QFont.insertSubstitution(name, family)
+    font = QFont(base)
+    font.setFamilies([*(base.families() or [base.family()]), family])
+    app.setFont(font)
+    return family
+
+
+def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
+    """Our .qm for ``lang`` plus Qt's own (standard buttons); English needs none."""
+    installed: list[QTranslator] = []
+    if lang != "zh":
+        return installed
+    ours = QTranslator(app)
+    if ours.load(str(resource("translations", "cdassess_zh_CN.qm"))):
+        app.installTranslator(ours)
+        installed.append(ours)
+    qt = QTranslator(app)
+    if qt.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+               QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        installed.append(qt)
+    return installed
+
+
+def create_app(argv: Sequence[str] | None = None, settings: Settings | None = None) -> tuple[QApplication, Settings]:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv[:1]))
+    app.setOrganizationName("cdassess")
+    app.setApplicationName("cdassess")
+    settings = settings or Settings()
+    load_cjk_font(app)
+    install_translations(app, settings.ui_language)
+    return app, settings
+
+
+def main(path: str | Path | None = None, *, readonly: bool = False, actor: str | None = None) -> int:
+    """Open the window (on ``path`` when given) and run the event loop; returns the exit code."""
+    app, settings = create_app()
+    if actor and not settings.assessor:
+        settings.assessor = actor
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    window.show()
+    if path is not None:
+        window.open_path(path, readonly=readonly)
+    return app.exec()

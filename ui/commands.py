@@ -1,0 +1,145 @@
+"""Undoable edits: each QUndoCommand calls the engine services through the session (which commits).
+
+The edit itself is made before the command is pushed (so a refused edit never enters the stack); the
+first redo() that QUndoStack.push() calls is therefore skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from cdassess.errors import CdassessError
+from cdassess.records import Finding, Rating
+from ui.session import AssessmentSession
+
+ErrorSink = Callable[[CdassessError], None]
+
+RATING_ID = 1001
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Commands", text)
+
+
+class _Command(QUndoCommand):
+    def __init__(self, session: AssessmentSession, text: str, on_error: ErrorSink | None) -> None:
+        super().__init__(text)
+        self.session = session
+        self._done = True
+        self._on_error = on_error
+
+    def _run(self, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except CdassessError as exc:
+            self.setObsolete(True)
+            if self._on_error is not None:
+                self._on_error(exc)
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._run(self.do)
+
+    def undo(self) -> None:
+        self._run(self.undo_it)
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_it(self) -> None:
+        raise NotImplementedError
+
+
+class RatingCommand(_Command):
+    """A change of one rating record (status, note, justification or review flag); undo restores it whole."""
+
+    def __init__(self, session: AssessmentSession, old: Rating, new: Rating, text: str,
+                 on_error: ErrorSink | None = None, *, mergeable: bool = False) -> None:
+        super().__init__(session, text, on_error)
+        self.old, self.new = old, new
+        self.mergeable = mergeable
+
+    def do(self) -> None:
+        self.session.set_rating(self.new)
+
+    def undo_it(self) -> None:
+        self.session.set_rating(self.old)
+
+    def id(self) -> int:
+        return RATING_ID if self.mergeable else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        # Typing a note saves it every few hundred ms; one undo step takes back the whole burst.
+        if not isinstance(other, RatingCommand) or not other.mergeable or other.new.req_id != self.new.req_id:
+            return False
+        self.new = other.new
+        return True
+
+
+class SaveFindingCommand(_Command):
+    def __init__(self, session: AssessmentSession, old: Finding | None, new: Finding,
+                 on_error: ErrorSink | None = None) -> None:
+        super().__init__(session, _tr("Save finding") if old else _tr("Add finding"), on_error)
+        self.old, self.new = old, new
+
+    def do(self) -> None:
+        if self.old is None:
+            self.session.restore_finding(self.new)
+        else:
+            self.session.save_finding(self.new)
+
+    def undo_it(self) -> None:
+        if self.old is None:
+            assert self.new.id is not None
+            self.session.delete_finding(self.new.id)
+        else:
+            self.session.save_finding(self.old)
+
+
+class DeleteFindingCommand(_Command):
+    def __init__(self, session: AssessmentSession, old: Finding, on_error: ErrorSink | None = None) -> None:
+        super().__init__(session, _tr("Delete finding"), on_error)
+        self.old = old
+
+    def do(self) -> None:
+        assert self.old.id is not None
+        self.session.delete_finding(self.old.id)
+
+    def undo_it(self) -> None:
+        self.session.restore_finding(self.old)
+
+
+class LinkEvidenceCommand(_Command):
+    """Evidence linked to requirements (also what attaching a file does): undo unlinks those links."""
+
+    def __init__(self, session: AssessmentSession, evidence_id: int, req_ids: list[str], text: str,
+                 on_error: ErrorSink | None = None) -> None:
+        super().__init__(session, text, on_error)
+        self.evidence_id = evidence_id
+        self.req_ids = req_ids
+
+    def do(self) -> None:
+        self.session.link_evidence(self.evidence_id, self.req_ids)
+
+    def undo_it(self) -> None:
+        for r in self.req_ids:
+            self.session.unlink_evidence(self.evidence_id, r)
+
+
+class UnlinkEvidenceCommand(_Command):
+    def __init__(self, session: AssessmentSession, evidence_id: int, req_id: str,
+                 on_error: ErrorSink | None = None) -> None:
+        super().__init__(session, _tr("Unlink evidence"), on_error)
+        self.evidence_id = evidence_id
+        self.req_id = req_id
+
+    def do(self) -> None:
+        self.session.unlink_evidence(self.evidence_id, self.req_id)
+
+    def undo_it(self) -> None:
+        self.session.link_evidence(self.evidence_id, [self.req_id])

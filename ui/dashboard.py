@@ -1,0 +1,332 @@
+"""The dashboard: overall and per-domain level against the target (chart and table), progress, gaps and the
+requirements that block the next level, each clickable to jump to it in the tree."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cdassess.model import Model
+from cdassess.scoring import LevelReport, explain, unsatisfied
+from ui import icons
+from ui.labels import model_text, status_label
+from ui.session import AssessmentSession
+
+IdRole = Qt.ItemDataRole.UserRole
+
+_CLIP_PATH = re.compile(rb"<clipPath\b.*?</clipPath>", re.DOTALL)
+
+SvgFn = Callable[[Model, LevelReport, int, str], bytes]
+
+
+def chart_svg_function() -> SvgFn | None:
+    """The report's radar chart (cdassess.reports.charts.level_radar_svg) when it is installed."""
+    try:
+        module = importlib.import_module("cdassess.reports.charts")
+    except ImportError:
+        return None
+    fn: SvgFn | None = getattr(module, "level_radar_svg", None)
+    return fn
+
+
+class LevelChart(QWidget):
+    """The report's radar chart rendered from SVG; a simple bar chart drawn here when that is unavailable."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(280, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.renderer: QSvgRenderer | None = None
+        self.bars: list[tuple[str, int]] = []
+        self.target = 0
+        self.max_level = 5
+        self.svg_error = ""
+
+    def set_svg(self, svg: bytes) -> None:
+        # QtSvg draws ReportLab's <clipPath> rectangle as a filled black box; the clip is a no-op anyway.
+        svg = _CLIP_PATH.sub(b"", svg).replace(b' style="clip-path: url(#clip)"', b"")
+        renderer = QSvgRenderer(QByteArray(svg), self)
+        if renderer.isValid():
+            self.renderer = renderer
+        self.update()
+
+    def set_bars(self, bars: list[tuple[str, int]], target: int, max_level: int) -> None:
+        self.renderer = None
+        self.bars, self.target, self.max_level = bars, target, max_level
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(420, 380)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        if self.renderer is not None:
+            size = self.renderer.defaultSize().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            x = (self.width() - size.width()) / 2
+            y = (self.height() - size.height()) / 2
+            self.renderer.render(p, QRectF(x, y, size.width(), size.height()))
+            p.end()
+            return
+        self._paint_bars(p)
+        p.end()
+
+    def _paint_bars(self, p: QPainter) -> None:
+        if not self.bars:
+            return
+        fm = p.fontMetrics()
+        label_w = min(max(fm.horizontalAdvance(name) for name, _ in self.bars) + 12, self.width() // 2)
+        top, row_h = 12, max(fm.height() + 8, (self.height() - 24) // max(len(self.bars), 1))
+        span = max(self.width() - label_w - 30, 50)
+        scale = span / max(self.max_level, 1)
+        for i, (name, level) in enumerate(self.bars):
+            y = top + i * row_h
+            p.setPen(QColor("#222"))
+            p.drawText(QRectF(4, y, label_w - 8, row_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       fm.elidedText(name, Qt.TextElideMode.ElideRight, label_w - 8))
+            reached = level >= self.target
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QBrush(QColor(icons.REACHED if reached else icons.BELOW)))
+            p.drawRect(QRectF(label_w, y + row_h * 0.2, max(level, 0) * scale, row_h * 0.6))
+            p.setPen(QColor("#222"))
+            p.drawText(QRectF(label_w + max(level, 0) * scale + 4, y, 30, row_h), Qt.AlignmentFlag.AlignVCenter,
+                       str(level))
+        x = label_w + self.target * scale
+        p.setPen(QPen(QColor("#8c2119"), 2, Qt.PenStyle.DashLine))
+        p.drawLine(int(x), top, int(x), top + row_h * len(self.bars))
+
+
+class Dashboard(QWidget):
+    """Overall and per-domain levels; gaps and blockers. ``requirementActivated`` / ``nodeActivated`` jump."""
+
+    requirementActivated = Signal(str)  # noqa: N815
+    nodeActivated = Signal(str)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: AssessmentSession | None = None
+        self.text_language = "both"
+        self._dirty = True
+        self._chart_key: tuple[object, ...] = ()
+        self._svg_fn = chart_svg_function()
+        self._chart_timer = QTimer(self, singleShot=True, interval=0)
+        self._chart_timer.timeout.connect(self._update_chart)
+
+        self.headline = QLabel()
+        self.headline.setObjectName("dashboardHeadline")
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.gap_label = QLabel()
+        self.gap_label.setWordWrap(True)
+
+        self.chart = LevelChart()
+        self._build_table()
+        self._build_blockers()
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.chart)
+        top.addWidget(self.table)
+        top.setStretchFactor(0, 4)
+        top.setStretchFactor(1, 5)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.blockers_label)
+        bl.addWidget(self.blockers)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        head = QHBoxLayout()
+        head.addWidget(self.headline, 3)
+        head.addWidget(self.progress, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.gap_label)
+        layout.addWidget(split, 1)
+
+    def _build_table(self) -> None:
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Domain"), self.tr("Level"), self.tr("Target"),
+                                              self.tr("Progress"), self.tr("Gaps")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, 5):
+            self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemActivated.connect(self._table_activated)
+        self.table.itemClicked.connect(self._table_activated)
+
+    def _build_blockers(self) -> None:
+        self.blockers_label = QLabel()
+        self.blockers_label.setWordWrap(True)
+        self.blockers = QTreeWidget()
+        self.blockers.setColumnCount(3)
+        self.blockers.setHeaderLabels([self.tr("Requirement"), self.tr("Rating"), self.tr("Text")])
+        self.blockers.setRootIsDecorated(False)
+        self.blockers.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.blockers.header().setStretchLastSection(True)
+        self.blockers.itemActivated.connect(self._blocker_activated)
+        self.blockers.itemClicked.connect(self._blocker_activated)
+
+    def set_session(self, session: AssessmentSession | None) -> None:
+        self.session = session
+        self._chart_key = ()
+        if session is not None:
+            session.ratingsChanged.connect(self.mark_dirty)
+            session.reloaded.connect(self.mark_dirty)
+            session.metaChanged.connect(self.mark_dirty)
+        self.mark_dirty()
+
+    def set_text_language(self, lang: str) -> None:
+        self.text_language = lang
+        self._chart_key = ()
+        self.mark_dirty()
+
+    def mark_dirty(self, *_: object) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    # ------------------------------------------------------------------------------------ content
+
+    def refresh(self) -> None:
+        s = self.session
+        self._dirty = False
+        if s is None:
+            return
+        model, report, target = s.model, s.report, s.target
+        statuses = s.statuses()
+        rule = s.assessment.rule
+        missing = unsatisfied(model, statuses, target, rule)
+        per_domain: dict[str, int] = {}
+        for r in missing:
+            dom_id = model.items[r.item_id].domain_id
+            per_domain[dom_id] = per_domain.get(dom_id, 0) + 1
+        rated = total = 0
+        dom_progress: dict[str, tuple[int, int]] = {}
+        for req in model.iter_requirements(target):
+            dom = model.items[req.item_id].domain_id
+            done = int(req.id in statuses and statuses[req.id].value != "unrated")
+            a, b = dom_progress.get(dom, (0, 0))
+            dom_progress[dom] = (a + done, b + 1)
+            rated += done
+            total += 1
+
+        reached = report.overall >= target
+        self.headline.setText(self.tr("Overall level L%1 of target L%2").replace("%1", str(report.overall))
+                              .replace("%2", str(target)))
+        self.headline.setStyleSheet(f"color: {icons.REACHED if reached else icons.BELOW};")
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(rated)
+        self.progress.setFormat(self.tr("%1 of %2 rated").replace("%1", str(rated)).replace("%2", str(total)))
+        self.gap_label.setText(self.tr("%1 gaps to the target level (requirements up to L%2 not satisfied)")
+                               .replace("%1", str(len(missing))).replace("%2", str(target)))
+
+        self.table.setRowCount(len(model.domains) + 1)
+        self._set_row(0, self.tr("Overall"), "", report.overall, target, rated, total, len(missing), bold=True)
+        for i, d in enumerate(model.domains, start=1):
+            a, b = dom_progress.get(d.id, (0, 0))
+            self._set_row(i, f"{d.id}  {model_text(d.names, self.text_language)}", d.id, report.domains[d.id],
+                          target, a, b, per_domain.get(d.id, 0))
+
+        nxt = min(report.overall + 1, model.max_level)
+        self.blockers.clear()
+        if report.overall >= model.max_level:
+            self.blockers_label.setText(self.tr("The top level is reached; nothing blocks."))
+        else:
+            blocking = explain(model, statuses, nxt, rule).blocking_requirements
+            self.blockers_label.setText(self.tr("%1 requirements block level L%2 (double-click to open):")
+                                        .replace("%1", str(len(blocking))).replace("%2", str(nxt)))
+            items = []
+            for r in blocking:
+                st = s.status(r.id)
+                it = QTreeWidgetItem([r.id, status_label(st), model_text(r.text, self.text_language)])
+                it.setIcon(1, icons.status_icon(st))
+                it.setData(0, IdRole, r.id)
+                it.setToolTip(2, f"{r.text.zh}\n{r.text.en}")
+                items.append(it)
+            self.blockers.addTopLevelItems(items)
+            self.blockers.resizeColumnToContents(0)
+            self.blockers.resizeColumnToContents(1)
+
+        key = (tuple(report.domains.items()), target, self.text_language)
+        if key != self._chart_key:
+            self._chart_key = key
+            self._chart_timer.start()
+
+    def _set_row(self, row: int, name: str, node_id: str, level: int, target: int, rated: int, total: int,
+                 n_gaps: int, *, bold: bool = False) -> None:
+        values = [name, f"L{level}", f"L{target}", f"{rated}/{total}", str(n_gaps)]
+        for col, text in enumerate(values):
+            item = self.table.item(row, col)
+            if item is None:
+                item = QTableWidgetItem()
+                self.table.setItem(row, col, item)
+            item.setText(text)
+            item.setData(IdRole, node_id)
+            if bold:
+                f = item.font()
+                f.setBold(True)
+                item.setFont(f)
+            if col == 1:
+                item.setForeground(QBrush(QColor(icons.REACHED if level >= target else icons.BELOW)))
+                item.setIcon(icons.level_icon(level >= target))
+
+    def _update_chart(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        lang = self.text_language
+        if self._svg_fn is not None:
+            try:
+                self.chart.set_svg(self._svg_fn(s.model, s.report, s.target, lang))
+                return
+            except Exception as exc:  # the chart is decoration; fall back to bars, keep working
+                self.chart.svg_error = str(exc)
+        bars = [(model_text(d.names, "en" if lang == "both" else lang), s.report.domains[d.id])
+                for d in s.model.domains]
+        self.chart.set_bars(bars, s.target, s.model.max_level)
+
+    def _table_activated(self, item: QTableWidgetItem) -> None:
+        node_id = item.data(IdRole)
+        if node_id:
+            self.nodeActivated.emit(str(node_id))
+
+    def _blocker_activated(self, item: QTreeWidgetItem, _col: int = 0) -> None:
+        rid = item.data(0, IdRole)
+        if rid:
+            self.requirementActivated.emit(str(rid))

@@ -1,0 +1,294 @@
+"""Evidence linked to the shown requirement: attach (file dialog, drag-and-drop of several files, progress
+for large ones, in a worker thread), link existing evidence, open a copy with the system viewer, unlink,
+remove."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QThread, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cdassess.errors import CdassessError
+from cdassess.records import Evidence
+from ui import messages, workers
+from ui.commands import LinkEvidenceCommand, UnlinkEvidenceCommand
+from ui.dialogs import PickEvidenceDialog
+from ui.session import AssessmentSession
+
+BIG_FILE = 4 * 1024 * 1024  # show a progress dialog when the files together are larger
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+class EvidencePane(QWidget):
+    attachFinished = Signal(list)  # noqa: N815 - evidence ids attached (tests, status bar)
+
+    def __init__(self, undo: QUndoStack, actor: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo = undo
+        self.actor = actor
+        self.session: AssessmentSession | None = None
+        self.req_id: str | None = None
+        self.job: QThread | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.setAcceptDrops(True)
+
+        self.title = QLabel(self.tr("Evidence"))
+        self.title.setStyleSheet("font-weight: bold;")
+        self.hint = QLabel(self.tr("Drop files here to attach them."))
+        self.hint.setStyleSheet("color: #777;")
+        self.list = QTreeWidget()
+        self.list.setColumnCount(5)
+        self.list.setHeaderLabels([self.tr("Name"), self.tr("Size"), self.tr("Date"), self.tr("SHA-256"),
+                                   self.tr("Provided by")])
+        self.list.setRootIsDecorated(False)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, 5):
+            self.list.header().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.itemDoubleClicked.connect(lambda *_: self.open_copy())
+        self.list.setMinimumHeight(80)
+
+        self.attach_button = QPushButton(self.tr("Attach files…"))
+        self.link_button = QPushButton(self.tr("Link existing…"))
+        self.open_button = QPushButton(self.tr("Open a copy"))
+        self.unlink_button = QPushButton(self.tr("Unlink"))
+        self.remove_button = QPushButton(self.tr("Remove from file…"))
+        self.attach_button.clicked.connect(self.choose_files)
+        self.link_button.clicked.connect(self.link_existing)
+        self.open_button.clicked.connect(self.open_copy)
+        self.unlink_button.clicked.connect(self.unlink)
+        self.remove_button.clicked.connect(self.remove)
+        row = QHBoxLayout()
+        for b in (self.attach_button, self.link_button, self.open_button, self.unlink_button, self.remove_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.hint)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        self._editors = [self.attach_button, self.link_button, self.unlink_button, self.remove_button]
+        self.set_requirement(None)
+
+    def set_session(self, session: AssessmentSession | None) -> None:
+        self.session = session
+        if session is not None:
+            session.evidenceChanged.connect(self._on_evidence_changed)
+            session.metaChanged.connect(self.update_enabled)
+            session.reloaded.connect(self.refresh)
+        self.set_requirement(None)
+
+    def _on_evidence_changed(self, req_ids: list[str]) -> None:
+        if self.req_id is not None and (not req_ids or self.req_id in req_ids):
+            self.refresh()
+
+    def update_enabled(self) -> None:
+        editable = self.session is not None and self.session.editable and self.req_id is not None
+        busy = self.job is not None
+        for w in self._editors:
+            w.setEnabled(editable and not busy)
+        self.open_button.setEnabled(self.req_id is not None)
+
+    def set_requirement(self, req_id: str | None) -> None:
+        self.req_id = req_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        s = self.session
+        if s is None or self.req_id is None:
+            self.title.setText(self.tr("Evidence"))
+            self.update_enabled()
+            return
+        evidence = s.evidence_for(self.req_id)
+        self.title.setText(self.tr("Evidence for %1 (%2)").replace("%1", self.req_id)
+                           .replace("%2", str(len(evidence))))
+        for ev in evidence:
+            date = ev.collected_on or ev.added_at[:10]
+            it = QTreeWidgetItem([ev.original_name, human_size(ev.size), date, ev.sha256[:12], ev.provided_by])
+            it.setData(0, Qt.ItemDataRole.UserRole, ev)
+            it.setToolTip(0, f"{ev.original_name}\n{ev.media_type}\n" + self.tr("Linked to: %1")
+                          .replace("%1", ", ".join(ev.req_ids)))
+            it.setToolTip(3, ev.sha256)
+            it.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.list.addTopLevelItem(it)
+        self.update_enabled()
+
+    def selected(self) -> list[Evidence]:
+        return [it.data(0, Qt.ItemDataRole.UserRole) for it in self.list.selectedItems()]
+
+    def _error(self, exc: CdassessError) -> None:
+        messages.show_error(self, self.tr("Evidence"), exc)
+
+    # ------------------------------------------------------------------------------------ attaching
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach evidence to %1").replace("%1",
+                                                                                              self.req_id or ""))
+        if names:
+            self.attach([Path(n) for n in names])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and self.session is not None and self.session.editable and self.req_id:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        if paths:
+            self.attach(paths)
+
+    def attach(self, files: list[Path]) -> bool:
+        """Attach files in a worker thread; problems (folders, unreadable files) are reported at the end."""
+        s, req_id = self.session, self.req_id
+        if s is None or req_id is None or not s.editable or self.job is not None:
+            return False
+        total = 0
+        for f in files:
+            try:
+                if f.is_file():
+                    total += f.stat().st_size
+            except OSError:
+                pass
+        worker = workers.AttachWorker(s.assessment.path, files, [req_id], actor=self.actor or s.assessment.store.actor,
+                                      provided_by=self.actor)
+        attached: list[int] = []
+        problems: list[str] = []
+        dialog: QProgressDialog | None = None
+        if total >= BIG_FILE:
+            dialog = QProgressDialog(self.tr("Attaching evidence…"), self.tr("Cancel"), 0, 1000, self)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(300)
+            dialog.canceled.connect(worker.cancel)
+            sizes = [f.stat().st_size if f.is_file() else 0 for f in files]
+            before = [sum(sizes[:i]) for i in range(len(sizes))]
+
+            def on_progress(i: int, done: int, _total: int) -> None:
+                if dialog is not None:
+                    dialog.setLabelText(self.tr("Attaching %1…").replace("%1", files[i].name))
+                    dialog.setValue(int(1000 * (before[i] + done) / max(total, 1)))
+
+            worker.progress.connect(on_progress)
+        worker.attached.connect(lambda eid, _new, _name: attached.append(eid))
+        worker.failed.connect(lambda name, msg: problems.append(msg))
+
+        def done() -> None:
+            self.job = None
+            if dialog is not None:
+                dialog.reset()
+                dialog.deleteLater()
+            if attached:
+                s.evidence_added([req_id])
+                for eid in attached:
+                    self.undo.push(LinkEvidenceCommand(s, eid, [req_id], self.tr("Attach evidence to %1")
+                                                       .replace("%1", req_id), self._error))
+            self.refresh()
+            if problems:
+                messages.error(self, self.tr("Some files were not attached"),
+                               self.tr("%1 of %2 files could not be attached; nothing else changed.")
+                               .replace("%1", str(len(problems))).replace("%2", str(len(files))),
+                               "\n".join(problems))
+            self.attachFinished.emit(attached)
+
+        worker.finished.connect(done, Qt.ConnectionType.QueuedConnection)
+        self.job = workers.start(worker, self)
+        self.update_enabled()
+        return True
+
+    # ------------------------------------------------------------------------------------ other actions
+
+    def link_existing(self) -> None:
+        s, req_id = self.session, self.req_id
+        if s is None or req_id is None or not s.editable:
+            return
+        dlg = PickEvidenceDialog(s.evidence_list(), req_id, self)
+        if not dlg.exec():
+            return
+        for eid in dlg.chosen():
+            try:
+                linked = s.link_evidence(eid, [req_id])
+            except CdassessError as exc:
+                self._error(exc)
+                return
+            if linked:
+                self.undo.push(LinkEvidenceCommand(s, eid, linked, self.tr("Link evidence to %1")
+                                                   .replace("%1", req_id), self._error))
+
+    def unlink(self) -> None:
+        s, req_id = self.session, self.req_id
+        if s is None or req_id is None:
+            return
+        for ev in self.selected():
+            try:
+                if s.unlink_evidence(ev.id, req_id):
+                    self.undo.push(UnlinkEvidenceCommand(s, ev.id, req_id, self._error))
+            except CdassessError as exc:
+                self._error(exc)
+                return
+
+    def remove(self) -> None:
+        s = self.session
+        chosen = self.selected()
+        if s is None or not chosen:
+            return
+        names = "\n".join(f"{ev.original_name} ({len(ev.req_ids)} " + self.tr("links") + ")" for ev in chosen)
+        if not messages.ask(self, self.tr("Remove evidence"),
+                            self.tr("Remove these files and all their links from the assessment? "
+                                    "This cannot be undone.") + "\n\n" + names):
+            return
+        for ev in chosen:
+            try:
+                s.remove_evidence(ev.id)
+            except CdassessError as exc:
+                self._error(exc)
+                return
+        # Links to removed evidence cannot come back; older undo steps about it would fail.
+        self.undo.clear()
+
+    def open_copy(self) -> None:
+        s = self.session
+        chosen = self.selected()
+        if s is None or not chosen:
+            return
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="cdassess-evidence-")
+        for ev in chosen:
+            folder = Path(self._tmp.name) / str(ev.id)
+            folder.mkdir(exist_ok=True)
+            try:
+                target = s.assessment.extract_evidence(ev.id, folder, overwrite=True)
+            except CdassessError as exc:
+                self._error(exc)
+                return
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+                messages.info(self, self.tr("Evidence"),
+                              QCoreApplication.translate("EvidencePane", "No program to open it; a copy is at %1")
+                              .replace("%1", str(target)))

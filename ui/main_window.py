@@ -1,0 +1,630 @@
+"""The main window: model tree with filters and search on the left; requirement, evidence and dashboard on
+the right; menus for files, Excel and reports; undo; the "all changes saved" status line."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cdassess.errors import CdassessError, FileInUseError
+from cdassess.scoring import Status
+from cdassess.services import Assessment
+from ui import icons, messages
+from ui.dashboard import Dashboard
+from ui.dialogs import NewAssessmentDialog, SettingsDialog
+from ui.evidence_pane import EvidencePane
+from ui.requirement_pane import RATING_KEYS, RequirementPane
+from ui.session import AssessmentSession
+from ui.settings import Settings
+from ui.tree_model import (
+    COL_EVIDENCE,
+    COL_NAME,
+    COL_PROGRESS,
+    COL_STATUS,
+    FILTERS,
+    KindRole,
+    ModelTreeModel,
+    RequirementFilter,
+    filter_label,
+)
+
+RATING_DIGITS = {getattr(Qt.Key, f"Key_{key}"): status for status, key in RATING_KEYS}
+
+
+class ModelTree(QTreeView):
+    """The tree; digit keys rate the current requirement even when the window shortcuts are not active."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        status = RATING_DIGITS.get(Qt.Key(event.key()))
+        if status is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self._window.rate_current(status)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.session: AssessmentSession | None = None
+        self.tree_model: ModelTreeModel | None = None
+        self.proxy: RequirementFilter | None = None
+        self.undo = QUndoStack(self)
+        self.setWindowIcon(icons.app_icon())
+        self.setWindowTitle("cdassess")
+
+        left = self._build_left()
+        right = self._build_right()
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3cd; color: #6b4e00; padding: 6px; border: 1px solid #e0c060;")
+        self.banner.hide()
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(left)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 3)
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.banner)
+        cl.addWidget(self.split, 1)
+        self.setCentralWidget(central)
+
+        self.saved_label = QLabel()
+        self.path_label = QLabel()
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.saved_label)
+
+        self._build_menus()
+        self._restore_layout()
+        self._update_state()
+
+    def _restore_layout(self) -> None:
+        self.resize(1360, 860)
+        geometry = self.settings.layout("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for key, splitter in (("split", self.split), ("right_split", self.right_split)):
+            state = self.settings.layout(key)
+            if state is not None:
+                splitter.restoreState(state)
+        if self.settings.layout("split") is None:
+            self.split.setSizes([560, 800])
+            self.right_split.setSizes([620, 220])
+
+    def _build_left(self) -> QWidget:
+        self.filter = QComboBox()
+        for key in FILTERS:
+            self.filter.addItem(filter_label(key), key)
+        self.filter.currentIndexChanged.connect(self._filter_changed)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search (中文 or English, ID)…"))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(self._search_changed)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.tree = ModelTree(self)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAllColumnsShowFocus(True)
+        self.match_label = QLabel()
+        self.match_label.setStyleSheet("color: #777;")
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(4, 4, 0, 4)
+        frow = QHBoxLayout()
+        frow.addWidget(self.filter)
+        frow.addWidget(self.search, 1)
+        ll.addLayout(frow)
+        ll.addWidget(self.tree, 1)
+        ll.addWidget(self.match_label)
+        return left
+
+    def _build_right(self) -> QWidget:
+        self.requirement_pane = RequirementPane(self.undo)
+        self.evidence_pane = EvidencePane(self.undo, self.settings.assessor)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.requirement_pane)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.addWidget(scroll)
+        self.right_split.addWidget(self.evidence_pane)
+        self.right_split.setStretchFactor(0, 3)
+        self.right_split.setStretchFactor(1, 1)
+        self.dashboard = Dashboard()
+        self.dashboard.requirementActivated.connect(self.go_to)
+        self.dashboard.nodeActivated.connect(self.go_to)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.right_split, self.tr("Requirement"))
+        self.tabs.addTab(self.dashboard, self.tr("Dashboard"))
+        return self.tabs
+
+    # ------------------------------------------------------------------------------------ menus
+
+    def _action(self, menu: QMenu, text: str, slot: Any,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _=False: slot())
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu(self.tr("&File"))
+        self._action(f, self.tr("&New assessment…"), self.new_assessment, QKeySequence.StandardKey.New)
+        self._action(f, self.tr("&Open…"), self.choose_file, QKeySequence.StandardKey.Open)
+        self.recent_menu = f.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(f, self.tr("Open the &demo"), self.open_demo)
+        f.addSeparator()
+        self.lock_action = self._action(f, self.tr("&Lock the assessment"), self.lock)
+        self.unlock_action = self._action(f, self.tr("&Unlock…"), self.unlock)
+        f.addSeparator()
+        self._action(f, self.tr("&Settings…"), self.edit_settings, QKeySequence.StandardKey.Preferences)
+        f.addSeparator()
+        self._action(f, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+
+        e = mb.addMenu(self.tr("&Edit"))
+        undo = self.undo.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        e.addAction(undo)
+        e.addAction(redo)
+        e.addSeparator()
+        self._action(e, self.tr("&Find"), self._focus_search, QKeySequence.StandardKey.Find)
+
+        self._build_rating_menu()
+        self._build_plugin_menus()
+        self._build_view_menu()
+        h = mb.addMenu(self.tr("&Help"))
+        self._action(h, self.tr("&About cdassess"), self.about)
+
+    def _build_rating_menu(self) -> None:
+        r = self.menuBar().addMenu(self.tr("&Rating"))
+        self.rating_actions: list[QAction] = []
+        for status, key in RATING_KEYS:
+            label = self.tr("Clear the rating") if status is Status.UNRATED else \
+                self.tr("Rate: %1").replace("%1", _status_text(status))
+            act = self._action(r, label, lambda st=status: self.rate_current(st), key)
+            act.setIcon(icons.status_icon(status))
+            self.rating_actions.append(act)
+        r.addSeparator()
+        self.review_action = self._action(r, self.tr("Toggle &needs review"), self.requirement_pane.toggle_review,
+                                          "Ctrl+R")
+        r.addSeparator()
+        self._action(r, self.tr("&Next unrated requirement"), lambda: self.next_unrated(1), "F8")
+        self._action(r, self.tr("&Previous unrated requirement"), lambda: self.next_unrated(-1), "Shift+F8")
+        self._action(r, self.tr("Next requirement"), lambda: self.step(1), "Ctrl+Down")
+        self._action(r, self.tr("Previous requirement"), lambda: self.step(-1), "Ctrl+Up")
+
+    def _build_plugin_menus(self) -> None:
+        mb = self.menuBar()
+        x = mb.addMenu(self.tr("E&xcel"))
+        self._plug(x, self.tr("Import the team's &questionnaire…"), "ui.import_dialog",
+                   "import_questionnaire_interactive", reload=True)
+        self._plug(x, self.tr("Import a full &workbook…"), "ui.import_dialog", "import_workbook_interactive",
+                   reload=True)
+        x.addSeparator()
+        self._plug(x, self.tr("Export a questionnaire…"), "ui.import_dialog", "export_questionnaire_interactive")
+        self._plug(x, self.tr("Export the full workbook…"), "ui.import_dialog", "export_workbook_interactive")
+        self._plug(x, self.tr("Export the gap plan…"), "ui.import_dialog", "export_gap_plan_interactive")
+
+        rep = mb.addMenu(self.tr("Re&ports"))
+        self._plug(rep, self.tr("&Gap report (PDF)…"), "ui.report_actions", "write_gap_report_interactive")
+        self._plug(rep, self.tr("&Certificate (PDF)…"), "ui.report_actions", "write_certificate_interactive")
+
+
+    def _build_view_menu(self) -> None:
+        v = self.menuBar().addMenu(self.tr("&View"))
+        self._action(v, self.tr("&Requirement"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action(v, self.tr("&Dashboard"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        v.addSeparator()
+        text_menu = v.addMenu(self.tr("Model &text"))
+        group = QActionGroup(self)
+        for lang, label in (("zh", self.tr("Chinese")), ("en", self.tr("English")),
+                            ("both", self.tr("Chinese and English"))):
+            act = QAction(label, self, checkable=True)
+            act.setChecked(self.settings.text_language == lang)
+            act.triggered.connect(lambda _=False, lg=lang: self.set_text_language(lg))
+            group.addAction(act)
+            text_menu.addAction(act)
+        self._action(v, self.tr("Expand all"), self.tree.expandAll)
+        self._action(v, self.tr("Collapse all"), self.tree.collapseAll)
+
+    def _plug(self, menu: QMenu, text: str, module: str, function: str, *, reload: bool = False) -> None:
+        """A menu action served by another module, imported only when the action is used."""
+
+        def run() -> None:
+            s = self.session
+            if s is None:
+                return
+            try:
+                fn = getattr(importlib.import_module(module), function)
+            except (ImportError, AttributeError):
+                messages.info(self, self.tr("Not available"),
+                              self.tr("This function is not available in this build (%1.%2 is missing).")
+                              .replace("%1", module).replace("%2", function))
+                return
+            self.requirement_pane.flush()
+            try:
+                result = fn(self, s.assessment)
+            except CdassessError as exc:
+                messages.show_error(self, text.replace("&", "").rstrip("…"), exc)
+                return
+            if reload and result:
+                self.undo.clear()
+                s.reload()
+                self._update_state()
+
+        act = self._action(menu, text, run)
+        act.setProperty("needs_edit", reload)
+        self._plugged = [*getattr(self, "_plugged", []), act]
+
+    # ------------------------------------------------------------------------------------ files
+
+    def open_path(self, path: str | Path, *, readonly: bool = False) -> bool:
+        """Open an assessment; errors are shown and the current one stays open."""
+        p = Path(path)
+        actor = self.settings.assessor or None
+        try:
+            a = Assessment.open(p, readonly=readonly, actor=actor)
+        except FileInUseError as exc:
+            if readonly or not messages.ask_open_read_only(self, str(exc)):
+                return False
+            return self.open_path(p, readonly=True)
+        except CdassessError as exc:
+            messages.show_error(self, self.tr("Cannot open %1").replace("%1", p.name), exc)
+            return False
+        self.set_assessment(a)
+        self.settings.add_recent(p)
+        return True
+
+    def set_assessment(self, assessment: Assessment | None) -> None:
+        old = self.session
+        self.requirement_pane.flush()
+        self.undo.clear()
+        self.session = AssessmentSession(assessment, self) if assessment is not None else None
+        s = self.session
+        if s is not None:
+            self.tree_model = ModelTreeModel(s, self.settings.text_language, self)
+            self.proxy = RequirementFilter(self.tree_model, self)
+            self.proxy.set_filter(str(self.filter.currentData()))
+            self.proxy.set_search(self.search.text())
+            self.tree.setModel(self.proxy)
+            header = self.tree.header()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+            for col in (COL_STATUS, COL_PROGRESS, COL_EVIDENCE):
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            self.tree.selectionModel().currentChanged.connect(self._current_changed)
+            for row in range(self.proxy.rowCount()):
+                self.tree.expand(self.proxy.index(row, 0))
+            s.saved.connect(self._show_saved)
+            s.metaChanged.connect(self._update_state)
+            s.ratingsChanged.connect(lambda _ids: self._update_matches())
+            self.proxy.rowsInserted.connect(lambda *_: self._update_matches())
+            self.proxy.rowsRemoved.connect(lambda *_: self._update_matches())
+        else:
+            self.tree.setModel(None)
+        self.requirement_pane.set_session(s)
+        self.evidence_pane.set_session(s)
+        self.dashboard.set_text_language(self.settings.text_language)
+        self.dashboard.set_session(s)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self._update_state()
+        self._update_matches()
+        if s is not None:
+            self.saved_label.setText(self.tr("All changes saved"))
+
+    def _update_state(self) -> None:
+        s = self.session
+        if s is None:
+            self.setWindowTitle("cdassess")
+            self.path_label.setText(self.tr("No assessment open: File > New, Open or Open the demo."))
+            self.banner.hide()
+        else:
+            m = s.assessment.meta
+            self.setWindowTitle(f"{m.project} — {m.organization} — cdassess")
+            self.path_label.setText(str(s.assessment.path))
+            if s.readonly:
+                self.banner.setText(self.tr("Read-only: this file is open for editing in another cdassess window "
+                                            "or command (or cannot be written). You can look, but nothing can "
+                                            "be changed here."))
+                self.banner.show()
+            elif s.locked:
+                self.banner.setText(self.tr("This assessment is locked (by %1 at %2), so its results stay as "
+                                            "reported. Use File > Unlock… with a reason to change it.")
+                                    .replace("%1", m.locked_by or "?").replace("%2", (m.locked_at or "?")[:19]))
+                self.banner.show()
+            else:
+                self.banner.hide()
+        editable = s is not None and s.editable
+        for act in self.rating_actions:
+            act.setEnabled(editable)
+        self.review_action.setEnabled(editable)
+        self.lock_action.setEnabled(editable)
+        self.unlock_action.setEnabled(s is not None and not s.readonly and s.locked)
+        for act in getattr(self, "_plugged", []):
+            act.setEnabled(s is not None and (editable or not act.property("needs_edit")))
+        self.requirement_pane.update_enabled()
+        self.evidence_pane.update_enabled()
+
+    def _show_saved(self, at: str) -> None:
+        self.saved_label.setText(self.tr("All changes saved %1").replace("%1", at))
+
+    def choose_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        start = str(Path(self.settings.recent_files()[0]).parent) if self.settings.recent_files() else ""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open an assessment"), start,
+                                              self.tr("Assessments (*.cdassess);;All files (*)"))
+        if name:
+            self.open_path(name)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        if not files:
+            act = self.recent_menu.addAction(self.tr("(none)"))
+            act.setEnabled(False)
+        for f in files:
+            act = self.recent_menu.addAction(f)
+            act.setData(f)
+            act.triggered.connect(self._recent_chosen)
+
+    def _recent_chosen(self) -> None:
+        act = self.sender()
+        if isinstance(act, QAction):
+            self.open_recent(str(act.data()))
+
+    def open_recent(self, path: str) -> bool:
+        if not Path(path).exists():
+            messages.error(self, self.tr("File not found"),
+                           self.tr("%1 no longer exists (moved, renamed or deleted). It was removed from the "
+                                   "recent files.").replace("%1", path))
+            self.settings.remove_recent(path)
+            return False
+        return self.open_path(path)
+
+    def open_demo(self) -> bool:
+        from cdassess.cli.app import ensure_demo
+
+        try:
+            path = ensure_demo()
+        except CdassessError as exc:
+            messages.show_error(self, self.tr("Cannot build the demo"), exc)
+            return False
+        return self.open_path(path)
+
+    def new_assessment(self) -> None:
+        dlg = NewAssessmentDialog(self.settings, self)
+        if not dlg.exec():
+            return
+        v = dlg.values()
+        from cdassess.model import load_model_file
+
+        try:
+            model = load_model_file(Path(str(v["model_path"])))
+            assessors = v["assessors"]
+            assert isinstance(assessors, list)
+            a = Assessment.create(Path(str(v["path"])), organization=str(v["organization"]),
+                                  project=str(v["project"]), scope=str(v["scope"]), assessors=assessors,
+                                  model=model, target_level=int(str(v["target_level"])),
+                                  assessor=self.settings.assessor or None)
+        except CdassessError as exc:
+            messages.show_error(self, self.tr("Cannot create the assessment"), exc)
+            return
+        self.set_assessment(a)
+        self.settings.add_recent(a.path)
+
+    def lock(self) -> None:
+        s = self.session
+        if s is None or not s.editable:
+            return
+        if not messages.ask(self, self.tr("Lock the assessment"),
+                            self.tr("Lock the results? Ratings cannot change until it is unlocked with a reason.")):
+            return
+        self.requirement_pane.flush()
+        try:
+            s.lock()
+        except CdassessError as exc:
+            messages.show_error(self, self.tr("Cannot lock"), exc)
+            return
+        self.undo.clear()
+
+    def unlock(self) -> None:
+        s = self.session
+        if s is None or not s.locked:
+            return
+        reason = messages.ask_text(self, self.tr("Unlock the assessment"),
+                                   self.tr("Why must the locked results change? (written into the audit log)"))
+        if reason is None:
+            return
+        if not reason.strip():
+            messages.error(self, self.tr("Unlock the assessment"), self.tr("A reason is required to unlock."))
+            return
+        try:
+            s.unlock(reason.strip())
+        except CdassessError as exc:
+            messages.show_error(self, self.tr("Cannot unlock"), exc)
+
+    def edit_settings(self) -> None:
+        dlg = SettingsDialog(self.settings, self)
+        if not dlg.exec():
+            return
+        restart = dlg.apply()
+        self.evidence_pane.actor = self.settings.assessor
+        if self.session is not None and self.settings.assessor:
+            self.session.assessment.store.actor = self.settings.assessor
+        self.set_text_language(self.settings.text_language)
+        if restart:
+            messages.info(self, self.tr("Settings"),
+                          self.tr("The interface language changes when cdassess is started again."))
+
+    def set_text_language(self, lang: str) -> None:
+        self.settings.text_language = lang
+        if self.tree_model is not None:
+            self.tree_model.set_text_language(lang)
+        self.dashboard.set_text_language(lang)
+
+    def about(self) -> None:
+        from cdassess import __version__
+
+        messages.info(self, self.tr("About cdassess"),
+                      self.tr("cdassess %1: an offline workbench for DevOps capability-maturity assessments.")
+                      .replace("%1", __version__))
+
+    # ------------------------------------------------------------------------------------ navigation
+
+    def _filter_changed(self) -> None:
+        if self.proxy is not None:
+            self.proxy.set_filter(str(self.filter.currentData()))
+            self._after_filter()
+
+    def _search_changed(self) -> None:
+        if self.proxy is not None:
+            self.proxy.set_search(self.search.text())
+            self._after_filter()
+
+    def _after_filter(self) -> None:
+        if self.proxy is not None and self.proxy.active:
+            self.tree.expandAll()
+        self._update_matches()
+
+    def _update_matches(self) -> None:
+        if self.proxy is None or not self.proxy.active or self.tree_model is None:
+            self.match_label.setText("")
+            return
+        n = sum(1 for node in self.tree_model.nodes.values()
+                if node.kind == "requirement" and self.proxy.accepts(node))
+        self.match_label.setText(self.tr("%1 requirements match").replace("%1", str(n)))
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        rid = self.current_requirement()
+        self.requirement_pane.set_requirement(rid)
+        self.evidence_pane.set_requirement(rid)
+        if rid is not None and self.tabs.currentIndex() != 0 and self.sender() is not None:
+            pass
+
+    def current_requirement(self) -> str | None:
+        idx = self.tree.currentIndex()
+        if not idx.isValid() or idx.data(KindRole) != "requirement":
+            return None
+        return str(idx.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole).id)
+
+    def go_to(self, node_id: str) -> bool:
+        """Select a node (requirement, item, subdomain, domain) in the tree; clear the filter if it hides it."""
+        if self.tree_model is None or self.proxy is None:
+            return False
+        src = self.tree_model.index_of(node_id)
+        if not src.isValid():
+            return False
+        idx = self.proxy.mapFromSource(src)
+        if not idx.isValid():
+            self.search.clear()
+            self.filter.setCurrentIndex(0)
+            self._search_changed()
+            idx = self.proxy.mapFromSource(src)
+        self.tree.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.tree.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        if self.tree_model.nodes[node_id].kind == "requirement":
+            self.tabs.setCurrentIndex(0)
+        self.tree.setFocus()
+        return True
+
+    def next_unrated(self, direction: int) -> bool:
+        """Select the next (or previous) unrated requirement that the current filter shows."""
+        if self.tree_model is None or self.proxy is None or self.session is None:
+            return False
+        ids = self.tree_model.requirement_ids()
+        cur = self.current_requirement()
+        start = ids.index(cur) if cur in ids else (-1 if direction > 0 else len(ids))
+        n = len(ids)
+        for k in range(1, n + 1):
+            i = (start + direction * k) % n
+            rid = ids[i]
+            if self.session.status(rid) is Status.UNRATED and \
+                    self.proxy.mapFromSource(self.tree_model.index_of(rid)).isValid():
+                return self.go_to(rid)
+        self.statusBar().showMessage(self.tr("No unrated requirement left here."), 4000)
+        return False
+
+    def step(self, direction: int) -> bool:
+        if self.tree_model is None or self.proxy is None:
+            return False
+        ids = [r for r in self.tree_model.requirement_ids()
+               if self.proxy.mapFromSource(self.tree_model.index_of(r)).isValid()]
+        if not ids:
+            return False
+        cur = self.current_requirement()
+        i = ids.index(cur) + direction if cur in ids else 0
+        return self.go_to(ids[max(0, min(i, len(ids) - 1))])
+
+    # ------------------------------------------------------------------------------------ rating
+
+    def rate_current(self, status: Status) -> bool:
+        if self.current_requirement() is None:
+            return False
+        return self.requirement_pane.rate(status)
+
+    # ------------------------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.evidence_pane.job is not None:
+            messages.info(self, self.tr("Please wait"), self.tr("Evidence is still being attached."))
+            event.ignore()
+            return
+        self.requirement_pane.flush()
+        self.settings.set_layout("geometry", self.saveGeometry())
+        self.settings.set_layout("split", self.split.saveState())
+        self.settings.set_layout("right_split", self.right_split.saveState())
+        self.settings.sync()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        event.accept()
+
+
+def _status_text(status: Status) -> str:
+    from ui.labels import status_label
+
+    return status_label(status)

@@ -1,0 +1,58 @@
+"""Every dialog that tells or asks the user something goes through here (tests replace these functions)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from cdassess.errors import CdassessError, ValidationError
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Messages", text)
+
+
+def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    if details:
+        box.setDetailedText(details)
+    box.exec()
+
+
+def show_error(parent: QWidget | None, title: str, exc: CdassessError) -> None:
+    """Show an engine error; a validation error lists every problem under "details"."""
+    details = exc.details() if isinstance(exc, ValidationError) else ""
+    error(parent, title, str(exc), details)
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A line of text from the user, or None when cancelled."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
+
+
+def ask_multiline(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+    return value if ok else None
+
+
+def ask_open_read_only(parent: QWidget | None, message: str) -> bool:
+    """The file is open for editing elsewhere: offer to open it read-only."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _tr("File in use"), message, QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setInformativeText(_tr("You can open it read-only to look at it; nothing will be changed."))
+    ro = box.addButton(_tr("Open read-only"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is ro

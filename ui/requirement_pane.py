@@ -1,0 +1,439 @@
+"""The requirement pane: bilingual text, guidance, provenance, the team's claim beside the assessor's rating,
+rating buttons, note, N/A justification, needs-review flag and the findings of the requirement."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cdassess.errors import CdassessError
+from cdassess.model import Requirement
+from cdassess.records import Finding, Rating
+from cdassess.scoring import Status
+from ui import icons, messages
+from ui.commands import DeleteFindingCommand, RatingCommand, SaveFindingCommand
+from ui.dialogs import FindingDialog
+from ui.labels import priority_label, provenance_label, status_label
+from ui.session import AssessmentSession
+
+RATING_KEYS: tuple[tuple[Status, str], ...] = (
+    (Status.MET, "1"), (Status.PARTIAL, "2"), (Status.NOT_MET, "3"), (Status.NA, "4"), (Status.UNRATED, "0"),
+)
+NOTE_SAVE_MS = 600
+
+
+def _text_label(selectable: bool = True) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class RequirementPane(QWidget):
+    """Shows one requirement and edits its rating and findings (through undoable commands)."""
+
+    ratingApplied = Signal(str)  # noqa: N815 - a rating was stored (benchmarks, tests)
+
+    def __init__(self, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo = undo
+        self.session: AssessmentSession | None = None
+        self.req: Requirement | None = None
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_MS)
+        self._note_timer.timeout.connect(self.save_note)
+
+        self.title = _text_label()
+        tf = self.title.font()
+        tf.setBold(True)
+        tf.setPointSizeF(tf.pointSizeF() * 1.15)
+        self.title.setFont(tf)
+        self.path = _text_label()
+        self.path.setStyleSheet("color: #555;")
+        self.text_zh, self.text_en = _text_label(), _text_label()
+        self.guidance_zh, self.guidance_en = _text_label(), _text_label()
+        for lab in (self.text_zh, self.text_en):
+            f = lab.font()
+            f.setPointSizeF(f.pointSizeF() * 1.1)
+            lab.setFont(f)
+        self.meta = _text_label()
+        self.meta.setStyleSheet("color: #555;")
+        texts = self._build_texts()
+        side = QHBoxLayout()
+        side.addWidget(self._build_claim_box(), 1)
+        side.addWidget(self._build_rating_box(), 2)
+        findings_box = self._build_findings_box()
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.path)
+        layout.addLayout(texts)
+        layout.addWidget(self.meta)
+        layout.addWidget(line)
+        layout.addLayout(side)
+        layout.addWidget(findings_box, 1)
+        self.placeholder = QLabel(self.tr("Choose a requirement in the tree on the left."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.placeholder)
+        self._editors: list[QWidget] = [*self.buttons.values(), self.review, self.justification, self.note,
+                                        self.add_finding_button, self.edit_finding_button,
+                                        self.delete_finding_button]
+        self.set_requirement(None)
+
+    def _build_texts(self) -> QGridLayout:
+        texts = QGridLayout()
+        texts.setColumnStretch(0, 1)
+        texts.setColumnStretch(1, 1)
+        texts.setHorizontalSpacing(18)
+        head_zh, head_en = QLabel(self.tr("中文")), QLabel(self.tr("English"))
+        for h in (head_zh, head_en):
+            h.setStyleSheet("color: #777; font-weight: bold;")
+        texts.addWidget(head_zh, 0, 0)
+        texts.addWidget(head_en, 0, 1)
+        texts.addWidget(self.text_zh, 1, 0)
+        texts.addWidget(self.text_en, 1, 1)
+        guid = QLabel(self.tr("What to look for"))
+        guid.setStyleSheet("color: #777; font-weight: bold;")
+        texts.addWidget(guid, 2, 0, 1, 2)
+        texts.addWidget(self.guidance_zh, 3, 0)
+        texts.addWidget(self.guidance_en, 3, 1)
+        return texts
+
+    def _build_claim_box(self) -> QGroupBox:
+        self.claim_icon = QLabel()
+        self.claim = _text_label()
+        claim_box = QGroupBox(self.tr("Team's self-assessment claim"))
+        cl = QHBoxLayout(claim_box)
+        cl.addWidget(self.claim_icon, 0, Qt.AlignmentFlag.AlignTop)
+        cl.addWidget(self.claim, 1)
+        return claim_box
+
+    def _build_rating_box(self) -> QGroupBox:
+        rating_box = QGroupBox(self.tr("Assessor's rating"))
+        rl = QVBoxLayout(rating_box)
+        buttons_row = QHBoxLayout()
+        self.buttons: dict[Status, QToolButton] = {}
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(False)
+        for status, key in RATING_KEYS:
+            b = QToolButton()
+            b.setCheckable(True)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setIcon(icons.status_icon(status))
+            b.setIconSize(QSize(18, 18))
+            label = self.tr("Clear") if status is Status.UNRATED else status_label(status)
+            b.setText(f"{label}  [{key}]")
+            b.setToolTip(self.tr("Rate as %1 (key %2)").replace("%1", label).replace("%2", key))
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(lambda _=False, st=status: self.rate(st))
+            self.buttons[status] = b
+            self.group.addButton(b)
+            buttons_row.addWidget(b)
+        buttons_row.addStretch(1)
+        rl.addLayout(buttons_row)
+        self.rating_info = _text_label()
+        self.rating_info.setStyleSheet("color: #555;")
+        rl.addWidget(self.rating_info)
+        self.review = QCheckBox(self.tr("Needs review"))
+        self.review.toggled.connect(self._review_toggled)
+        rl.addWidget(self.review)
+        self.justification_label = QLabel(self.tr("N/A justification (required):"))
+        self.justification = QLineEdit()
+        self.justification.setPlaceholderText(self.tr("Why the requirement does not apply"))
+        self.justification.editingFinished.connect(self.save_justification)
+        rl.addWidget(self.justification_label)
+        rl.addWidget(self.justification)
+        rl.addWidget(QLabel(self.tr("Note")))
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(self.tr("What you saw; saved as you type"))
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(72)
+        self.note.textChanged.connect(self._note_typed)
+        rl.addWidget(self.note)
+        return rating_box
+
+    def _build_findings_box(self) -> QGroupBox:
+        findings_box = QGroupBox(self.tr("Findings"))
+        fl = QVBoxLayout(findings_box)
+        self.findings = QTreeWidget()
+        self.findings.setColumnCount(5)
+        self.findings.setHeaderLabels([self.tr("Priority"), self.tr("Observation"), self.tr("Recommendation"),
+                                       self.tr("Owner"), self.tr("Due")])
+        self.findings.setRootIsDecorated(False)
+        self.findings.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.findings.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.findings.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.findings.setMinimumHeight(90)
+        self.findings.itemDoubleClicked.connect(lambda *_: self.edit_finding())
+        fb = QHBoxLayout()
+        self.add_finding_button = QPushButton(self.tr("Add finding…"))
+        self.edit_finding_button = QPushButton(self.tr("Edit…"))
+        self.delete_finding_button = QPushButton(self.tr("Delete"))
+        self.add_finding_button.clicked.connect(self.add_finding)
+        self.edit_finding_button.clicked.connect(self.edit_finding)
+        self.delete_finding_button.clicked.connect(self.delete_finding)
+        for b2 in (self.add_finding_button, self.edit_finding_button, self.delete_finding_button):
+            fb.addWidget(b2)
+        fb.addStretch(1)
+        fl.addWidget(self.findings)
+        fl.addLayout(fb)
+        return findings_box
+
+    # ------------------------------------------------------------------------------------ binding
+
+    def set_session(self, session: AssessmentSession | None) -> None:
+        self.flush()
+        self.session = session
+        self.req = None
+        if session is not None:
+            session.ratingsChanged.connect(self._on_ratings_changed)
+            session.findingsChanged.connect(self._on_findings_changed)
+            session.reloaded.connect(lambda: self.set_requirement(self.req.id if self.req else None))
+            session.metaChanged.connect(self.update_enabled)
+        self.set_requirement(None)
+
+    def _on_ratings_changed(self, req_ids: list[str]) -> None:
+        if self.req is not None and self.req.id in req_ids:
+            self._show_rating()
+
+    def _on_findings_changed(self, req_ids: list[str]) -> None:
+        if self.req is not None and self.req.id in req_ids:
+            self._show_findings()
+
+    def _error(self, exc: CdassessError) -> None:
+        messages.show_error(self, self.tr("The change was not saved"), exc)
+
+    def update_enabled(self) -> None:
+        editable = self.session is not None and self.session.editable and self.req is not None
+        for w in self._editors:
+            w.setEnabled(editable)
+
+    def set_requirement(self, req_id: str | None) -> None:
+        self.flush()
+        s = self.session
+        self.req = s.model.requirements.get(req_id) if (s is not None and req_id) else None
+        shown = self.req is not None
+        for w in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            w.setVisible(shown)
+        self.placeholder.setVisible(not shown)
+        if self.req is None or s is None:
+            self.update_enabled()
+            return
+        r = self.req
+        d, sub, item, _ = s.model.path_of(r.id)
+        self.title.setText(f"{r.id} — {s.model.level(r.level).names.get('zh')} / "
+                           f"{s.model.level(r.level).names.get('en')}")
+        parts = [d.names.both(), *([] if sub.implicit else [sub.names.both()]), item.names.both()]
+        self.path.setText("  ›  ".join(parts))
+        self.text_zh.setText(r.text.zh or "—")
+        self.text_en.setText(r.text.en or "—")
+        self.guidance_zh.setText(r.guidance.zh or "—")
+        self.guidance_en.setText(r.guidance.en or "—")
+        types = ", ".join(r.evidence_types) or "—"
+        self.meta.setText(self.tr("Expected evidence: %1    Text: %2").replace("%1", types)
+                          .replace("%2", provenance_label(r.provenance)))
+        c = s.claim(r.id)
+        if c is None or c.is_blank:
+            self.claim_icon.clear()
+            self.claim.setText(self.tr("No claim from the questionnaire."))
+        else:
+            self.claim_icon.setPixmap(icons.status_icon(c.status).pixmap(20, 20))
+            lines = [f"<b>{status_label(c.status)}</b>"]
+            for label, value in ((self.tr("Evidence"), c.evidence_text), (self.tr("References"), c.evidence_refs),
+                                 (self.tr("Owner"), c.owner), (self.tr("Comment"), c.comment)):
+                if value:
+                    lines.append(f"{label}: {_html(value)}")
+            self.claim.setText("<br>".join(lines))
+        self._show_rating()
+        self._show_findings()
+        self.update_enabled()
+
+    def _show_rating(self) -> None:
+        s, r = self.session, self.req
+        if s is None or r is None:
+            return
+        rating = s.rating(r.id)
+        for st, b in self.buttons.items():
+            b.setChecked(st is rating.status and st is not Status.UNRATED)
+        if rating.updated_at:
+            self.rating_info.setText(self.tr("%1, set by %2 at %3").replace("%1", status_label(rating.status))
+                                     .replace("%2", rating.updated_by).replace("%3", rating.updated_at[:19]))
+        else:
+            self.rating_info.setText(self.tr("Not rated yet."))
+        self.review.blockSignals(True)
+        self.review.setChecked(rating.needs_review)
+        self.review.blockSignals(False)
+        is_na = rating.status is Status.NA
+        self.justification_label.setVisible(is_na)
+        self.justification.setVisible(is_na)
+        if not self.justification.hasFocus():
+            self.justification.setText(rating.justification)
+        if not self._note_timer.isActive() and self.note.toPlainText() != rating.note:
+            self.note.blockSignals(True)
+            self.note.setPlainText(rating.note)
+            self.note.blockSignals(False)
+
+    def _show_findings(self) -> None:
+        s, r = self.session, self.req
+        self.findings.clear()
+        if s is None or r is None:
+            return
+        for f in s.findings(r.id):
+            due = f.due_date or ""
+            it = QTreeWidgetItem([priority_label(f.priority), f.observation, f.recommendation, f.owner, due])
+            it.setData(0, Qt.ItemDataRole.UserRole, f)
+            for col in (1, 2):
+                it.setToolTip(col, it.text(col))
+            self.findings.addTopLevelItem(it)
+
+    # ------------------------------------------------------------------------------------ rating edits
+
+    def _store(self, new: Rating, text: str, *, mergeable: bool = False) -> bool:
+        s = self.session
+        if s is None:
+            return False
+        try:
+            old = s.set_rating(new)
+        except CdassessError as exc:
+            self._error(exc)
+            self._show_rating()
+            return False
+        self.undo.push(RatingCommand(s, old, s.rating(new.req_id), text, self._error, mergeable=mergeable))
+        self.ratingApplied.emit(new.req_id)
+        return True
+
+    def rate(self, status: Status) -> bool:
+        """Rate the shown requirement; N/A asks for the justification when there is none."""
+        s, r = self.session, self.req
+        if s is None or r is None or not s.editable:
+            return False
+        self.flush()
+        current = s.rating(r.id)
+        justification = current.justification
+        if status is Status.NA and not justification:
+            text = messages.ask_text(self, self.tr("N/A needs a justification"),
+                                     self.tr("Why does %1 not apply?").replace("%1", r.id))
+            if text is None or not text.strip():
+                self._show_rating()
+                return False
+            justification = text.strip()
+        new = current.with_changes(status=status, justification=justification)
+        if new == current:
+            self._show_rating()
+            return False
+        return self._store(new, self.tr("Rate %1 %2").replace("%1", r.id).replace("%2", status_label(status)))
+
+    def toggle_review(self) -> None:
+        if self.req is not None and self.session is not None and self.session.editable:
+            self.review.setChecked(not self.review.isChecked())
+
+    def _review_toggled(self, flag: bool) -> None:
+        s, r = self.session, self.req
+        if s is None or r is None:
+            return
+        self._store(s.rating(r.id).with_changes(needs_review=flag),
+                    self.tr("Needs review %1").replace("%1", r.id))
+
+    def _note_typed(self) -> None:
+        self._note_timer.start()
+
+    def save_note(self) -> None:
+        self._note_timer.stop()
+        s, r = self.session, self.req
+        if s is None or r is None or not s.editable:
+            return
+        current = s.rating(r.id)
+        note = self.note.toPlainText().strip()
+        if note != current.note:
+            self._store(current.with_changes(note=note), self.tr("Note on %1").replace("%1", r.id), mergeable=True)
+
+    def save_justification(self) -> None:
+        s, r = self.session, self.req
+        if s is None or r is None or not s.editable:
+            return
+        current = s.rating(r.id)
+        text = self.justification.text().strip()
+        if current.status is not Status.NA or text == current.justification:
+            return
+        if not text:
+            messages.error(self, self.tr("N/A needs a justification"),
+                           self.tr("The justification of an N/A rating cannot be empty; it was kept."))
+            self.justification.setText(current.justification)
+            return
+        self._store(current.with_changes(justification=text), self.tr("Justification of %1").replace("%1", r.id))
+
+    def flush(self) -> None:
+        """Save a note still being typed (before the shown requirement changes)."""
+        if self._note_timer.isActive():
+            self.save_note()
+
+    # ------------------------------------------------------------------------------------ findings
+
+    def _selected_finding(self) -> Finding | None:
+        it = self.findings.currentItem()
+        if it is None:
+            return None
+        f: Finding = it.data(0, Qt.ItemDataRole.UserRole)
+        return f
+
+    def add_finding(self) -> None:
+        if self.req is None:
+            return
+        self._edit(Finding(None, self.req.id, ""))
+
+    def edit_finding(self) -> None:
+        f = self._selected_finding()
+        if f is not None:
+            self._edit(f)
+
+    def _edit(self, finding: Finding) -> None:
+        s = self.session
+        if s is None or not s.editable:
+            return
+        dlg = FindingDialog(finding, self)
+        while dlg.exec():
+            try:
+                old, new = s.save_finding(dlg.result_finding())
+            except CdassessError as exc:
+                self._error(exc)
+                continue
+            self.undo.push(SaveFindingCommand(s, old, new, self._error))
+            return
+
+    def delete_finding(self) -> None:
+        s, f = self.session, self._selected_finding()
+        if s is None or f is None or f.id is None:
+            return
+        try:
+            old = s.delete_finding(f.id)
+        except CdassessError as exc:
+            self._error(exc)
+            return
+        self.undo.push(DeleteFindingCommand(s, old, self._error))
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")

@@ -1,0 +1,182 @@
+"""The open assessment as the UI sees it: the engine's Assessment plus cached state and change signals.
+
+Every edit goes straight to the engine service (which commits it) and then says what changed, so the views
+repaint only the affected rows. The cache keeps the tree and filters fast on large models.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Signal
+
+from cdassess.records import Claim, Evidence, Finding, Rating
+from cdassess.scoring import LevelReport, Status, compute_levels
+from cdassess.services import Assessment
+
+
+class AssessmentSession(QObject):
+    """One open assessment file and what the views need to draw it."""
+
+    ratingsChanged = Signal(list)  # requirement ids  # noqa: N815 - Qt signal naming
+    evidenceChanged = Signal(list)  # requirement ids whose evidence changed  # noqa: N815
+    findingsChanged = Signal(list)  # requirement ids  # noqa: N815
+    metaChanged = Signal()  # noqa: N815
+    reloaded = Signal()
+    saved = Signal(str)  # the time of the last committed edit, HH:MM:SS
+
+    def __init__(self, assessment: Assessment, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.assessment = assessment
+        self.model = assessment.model
+        self.ratings: dict[str, Rating] = {}
+        self.claims: dict[str, Claim] = {}
+        self.evidence_count: dict[str, int] = {}
+        self.report: LevelReport = compute_levels(self.model, {})
+        self.last_saved = ""
+        self._load()
+
+    # ------------------------------------------------------------------------------------ state
+
+    def _load(self) -> None:
+        self.ratings = self.assessment.ratings()
+        self.claims = self.assessment.claims()
+        self._count_evidence()
+        self._recompute()
+
+    def _count_evidence(self) -> None:
+        counts: dict[str, int] = {}
+        for ev in self.assessment.evidence_list():
+            for r in ev.req_ids:
+                counts[r] = counts.get(r, 0) + 1
+        self.evidence_count = counts
+
+    def _recompute(self) -> None:
+        self.report = compute_levels(self.model, self.statuses(), self.assessment.rule)
+
+    def reload(self) -> None:
+        """Re-read everything from the file (after an import or another bulk change)."""
+        self.assessment._changed_meta()
+        self._load()
+        self.reloaded.emit()
+
+    def statuses(self) -> dict[str, Status]:
+        return {k: r.status for k, r in self.ratings.items()}
+
+    def status(self, req_id: str) -> Status:
+        r = self.ratings.get(req_id)
+        return r.status if r is not None else Status.UNRATED
+
+    def rating(self, req_id: str) -> Rating:
+        return self.ratings.get(req_id) or Rating(req_id)
+
+    def claim(self, req_id: str) -> Claim | None:
+        return self.claims.get(req_id)
+
+    @property
+    def target(self) -> int:
+        return self.assessment.meta.target_level
+
+    @property
+    def locked(self) -> bool:
+        return self.assessment.meta.locked
+
+    @property
+    def readonly(self) -> bool:
+        return self.assessment.readonly
+
+    @property
+    def editable(self) -> bool:
+        return not self.readonly and not self.locked
+
+    def _saved(self) -> None:
+        self.last_saved = time.strftime("%H:%M:%S")
+        self.saved.emit(self.last_saved)
+
+    # ------------------------------------------------------------------------------------ ratings
+
+    def set_rating(self, rating: Rating) -> Rating:
+        """Store a whole rating (commits); returns the old one."""
+        change = self.assessment.set_rating(rating)
+        old: Rating = change.old
+        new: Rating = change.new
+        if new.is_blank:
+            self.ratings.pop(new.req_id, None)
+        else:
+            self.ratings[new.req_id] = new
+        if old.status is not new.status:
+            self._recompute()
+        self._saved()
+        self.ratingsChanged.emit([new.req_id])
+        return old
+
+    # ------------------------------------------------------------------------------------ findings
+
+    def findings(self, req_id: str) -> list[Finding]:
+        return self.assessment.findings(req_id)
+
+    def save_finding(self, finding: Finding) -> tuple[Finding | None, Finding]:
+        change = self.assessment.save_finding(finding)
+        self._saved()
+        self.findingsChanged.emit(list(change.req_ids))
+        return change.old, change.new
+
+    def delete_finding(self, finding_id: int) -> Finding:
+        change = self.assessment.delete_finding(finding_id)
+        self._saved()
+        self.findingsChanged.emit(list(change.req_ids))
+        old: Finding = change.old
+        return old
+
+    def restore_finding(self, finding: Finding) -> Finding:
+        change = self.assessment.restore_finding(finding)
+        self._saved()
+        self.findingsChanged.emit(list(change.req_ids))
+        new: Finding = change.new
+        return new
+
+    # ------------------------------------------------------------------------------------ evidence
+
+    def evidence_for(self, req_id: str) -> list[Evidence]:
+        return self.assessment.evidence_for(req_id)
+
+    def evidence_list(self) -> list[Evidence]:
+        return self.assessment.evidence_list()
+
+    def link_evidence(self, evidence_id: int, req_ids: Iterable[str]) -> list[str]:
+        change = self.assessment.link_evidence(evidence_id, req_ids)
+        self.evidence_added(list(change.req_ids))
+        return list(change.req_ids)
+
+    def unlink_evidence(self, evidence_id: int, req_id: str) -> bool:
+        change = self.assessment.unlink_evidence(evidence_id, req_id)
+        self.evidence_added(list(change.req_ids))
+        return bool(change.req_ids)
+
+    def remove_evidence(self, evidence_id: int) -> Evidence:
+        change = self.assessment.remove_evidence(evidence_id)
+        self.evidence_added(list(change.req_ids))
+        old: Evidence = change.old
+        return old
+
+    def evidence_added(self, req_ids: list[str]) -> None:
+        """Evidence links changed (here or in a worker's connection): recount and tell the views."""
+        self._count_evidence()
+        self._saved()
+        self.evidenceChanged.emit(req_ids)
+
+    # ------------------------------------------------------------------------------------ lock
+
+    def lock(self) -> None:
+        self.assessment.lock()
+        self._saved()
+        self.metaChanged.emit()
+
+    def unlock(self, reason: str) -> None:
+        self.assessment.unlock(reason)
+        self._saved()
+        self.metaChanged.emit()
+
+    def close(self) -> None:
+        self.assessment.close()

@@ -1,0 +1,377 @@
+"""The model tree (domain > subdomain > item > requirement) as a Qt item model over the engine's objects.
+
+Nodes wrap the model's frozen objects; ``Qt.UserRole`` returns the object itself. Levels and progress come
+from the session's cached LevelReport; a rating change repaints only the requirement's row and its
+ancestors (dataChanged), never the whole tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from cdassess.model import Domain, Item, Requirement, Subdomain
+from cdassess.scoring import Status
+from ui import icons
+from ui.labels import model_text, status_label
+from ui.session import AssessmentSession
+
+Index = QModelIndex | QPersistentModelIndex
+ObjectRole = Qt.ItemDataRole.UserRole
+SearchRole = int(Qt.ItemDataRole.UserRole) + 1
+KindRole = int(Qt.ItemDataRole.UserRole) + 2
+
+COL_NAME, COL_STATUS, COL_PROGRESS, COL_EVIDENCE = range(4)
+N_COLUMNS = 4
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TreeModel", text)
+
+
+@dataclass(eq=False)
+class Node:
+    kind: str  # domain | subdomain | item | requirement | root
+    obj: Any
+    parent: Node | None
+    row: int = 0
+    children: list[Node] = field(default_factory=list)
+    rated: int = 0  # requirements up to the target that are rated (progress)
+    total: int = 0
+    search: str = ""
+
+    @property
+    def id(self) -> str:
+        return str(getattr(self.obj, "id", ""))
+
+
+class ModelTreeModel(QAbstractItemModel):
+    """Domain > subdomain (implicit ones hidden) > item > requirement, with level, progress and rating."""
+
+    def __init__(self, session: AssessmentSession, text_language: str = "both",
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.text_language = text_language
+        self.root = Node("root", None, None)
+        self.nodes: dict[str, Node] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._build()
+        session.ratingsChanged.connect(self._on_requirements_changed)
+        session.evidenceChanged.connect(self._on_evidence_changed)
+        session.reloaded.connect(self.rebuild)
+        session.metaChanged.connect(self.rebuild)
+
+    # ------------------------------------------------------------------------------------ building
+
+    def _add(self, parent: Node, kind: str, obj: Any) -> Node:
+        node = Node(kind, obj, parent, len(parent.children))
+        parent.children.append(node)
+        self.nodes[node.id] = node
+        return node
+
+    def _build(self) -> None:
+        self.root = Node("root", None, None)
+        self.nodes = {}
+        model = self.session.model
+        for d in model.domains:
+            dn = self._add(self.root, "domain", d)
+            for s in d.subdomains:
+                sn = dn if s.implicit else self._add(dn, "subdomain", s)
+                for i in s.items:
+                    inode = self._add(sn, "item", i)
+                    names = f"{i.id} {i.names.zh} {i.names.en} {s.names.zh} {s.names.en}"
+                    for r in i.requirements:
+                        rn = self._add(inode, "requirement", r)
+                        rn.search = " ".join((r.id, r.text.zh, r.text.en, r.guidance.zh, r.guidance.en,
+                                              names)).casefold()
+        self._count_progress()
+
+    def _count_progress(self) -> None:
+        target = self.session.target
+
+        def walk(node: Node) -> tuple[int, int]:
+            if node.kind == "requirement":
+                req: Requirement = node.obj
+                counted = req.level <= target
+                node.total = int(counted)
+                node.rated = int(counted and self.session.status(req.id) is not Status.UNRATED)
+                return node.rated, node.total
+            rated = total = 0
+            for c in node.children:
+                a, b = walk(c)
+                rated += a
+                total += b
+            node.rated, node.total = rated, total
+            return rated, total
+
+        walk(self.root)
+
+    def rebuild(self) -> None:
+        self.beginResetModel()
+        self._build()
+        self.endResetModel()
+
+    def set_text_language(self, lang: str) -> None:
+        self.text_language = lang
+        if self.root.children:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.root.children) - 1, N_COLUMNS - 1))
+            self.layoutChanged.emit()
+
+    # ------------------------------------------------------------------------------------ updates
+
+    def _ancestors(self, node: Node) -> list[Node]:
+        out = []
+        n: Node | None = node
+        while n is not None and n.kind != "root":
+            out.append(n)
+            n = n.parent
+        return out
+
+    def _on_requirements_changed(self, req_ids: list[str]) -> None:
+        levels_changed = False
+        for rid in req_ids:
+            node = self.nodes.get(rid)
+            if node is None:
+                continue
+            req: Requirement = node.obj
+            rated = int(req.level <= self.session.target and self.session.status(rid) is not Status.UNRATED)
+            delta = rated - node.rated
+            chain = self._ancestors(node)
+            if delta:
+                for n in chain:
+                    n.rated += delta
+            for n in chain:
+                self._changed(n)
+            levels_changed = True
+        if levels_changed and len(req_ids) > 1:
+            self._changed_all_nodes()
+
+    def _changed_all_nodes(self) -> None:
+        for d in self.root.children:
+            self._changed(d)
+
+    def _on_evidence_changed(self, req_ids: list[str]) -> None:
+        for rid in req_ids or list(self.nodes):
+            node = self.nodes.get(rid)
+            if node is not None and node.kind == "requirement":
+                self._changed(node, COL_EVIDENCE, COL_EVIDENCE)
+
+    def _changed(self, node: Node, first: int = 0, last: int = N_COLUMNS - 1) -> None:
+        self.dataChanged.emit(self.createIndex(node.row, first, node), self.createIndex(node.row, last, node))
+
+    # ------------------------------------------------------------------------------------ Qt model API
+
+    def node(self, index: Index) -> Node:
+        if index.isValid():
+            n: Node = index.internalPointer()
+            return n
+        return self.root
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column < 0 or column >= N_COLUMNS or row < 0:
+            return QModelIndex()
+        if parent.isValid() and parent.column() != 0:
+            return QModelIndex()
+        p = self.node(parent)
+        if row >= len(p.children):
+            return QModelIndex()
+        return self.createIndex(row, column, p.children[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        p = self.node(index).parent
+        if p is None or p.kind == "root":
+            return QModelIndex()
+        return self.createIndex(p.row, 0, p)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.node(parent).children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return N_COLUMNS
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return self.rowCount(parent) > 0
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.node(index).kind == "requirement":
+            flags |= Qt.ItemFlag.ItemNeverHasChildren
+        return flags
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < N_COLUMNS:
+            return (_tr("Capability"), _tr("Rating / level"), _tr("Progress"), _tr("Evidence"))[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        col = index.column()
+        if role == ObjectRole:
+            return node.obj
+        if role == KindRole:
+            return node.kind
+        if role == SearchRole:
+            return node.search
+        if node.kind == "requirement":
+            return self._requirement_data(node, col, role)
+        return self._node_data(node, col, role)
+
+    def _requirement_data(self, node: Node, col: int, role: int) -> Any:
+        req: Requirement = node.obj
+        status = self.session.status(req.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_NAME:
+                return f"L{req.level}  {model_text(req.text, self.text_language)}"
+            if col == COL_STATUS:
+                rating = self.session.ratings.get(req.id)
+                flag = " ⚑" if rating is not None and rating.needs_review else ""
+                return status_label(status) + flag
+            if col == COL_EVIDENCE:
+                n = self.session.evidence_count.get(req.id, 0)
+                return str(n) if n else ""
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
+            return icons.status_icon(status)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and status is not Status.UNRATED:
+            return QBrush(icons.color(status))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{req.id}\n{req.text.zh}\n{req.text.en}"
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_STATUS:
+            return status_label(status)
+        return None
+
+    def _node_data(self, node: Node, col: int, role: int) -> Any:
+        obj: Domain | Subdomain | Item = node.obj
+        target = self.session.target
+        level = self.session.report.level_of(obj.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_NAME:
+                return f"{obj.id}  {model_text(obj.names, self.text_language)}"
+            if col == COL_STATUS:
+                return _tr("L%1 of L%2").replace("%1", str(level)).replace("%2", str(target))
+            if col == COL_PROGRESS:
+                return f"{node.rated}/{node.total}"
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
+            return icons.level_icon(level >= target)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
+            return QBrush(QColor(icons.REACHED if level >= target else icons.BELOW))
+        if role == Qt.ItemDataRole.FontRole and node.kind == "domain":
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{obj.id}\n{obj.names.zh}\n{obj.names.en}"
+        return None
+
+    # ------------------------------------------------------------------------------------ lookups
+
+    def index_of(self, node_id: str, column: int = 0) -> QModelIndex:
+        node = self.nodes.get(node_id)
+        if node is None:
+            return QModelIndex()
+        return self.createIndex(node.row, column, node)
+
+    def requirement_ids(self) -> list[str]:
+        """Requirement ids in tree order."""
+        return [n.id for n in self.nodes.values() if n.kind == "requirement"]
+
+
+FILTERS = ("all", "unrated", "not_met", "partial", "needs_review", "claim_differs", "no_evidence")
+
+
+def filter_label(key: str) -> str:
+    return {
+        "all": _tr("All requirements"),
+        "unrated": _tr("Unrated"),
+        "not_met": _tr("Not met"),
+        "partial": _tr("Partially met"),
+        "needs_review": _tr("Needs review"),
+        "claim_differs": _tr("Claim differs from rating"),
+        "no_evidence": _tr("Has no evidence"),
+    }[key]
+
+
+class RequirementFilter(QSortFilterProxyModel):
+    """Shows requirements passing the chosen filter and search (with their ancestors, recursively)."""
+
+    def __init__(self, source: ModelTreeModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tree = source
+        self.filter_key = "all"
+        self.search = ""
+        self.setRecursiveFilteringEnabled(True)
+        self.setDynamicSortFilter(True)
+        self.setSourceModel(source)
+
+    @property
+    def active(self) -> bool:
+        return self.filter_key != "all" or bool(self.search)
+
+    def set_filter(self, key: str) -> None:
+        if key not in FILTERS:
+            raise ValueError(key)
+        self.beginFilterChange()
+        self.filter_key = key
+        self.endFilterChange()
+
+    def set_search(self, text: str) -> None:
+        self.beginFilterChange()
+        self.search = text.strip().casefold()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        if not self.active:
+            return True
+        pnode = self.tree.node(source_parent)
+        if source_row >= len(pnode.children):
+            return False
+        node = pnode.children[source_row]
+        if node.kind != "requirement":
+            return False  # shown when a requirement below is (recursive filtering)
+        return self.accepts(node)
+
+    def accepts(self, node: Node) -> bool:
+        if self.search and not all(word in node.search for word in self.search.split()):
+            return False
+        s = self.tree.session
+        rid = node.id
+        key = self.filter_key
+        status = s.status(rid)
+        if key == "unrated":
+            return status is Status.UNRATED
+        if key == "not_met":
+            return status is Status.NOT_MET
+        if key == "partial":
+            return status is Status.PARTIAL
+        if key == "needs_review":
+            r = s.ratings.get(rid)
+            return r is not None and r.needs_review
+        if key == "claim_differs":
+            c = s.claims.get(rid)
+            return (c is not None and c.status is not Status.UNRATED and status is not Status.UNRATED
+                    and c.status is not status)
+        if key == "no_evidence":
+            return not s.evidence_count.get(rid, 0)
+        return True
