@@ -94,13 +94,17 @@ def verify_against_audit(db: Database) -> list[Problem]:
     import json
 
     recorded: dict[int, dict[str, object]] = {}
-    for target, new in db.execute("SELECT target, new FROM audit WHERE action = 'add_evidence' ORDER BY seq"):
+    # in log order: SQLite reuses the id of removed evidence for the next one added
+    for action, target, new in db.execute("SELECT action, target, new FROM audit WHERE action IN "
+                                          "('add_evidence', 'remove_evidence') ORDER BY seq"):
         try:
-            recorded[int(str(target).partition(":")[2])] = json.loads(new or "{}")
+            evidence_id = int(str(target).partition(":")[2])
+            if action == "add_evidence":
+                recorded[evidence_id] = json.loads(new or "{}")
+            else:
+                recorded.pop(evidence_id, None)
         except ValueError:
             continue  # an altered audit row is reported by the audit chain check
-    for (target,) in db.execute("SELECT target FROM audit WHERE action = 'remove_evidence'"):
-        recorded.pop(int(str(target).partition(":")[2] or 0), None)
     problems: list[Problem] = []
     columns = ", ".join(AUDITED_FIELDS)
     rows = db.execute(f"SELECT id, {columns} FROM evidence ORDER BY id").fetchall()

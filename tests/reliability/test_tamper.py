@@ -178,3 +178,13 @@ def test_evidence_deleted_behind_cdassess_is_named(tampered_base: Path) -> None:
     found = problems_of(tampered_base)
     assert (f"evidence {victim.id} ({victim.original_name}): is in the audit log but missing from the file "
             "(deleted behind cdassess)") in found
+
+
+def test_evidence_id_reused_after_removal_checks_clean(tampered_base: Path) -> None:
+    """SQLite hands a removed evidence's id to the next one; the audit cross-check must follow the log order."""
+    with Assessment.open(tampered_base) as a:
+        last = a.evidence_list()[-1]
+        a.remove_evidence(last.id)
+        again, _ = a.add_evidence_bytes("replacement.txt", b"replacement content", [])
+        assert again.id == last.id
+        assert a.check() == []
