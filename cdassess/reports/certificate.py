@@ -1,0 +1,385 @@
+"""The certificate (A4 landscape, Chinese and English) with a QR code carrying a signed statement.
+
+A certificate is issued only for a locked assessment whose frozen results still match and whose overall level
+is at least the level printed. The statement (facts + results digest) is signed with the installation's key
+(:mod:`cdassess.signing`); its code is in the QR code, printed in small type, and stored in the PDF's
+keywords, so :func:`code_from_pdf` can read it back for ``cdassess verify``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdassess.errors import CdassessError, InvalidValueError
+from cdassess.reports.fonts import register_fonts
+from cdassess.reports.styles import clean
+from cdassess.signing import CODE_PREFIX, KeyStore, SignedStatement, group_code, sign_statement
+
+if TYPE_CHECKING:
+    from cdassess.model import Model
+    from cdassess.services import Assessment
+
+STATEMENT_TYPE = "cdassess-cert/1"
+PAGE_W, PAGE_H = 841.8898, 595.2756  # A4 landscape
+MM = 72 / 25.4
+NAVY = (0.09, 0.15, 0.29)
+GOLD = (0.66, 0.53, 0.26)
+SEAL = (0.72, 0.12, 0.12)
+GREY = (0.35, 0.35, 0.38)
+
+
+class CertificateRefused(CdassessError):  # noqa: N818 - reads as what happened to the request
+    """The assessment does not qualify for the certificate asked for."""
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What the certificate states; these are exactly the signed facts."""
+
+    number: str
+    organization: str
+    project: str
+    scope: str
+    model_id: str
+    model_version: str
+    level: int
+    issued: str
+    valid_until: str
+    assessors: tuple[str, ...]
+    digest: str
+
+    def statement(self) -> dict[str, Any]:
+        return {
+            "type": STATEMENT_TYPE, "no": self.number, "org": self.organization, "project": self.project,
+            "scope": self.scope, "model": [self.model_id, self.model_version], "level": self.level,
+            "issued": self.issued, "valid_until": self.valid_until, "assessors": list(self.assessors),
+            "digest": self.digest,
+        }
+
+
+def certificate_number(assessment_uuid: str, digest: str, level: int, issued: str) -> str:
+    """A stable number: the same facts give the same number (CDA-YYYY-XXXXXXXX)."""
+    h = hashlib.sha256(f"{assessment_uuid}|{digest}|{level}|{issued}".encode()).digest()
+    return f"CDA-{issued[:4]}-{base64.b32encode(h[:5]).decode('ascii')}"
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def certificate_facts(a: Assessment, *, level: int | None = None, valid_years: int = 3,
+                      issued: date | None = None) -> CertificateFacts:
+    """Check that the assessment qualifies and gather the facts; raise :class:`CertificateRefused` if not."""
+    meta, model = a.meta, a.model
+    if not meta.locked:
+        raise CertificateRefused(f"{a.path.name}: the assessment is not locked. A certificate is issued only for "
+                                 "final results: review the ratings, then lock it ('cdassess lock FILE').")
+    digest = a.results_digest()
+    if meta.frozen_digest and meta.frozen_digest != digest:
+        raise CertificateRefused(f"{a.path.name}: the results no longer match the digest frozen when the assessment "
+                                 "was locked; run 'cdassess check FILE', then unlock and lock it again")
+    overall = a.levels().overall
+    if overall < model.min_level:
+        raise CertificateRefused(f"{a.path.name}: no level is reached (overall level {overall}); "
+                                 "there is nothing to certify")
+    n = overall if level is None else level
+    if n not in model.level_numbers:
+        raise InvalidValueError(f"level {n} is not a level of model {model.id} "
+                                f"(accepted: {model.level_range_text()})")
+    if n > overall:
+        raise CertificateRefused(f"{a.path.name}: level {n} is not reached; the overall level is {overall} "
+                                 f"(see 'cdassess explain FILE --level {n}')")
+    if not 1 <= valid_years <= 10:
+        raise InvalidValueError(f"validity of {valid_years} years is not accepted (give 1 to 10)")
+    day = issued or date.today()
+    until = _add_years(day, valid_years) - timedelta(days=1)
+    frozen = meta.frozen_digest or digest
+    return CertificateFacts(
+        number=certificate_number(meta.uuid, frozen, n, day.isoformat()),
+        organization=clean(meta.organization), project=clean(meta.project), scope=clean(meta.scope),
+        model_id=model.id, model_version=model.version, level=n, issued=day.isoformat(),
+        valid_until=until.isoformat(), assessors=tuple(clean(x) for x in meta.assessors), digest=frozen,
+    )
+
+
+# ------------------------------------------------------------------------------------------ drawing
+
+
+class _Painter:
+    def __init__(self, canvas: Any, facts: CertificateFacts, signed: SignedStatement, model: Model | None) -> None:
+        self.c = canvas
+        self.f = facts
+        self.signed = signed
+        self.model = model
+        self.font = register_fonts()
+
+    def color(self, rgb: tuple[float, float, float]) -> Any:
+        from reportlab.lib.colors import Color
+
+        return Color(*rgb)
+
+    def centred(self, y: float, text: str, size: float, rgb: tuple[float, float, float] = NAVY,
+                max_width: float = PAGE_W - 150 * MM, x: float = PAGE_W / 2) -> None:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        width = stringWidth(text, self.font, size)
+        if width > max_width:  # shrink long names to fit rather than run into the frame
+            size = max(size * max_width / width, 7)
+        self.c.setFont(self.font, size)
+        self.c.setFillColor(self.color(rgb))
+        self.c.drawCentredString(x, y, text)
+
+    def frame(self) -> None:
+        c = self.c
+        c.setFillColor(self.color((0.995, 0.99, 0.975)))
+        c.rect(0, 0, PAGE_W, PAGE_H, stroke=0, fill=1)
+        c.setStrokeColor(self.color(NAVY))
+        c.setLineWidth(5)
+        c.rect(9 * MM, 9 * MM, PAGE_W - 18 * MM, PAGE_H - 18 * MM)
+        c.setStrokeColor(self.color(GOLD))
+        c.setLineWidth(1.2)
+        c.rect(12.5 * MM, 12.5 * MM, PAGE_W - 25 * MM, PAGE_H - 25 * MM)
+        c.setLineWidth(0.5)
+        c.rect(14 * MM, 14 * MM, PAGE_W - 28 * MM, PAGE_H - 28 * MM)
+        # corner ornaments: small gold diamonds where the inner lines meet
+        for x in (13.25 * MM, PAGE_W - 13.25 * MM):
+            for y in (13.25 * MM, PAGE_H - 13.25 * MM):
+                p = c.beginPath()
+                s = 4 * MM
+                p.moveTo(x, y + s)
+                p.lineTo(x + s, y)
+                p.lineTo(x, y - s)
+                p.lineTo(x - s, y)
+                p.close()
+                c.setFillColor(self.color(GOLD))
+                c.drawPath(p, stroke=0, fill=1)
+
+    def seal(self, cx: float, cy: float, r: float) -> None:
+        """A round seal: two rings, text around the top, a star and the level in the middle."""
+        c = self.c
+        red = self.color(SEAL)
+        c.saveState()
+        c.setStrokeColor(red)
+        c.setFillColor(red)
+        c.setLineWidth(2.2)
+        c.circle(cx, cy, r)
+        c.setLineWidth(0.8)
+        c.circle(cx, cy, r - 4)
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        text = "能力成熟度评估 · CAPABILITY ASSESSMENT ·"
+        size = 7.2
+        c.setFont(self.font, size)
+        # place each glyph by its own width so wide Chinese glyphs do not crowd
+        widths = [stringWidth(ch, self.font, size) + 0.8 for ch in text]
+        radius = r - 11
+        span = min(sum(widths) / radius, math.radians(320))
+        scale = span / (sum(widths) / radius)
+        angle = math.pi / 2 + span / 2
+        for ch, w in zip(text, widths, strict=True):
+            step = w / radius * scale
+            mid = angle - step / 2
+            x, y = cx + radius * math.cos(mid), cy + radius * math.sin(mid)
+            c.saveState()
+            c.translate(x, y)
+            c.rotate(math.degrees(mid) - 90)
+            c.drawCentredString(0, -2.5, ch)
+            c.restoreState()
+            angle -= step
+        p = c.beginPath()
+        star_r, inner = r * 0.26, r * 0.26 * 0.4
+        for k in range(10):
+            rad = star_r if k % 2 == 0 else inner
+            ang = math.pi / 2 + k * math.pi / 5
+            px, py = cx + rad * math.cos(ang), cy + 5 + rad * math.sin(ang)
+            if k == 0:
+                p.moveTo(px, py)
+            else:
+                p.lineTo(px, py)
+        p.close()
+        c.drawPath(p, stroke=0, fill=1)
+        c.setFont(self.font, 9)
+        c.drawCentredString(cx, cy - r * 0.42, f"LEVEL {self.f.level}")
+        c.restoreState()
+
+    def qr(self, x: float, y: float, size: float) -> None:
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
+        widget = QrCodeWidget(self.signed.code, barLevel="L", barBorder=2)
+        x0, y0, x1, y1 = widget.getBounds()
+        d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        d.initialFontName = self.font
+        d.add(widget)
+        renderPDF.draw(d, self.c, x, y)
+
+    def paint(self) -> None:
+        f, c = self.f, self.c
+        self.frame()
+        self.centred(174 * MM, "能力成熟度评估证书", 30)
+        self.centred(164 * MM, "CERTIFICATE OF CAPABILITY MATURITY ASSESSMENT", 12.5, GOLD)
+        c.setStrokeColor(self.color(GOLD))
+        c.setLineWidth(0.8)
+        c.line(PAGE_W / 2 - 60 * MM, 160 * MM, PAGE_W / 2 + 60 * MM, 160 * MM)
+        self.centred(150 * MM, "兹证明  ·  This is to certify that", 10.5, GREY)
+        self.centred(137 * MM, f.organization, 23)
+        self.centred(128 * MM, f.project, 13, NAVY)
+        if f.scope:
+            self.centred(122 * MM, f"评估范围 Scope: {f.scope}", 8.5, GREY)
+        model_zh = self.model.names.zh if self.model is not None else ""
+        model_en = self.model.names.en if self.model is not None else ""
+        self.centred(112 * MM, f"在《{model_zh or f.model_id}》（{f.model_id} {f.model_version}）评估中达到", 11, GREY)
+        self.centred(106 * MM, f"has been assessed against {model_en or f.model_id} and has achieved", 10, GREY)
+        lv_zh, lv_en = self.level_names()
+        self.centred(91 * MM, f"{f.level} 级" + (f" · {lv_zh}" if lv_zh else ""), 28, SEAL)
+        self.centred(82 * MM, f"Level {f.level}" + (f" · {lv_en}" if lv_en else ""), 14, SEAL)
+        self.details(62 * MM)
+        self.seal(207 * MM, 52 * MM, 16 * MM)
+        qr_size = 40 * MM
+        qr_x = PAGE_W - 22 * MM - qr_size
+        self.qr(qr_x, 24 * MM, qr_size)
+        self.centred(20 * MM, f"核验码 Check code  {self.signed.short}", 7, GREY, x=qr_x + qr_size / 2,
+                     max_width=qr_size + 14 * MM)
+        self.fine_print(right=qr_x - 8 * MM)
+
+    def level_names(self) -> tuple[str, str]:
+        if self.model is None or self.f.level not in self.model.level_numbers:
+            return "", ""
+        names = self.model.level(self.f.level).names
+        return names.zh, names.en
+
+    def details(self, top: float) -> None:
+        f, c = self.f, self.c
+        rows = [
+            ("证书编号", "Certificate No.", f.number),
+            ("颁发日期", "Date of issue", f.issued),
+            ("有效期至", "Valid until", f.valid_until),
+            ("评估师", "Assessors", ", ".join(f.assessors) or "—"),
+        ]
+        x_label, x_value = 28 * MM, 70 * MM
+        y = top
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        for zh, en, value in rows:
+            c.setFillColor(self.color(GREY))
+            c.setFont(self.font, 8.5)
+            c.drawString(x_label, y, zh)
+            c.setFont(self.font, 7)
+            c.drawString(x_label + stringWidth(zh, self.font, 8.5) + 3, y, en)
+            c.setFillColor(self.color(NAVY))
+            size = 10.5
+            while size > 6 and stringWidth(value, self.font, size) > 112 * MM:
+                size -= 0.5
+            c.setFont(self.font, size)
+            c.drawString(x_value, y, value)
+            y -= 6.5 * MM
+        c.setStrokeColor(self.color(GOLD))
+        c.setLineWidth(0.5)
+        c.line(x_label, y + 3 * MM, 184 * MM, y + 3 * MM)
+
+    def fine_print(self, right: float) -> None:
+        from reportlab.lib.utils import simpleSplit
+
+        c = self.c
+        left = 20 * MM
+        c.setFillColor(self.color((0.45, 0.45, 0.48)))
+        c.setFont(self.font, 5.6)
+        intro = ("核验：cdassess verify CERT.pdf，或 cdassess verify --code 输入二维码内容。 "
+                 "Verify with 'cdassess verify CERT.pdf' or 'cdassess verify --code' and the QR code's text.")
+        c.drawString(left, 33 * MM, intro)
+        c.drawString(left, 33 * MM - 7, f"结果摘要 Results digest (SHA-256): {self.f.digest}")
+        text = f"签名声明 Signed statement (key {self.signed.facts.get('key', '')}): " + group_code(self.signed.code, 8)
+        c.setFont(self.font, 4.2)
+        c.setFillColor(self.color((0.55, 0.55, 0.58)))
+        y = 33 * MM - 15
+        for line in simpleSplit(text, self.font, 4.2, right - left):
+            c.drawString(left, y, line)
+            y -= 5
+
+
+def write_certificate(a: Assessment, dest: str | Path, *, level: int | None = None, valid_years: int = 3,
+                      issued: date | None = None, keys: KeyStore | None = None) -> SignedStatement:
+    """Check eligibility, sign the facts and write the certificate PDF atomically; return the signed statement."""
+    facts = certificate_facts(a, level=level, valid_years=valid_years, issued=issued)
+    signed = sign_statement(facts.statement(), keys)
+    render_certificate(facts, signed, dest, a.model)
+    return signed
+
+
+def render_certificate(facts: CertificateFacts, signed: SignedStatement, dest: str | Path,
+                       model: Model | None = None) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    target = Path(dest)
+    if not target.parent.is_dir():
+        raise CdassessError(f"{target.parent}: no such folder")
+    font = register_fonts()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-cert-", suffix=".pdf")
+    os.close(fd)
+    try:
+        c = Canvas(tmp, pagesize=(PAGE_W, PAGE_H), initialFontName=font, pageCompression=1)
+        c.setTitle(f"能力成熟度评估证书 Certificate {facts.number} — {facts.organization}")
+        c.setAuthor(", ".join(facts.assessors))
+        c.setSubject(f"{facts.organization} / {facts.project}: level {facts.level} ({facts.model_id} "
+                     f"{facts.model_version})")
+        c.setCreator("cdassess")
+        # ASCII only, so the code stays a plain PDF string that code_from_pdf finds without a PDF library
+        c.setKeywords(f"cdassess-certificate {facts.number} {signed.code}")
+        _Painter(c, facts, signed, model).paint()
+        c.showPage()
+        c.save()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_CODE_RE = re.compile(rb"(" + CODE_PREFIX.encode("ascii") + rb"[A-Z2-7]{40,})")
+
+
+def code_from_pdf(path: str | Path) -> str:
+    """The signed code stored in a certificate PDF (its keywords, else its printed text)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise CdassessError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    if not raw.startswith(b"%PDF"):
+        raise CdassessError(f"{p}: not a PDF file")
+    found = _CODE_RE.findall(raw)
+    if found:
+        return str(found[0].decode("ascii"))
+    text = _pdf_text(p)  # a PDF rewritten by another tool may hold the keywords in compressed streams
+    match = _CODE_RE.search(re.sub(r"[\s\-]", "", text).encode("ascii", "ignore"))
+    if match:
+        return str(match.group(1).decode("ascii"))
+    raise CdassessError(f"{p}: no cdassess certificate code found (is this a certificate written by cdassess?)")
+
+
+def _pdf_text(path: Path) -> str:
+    """Keywords and page text through pypdf when it is installed (it is optional at run time)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # pragma: no cover
+        return ""
+    try:
+        reader: Any = PdfReader(str(path))
+        meta: Any = reader.metadata or {}
+        parts = [str(meta.get("/Keywords", ""))]
+        parts += [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # pypdf raises many kinds of errors for damaged files
+        raise CdassessError(f"{path}: the PDF cannot be read ({exc})") from None
+    return "\n".join(parts)
