@@ -66,7 +66,9 @@ class HeaderMatch:
 
 def match_header(cells: Sequence[object], columns: Sequence[Column]) -> tuple[dict[str, int],
                                                                              list[tuple[str, list[int]]]]:
-    found: dict[str, list[int]] = {}
+    """Column key -> position. When several headers fit one column the best fitting one is used (an extra
+    "内部备注 Internal" column does not displace "备注 / Comment"); equally good ones are duplicates."""
+    found: dict[str, list[tuple[int, int]]] = {}
     for pos, value in enumerate(cells):
         if not isinstance(value, str) or not value.strip():
             continue
@@ -74,9 +76,15 @@ def match_header(cells: Sequence[object], columns: Sequence[Column]) -> tuple[di
         scored = [(c.score(words, low), -i, c.key) for i, c in enumerate(columns)]
         best = max(scored)
         if best[0] > 0:
-            found.setdefault(best[2], []).append(pos)
-    index = {k: v[0] for k, v in found.items()}
-    dups = [(k, v) for k, v in found.items() if len(v) > 1]
+            found.setdefault(best[2], []).append((best[0], pos))
+    index: dict[str, int] = {}
+    dups: list[tuple[str, list[int]]] = []
+    for key, hits in found.items():
+        top = max(score for score, _ in hits)
+        tied = [pos for score, pos in hits if score == top]
+        index[key] = tied[0]
+        if len(tied) > 1:
+            dups.append((key, tied))
     return index, dups
 
 

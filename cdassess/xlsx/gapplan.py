@@ -49,7 +49,7 @@ def export_gap_plan(assessment: Assessment, path: str | Path, *, target: int | N
             st = ratings.get(req.id, Status.UNRATED)
             fs = [f for f in findings if f.req_id == req.id]
             first = fs[0] if fs else None
-            ws.append([
+            bw.append(ws, [
                 bw.value(ws, g.domain.names.both()), req.id, req.level, bw.cell(ws, req.text.both("\n"), STYLE_TEXT),
                 f"{st.label_zh} / {st.label_en}",
                 bw.cell(ws, "\n".join(f.observation for f in fs), STYLE_ANSWER),

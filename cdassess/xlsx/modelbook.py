@@ -72,7 +72,7 @@ def export_model_workbook(model: Model, path: str | Path) -> Path:
         ws = bw.sheet(title, [c.width for c in columns])
         bw.header(ws, columns)
         for r in rows:
-            ws.append([bw.cell(ws, v, STYLE_ANSWER) if isinstance(v, str) else v for v in r])
+            bw.append(ws, [bw.cell(ws, v, STYLE_ANSWER) if isinstance(v, str) else v for v in r])
 
     info = {"id": model.id, "version": model.version, "name_zh": model.names.zh, "name_en": model.names.en,
             "source_zh": model.source.zh, "source_en": model.source.en,

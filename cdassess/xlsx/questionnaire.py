@@ -108,25 +108,25 @@ def _write_instructions(bw: BookWriter, a: Assessment, lang: str, max_level: int
     def pick(zh: str, en: str) -> str:
         return {"zh": zh, "en": en}.get(lang, f"{zh}\n{en}")
 
-    ws.append([bw.cell(ws, pick("自评问卷", "Self-assessment questionnaire"), STYLE_TITLE)])
-    ws.append([pick("组织", "Organization"), bw.value(ws, a.meta.organization)])
-    ws.append([pick("项目", "Project"), bw.value(ws, a.meta.project)])
-    ws.append([pick("模型", "Model"), bw.value(ws, f"{_lang_text(model.names, lang)} ({model.id} {model.version})")])
-    ws.append([pick("范围", "Scope"), f"{pick('级别', 'levels')} {model.min_level}-{max_level}"])
-    ws.append([])
+    bw.append(ws, [bw.cell(ws, pick("自评问卷", "Self-assessment questionnaire"), STYLE_TITLE)])
+    for label, value in ((pick("组织", "Organization"), a.meta.organization), (pick("项目", "Project"), a.meta.project),
+                         (pick("模型", "Model"), f"{_lang_text(model.names, lang)} ({model.id} {model.version})"),
+                         (pick("范围", "Scope"), f"{pick('级别', 'levels')} {model.min_level}-{max_level}")):
+        bw.append(ws, [bw.cell(ws, label, STYLE_TEXT), bw.cell(ws, value, STYLE_TEXT)])
+    bw.append(ws, [])
     for zh, en in _INSTRUCTIONS:
         if len(zh) < 12:
-            ws.append([bw.cell(ws, pick(zh, en), STYLE_TITLE)])
+            bw.append(ws, [bw.cell(ws, pick(zh, en), STYLE_TITLE)])
         else:
-            ws.append(["", bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+            bw.append(ws, ["", bw.cell(ws, pick(zh, en), STYLE_TEXT)])
     for status, zh, en in _CLAIM_MEANINGS:
-        ws.append([bw.cell(ws, claim_choice(status), STYLE_TEXT), bw.cell(ws, pick(zh, en), STYLE_TEXT)])
-    ws.append([])
+        bw.append(ws, [bw.cell(ws, claim_choice(status), STYLE_TEXT), bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+    bw.append(ws, [])
     for zh, en in _EVIDENCE_EXAMPLES:
         if len(zh) < 12:
-            ws.append([bw.cell(ws, pick(zh, en), STYLE_TITLE)])
+            bw.append(ws, [bw.cell(ws, pick(zh, en), STYLE_TITLE)])
         else:
-            ws.append(["", bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+            bw.append(ws, ["", bw.cell(ws, pick(zh, en), STYLE_TEXT)])
 
 
 def questionnaire_columns(model: Model) -> list[Column]:
@@ -182,7 +182,7 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
             "evidence_text": claim.evidence_text, "evidence_refs": claim.evidence_refs, "owner": claim.owner,
             "comment": claim.comment,
         }
-        ws.append([bw.cell(ws, values[c.key], STYLE_ANSWER if c.key in ANSWER_FIELDS else STYLE_TEXT)
+        bw.append(ws, [bw.cell(ws, values[c.key], STYLE_ANSWER if c.key in ANSWER_FIELDS else STYLE_TEXT)
                    for c in cols])
         if progress is not None and (n % 50 == 0 or n == total):
             progress(n, total)

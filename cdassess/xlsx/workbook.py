@@ -105,15 +105,15 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
 
     ws = bw.sheet(S_OVERVIEW, (24, 80), landscape=False)
     rep = a.levels()
-    ws.append([bw.cell(ws, "评估概况 / Assessment overview", STYLE_TITLE)])
+    bw.append(ws, [bw.cell(ws, "评估概况 / Assessment overview", STYLE_TITLE)])
     for label, value in (("组织 / Organization", meta.organization), ("项目 / Project", meta.project),
                          ("范围 / Scope", meta.scope), ("评估人员 / Assessors", ", ".join(meta.assessors)),
                          ("模型 / Model", f"{model.names.both()} ({model.id} {model.version})"),
                          ("目标级别 / Target level", meta.target_level), ("当前级别 / Overall level", rep.overall),
                          ("状态 / Status", meta.status)):
-        ws.append([label, bw.value(ws, value)])
-    ws.append([])
-    ws.append(["说明 / Note", "评级、自评、发现和证据关联可在对应工作表中修改后导入 / Ratings, claims, findings "
+        bw.append(ws, [label, bw.value(ws, value)])
+    bw.append(ws, [])
+    bw.append(ws, ["说明 / Note", "评级、自评、发现和证据关联可在对应工作表中修改后导入 / Ratings, claims, findings "
                "and evidence links can be edited in their sheets and imported back."])
 
     ws = bw.sheet(S_RATINGS, [c.width for c in RATING_COLUMNS])
@@ -122,7 +122,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     for req in reqs:
         domain, _, item, _ = model.path_of(req.id)
         r = ratings.get(req.id, Rating(req.id))
-        ws.append([req.id, bw.value(ws, domain.names.both()), bw.value(ws, item.names.both()), req.level,
+        bw.append(ws, [req.id, bw.value(ws, domain.names.both()), bw.value(ws, item.names.both()), req.level,
                    bw.cell(ws, req.text.both("\n"), STYLE_TEXT),
                    "" if r.status is Status.UNRATED else r.status.value,
                    bw.cell(ws, r.note, STYLE_ANSWER), bw.cell(ws, r.justification, STYLE_ANSWER),
@@ -133,21 +133,21 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     bw.header(ws, CLAIM_COLUMNS)
     for req in reqs:
         c = claims.get(req.id, Claim(req.id))
-        ws.append([req.id, "" if c.status is Status.UNRATED else c.status.value,
+        bw.append(ws, [req.id, "" if c.status is Status.UNRATED else c.status.value,
                    *(bw.value(ws, v) for v in (c.evidence_text, c.evidence_refs, c.owner, c.comment, c.source))])
         tick()
 
     ws = bw.sheet(S_FINDINGS, [c.width for c in FINDING_COLUMNS])
     bw.header(ws, FINDING_COLUMNS)
     for f in findings:
-        ws.append([f.id, f.req_id or "", *(bw.value(ws, v) for v in (f.observation, f.recommendation, f.owner,
+        bw.append(ws, [f.id, f.req_id or "", *(bw.value(ws, v) for v in (f.observation, f.recommendation, f.owner,
                                                                       f.due_date)), f.priority])
         tick()
 
     ws = bw.sheet(S_EVIDENCE, [c.width for c in EVIDENCE_COLUMNS])
     bw.header(ws, EVIDENCE_COLUMNS)
     for e in evidence:
-        ws.append([e.id, *(bw.value(ws, v) for v in (e.original_name, e.sha256)), e.size,
+        bw.append(ws, [e.id, *(bw.value(ws, v) for v in (e.original_name, e.sha256)), e.size,
                    *(bw.value(ws, v) for v in (e.media_type, e.collected_on, e.provided_by, e.description)),
                    ", ".join(e.req_ids)])
         tick()

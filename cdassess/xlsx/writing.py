@@ -38,7 +38,7 @@ def _named_styles() -> list[Any]:
     answer = NamedStyle(STYLE_ANSWER, alignment=Alignment(wrap_text=True, vertical="top"),
                         fill=PatternFill("solid", fgColor=ANSWER_FILL), protection=Protection(locked=False),
                         border=Border(left=thin, right=thin, top=thin, bottom=thin))
-    title = NamedStyle(STYLE_TITLE, font=Font(bold=True, size=14), alignment=Alignment(vertical="top"))
+    title = NamedStyle(STYLE_TITLE, font=Font(bold=True, size=13), alignment=Alignment(wrap_text=True, vertical="top"))
     return [header, text, answer, title]
 
 
@@ -47,15 +47,20 @@ class BookWriter:
 
     def __init__(self) -> None:
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell import Cell, WriteOnlyCell
 
         self._cell_type = WriteOnlyCell
+        self._cell_class = Cell
         self.wb = Workbook(write_only=True)
+        self._rows: dict[int, int] = {}
+        self._widths: dict[int, list[float]] = {}
         for style in _named_styles():
             self.wb.add_named_style(style)
 
     def sheet(self, title: str, widths: Sequence[float] = (), *, landscape: bool = True) -> Any:
         ws = self.wb.create_sheet(title)
+        self._rows[id(ws)] = 0
+        self._widths[id(ws)] = list(widths)
         for i, w in enumerate(widths):
             ws.column_dimensions[col_letter(i)].width = w
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -87,8 +92,22 @@ class BookWriter:
                 return self.cell(ws, value)
         return value
 
+    def append(self, ws: Any, cells: Sequence[Any]) -> None:
+        """Append a row, high enough for its wrapped text (no office suite fits rows on opening reliably)."""
+        n = self._rows.get(id(ws), 0) + 1
+        self._rows[id(ws)] = n
+        widths = self._widths.get(id(ws), ())
+        lines = 1
+        for value, width in zip(cells, widths, strict=False):
+            text = value.value if isinstance(value, self._cell_class) else value
+            if isinstance(text, str) and (len(text) > width * 0.45 or "\n" in text):
+                lines = max(lines, text_lines(text, width))
+        if lines > 1:
+            ws.row_dimensions[n].height = min(409, 15 * lines + 2)
+        ws.append(cells)
+
     def header(self, ws: Any, columns: Sequence[Column]) -> None:
-        ws.append([self.cell(ws, c.header, STYLE_HEADER) for c in columns])
+        self.append(ws, [self.cell(ws, c.header, STYLE_HEADER) for c in columns])
         ws.freeze_panes = "B2"
         ws.print_title_rows = "1:1"
 
@@ -128,6 +147,17 @@ class BookWriter:
             Path(tmp).unlink(missing_ok=True)
             raise
         return target
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped column ``width`` characters wide (a CJK character is two wide)."""
+    room = max((width - 1) * 1.15, 4.0)  # measured against LibreOffice output: fonts run narrower
+    lines = 0
+    for para in text.split("\n"):
+        # UTF-8 length: 1 byte for Latin, 3 for CJK; (bytes + chars) / 2 counts CJK double without a loop
+        display = (len(para.encode("utf-8", "replace")) + len(para)) / 2
+        lines += max(1, -int(-display // room))
+    return lines
 
 
 def protect(ws: Any) -> None:
