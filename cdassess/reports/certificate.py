@@ -383,3 +383,24 @@ def _pdf_text(path: Path) -> str:
     except Exception as exc:  # pypdf raises many kinds of errors for damaged files
         raise CdassessError(f"{path}: the PDF cannot be read ({exc})") from None
     return "\n".join(parts)
+
+
+def check_printed_facts(path: str | Path, facts: dict[str, Any]) -> str:
+    """Compare what the certificate page shows with the signed facts; "" when they agree (or pypdf is absent).
+
+    Catches a PDF whose visible text was edited while the signed code was left alone.
+    """
+    text = _pdf_text(Path(path))
+    if not text:
+        return ""
+    flat = re.sub(r"\s+", "", text)
+    expected = {
+        "certificate number": str(facts.get("no", "")),
+        "organization": str(facts.get("org", "")),
+        "project": str(facts.get("project", "")),
+        "level": f"Level{facts.get('level', '')}",
+        "issue date": str(facts.get("issued", "")),
+        "validity": str(facts.get("valid_until", "")),
+    }
+    wrong = [name for name, value in expected.items() if re.sub(r"\s+", "", value) not in flat]
+    return ", ".join(f"{name} differs" for name in wrong)

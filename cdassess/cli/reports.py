@@ -1,0 +1,205 @@
+"""Report commands: ``report gap``, ``report certificate``, ``verify``, ``keys export|trust|list``.
+
+ReportLab and cryptography are imported inside the handlers only, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cdassess.errors import CdassessError, InvalidValueError
+
+
+def _out_path(value: str, suffix: str = ".pdf") -> Path:
+    p = Path(value)
+    if p.is_dir():
+        raise InvalidValueError(f"{p}: is a folder; give a file name ending in {suffix}")
+    return p
+
+
+def cmd_report_gap(args: argparse.Namespace) -> int:
+    from cdassess.cli.core import opened
+    from cdassess.reports.gap import write_gap_report
+
+    out = _out_path(args.output)
+    with opened(args, readonly=True) as a:
+        pages = write_gap_report(a, out, target=args.target, lang=args.lang)
+    print(f"wrote {out} ({pages} pages)")
+    return 0
+
+
+def cmd_report_certificate(args: argparse.Namespace) -> int:
+    from cdassess.cli.core import opened
+    from cdassess.reports.certificate import write_certificate
+
+    out = _out_path(args.output)
+    issued = None
+    if args.issued:
+        try:
+            issued = date.fromisoformat(args.issued)
+        except ValueError:
+            raise InvalidValueError(f"issue date {args.issued!r} is not a date (write it as YYYY-MM-DD)") from None
+    with opened(args, readonly=True) as a:
+        signed = write_certificate(a, out, level=args.level, valid_years=args.valid_years, issued=issued)
+    f = signed.facts
+    print(f"wrote {out}: certificate {f['no']}, level {f['level']}, valid until {f['valid_until']}; "
+          f"check code {signed.short}, signed with key {f['key']}")
+    return 0
+
+
+def _facts_lines(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    model = facts.get("model") or ["?", "?"]
+    return [
+        ("certificate / 证书编号", str(facts.get("no", ""))),
+        ("organization / 组织", str(facts.get("org", ""))),
+        ("project / 项目", str(facts.get("project", ""))),
+        ("scope / 范围", str(facts.get("scope", "")) or "-"),
+        ("model / 模型", f"{model[0]} {model[1] if len(model) > 1 else ''}".strip()),
+        ("level / 级别", str(facts.get("level", ""))),
+        ("issued / 颁发日期", str(facts.get("issued", ""))),
+        ("valid until / 有效期至", str(facts.get("valid_until", ""))),
+        ("assessors / 评估师", ", ".join(str(x) for x in facts.get("assessors", []))),
+        ("results digest / 结果摘要", str(facts.get("digest", ""))),
+    ]
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from cdassess.signing import KeyStore, VerificationError, verify_code
+
+    if bool(args.certificate) == bool(args.code):
+        raise InvalidValueError("give a certificate PDF or --code CODE (one of them)")
+    if args.certificate:
+        from cdassess.reports.certificate import check_printed_facts, code_from_pdf
+
+        code = code_from_pdf(args.certificate)
+    else:
+        code = args.code
+    result = verify_code(code, KeyStore())
+    if args.certificate:
+        mismatch = check_printed_facts(args.certificate, result.facts)
+        if mismatch:
+            raise VerificationError(f"{args.certificate}: the printed certificate does not match its signed "
+                                    f"statement ({mismatch}); the PDF was edited")
+    if result.facts.get("type") != "cdassess-cert/1":
+        raise VerificationError(f"the signature is valid, but the statement is not a certificate "
+                                f"(type {result.facts.get('type')!r})")
+    expired = str(result.facts.get("valid_until", "9999")) < date.today().isoformat()
+    if args.json:
+        json.dump({"valid": True, "expired": expired, "key": result.key.key_id, "key_name": result.key.name,
+                   "own_key": result.own_key, "check_code": result.short, "facts": result.facts},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    whose = "this installation's own key" if result.own_key else f"trusted key {result.key.name!r}"
+    print(f"VALID: the signature matches; signed by {whose} ({result.key.key_id})")
+    for label, value in _facts_lines(result.facts):
+        print(f"  {label:<26} {value}")
+    print(f"  {'check code / 核验码':<26} {result.short}")
+    if expired:
+        print(f"note: the certificate expired on {result.facts.get('valid_until')}")
+    return 0
+
+
+def cmd_keys_export(args: argparse.Namespace) -> int:
+    from cdassess.signing import KeyStore
+
+    key = KeyStore().own_public()
+    text = key.to_pem() if args.pem else key.to_text()
+    if args.output:
+        out = Path(args.output)
+        if out.exists() and not args.force:
+            raise CdassessError(f"{out}: already exists (use --force to overwrite)")
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote public key {key.key_id} ({key.name}) to {out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_keys_trust(args: argparse.Namespace) -> int:
+    from cdassess.signing import KeyStore, parse_public_key
+
+    path = Path(args.path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CdassessError(f"{path}: cannot be read ({exc})") from None
+    store = KeyStore()
+    key = parse_public_key(text, name=args.name or "", source=str(path))
+    if key.key_id == store.own_public().key_id:
+        print(f"{key.key_id} is this installation's own key; it is always trusted")
+        return 0
+    key = store.trust(text, name=args.name or "", source=str(path))
+    print(f"trusted key {key.key_id} ({key.name}); certificates it signed now verify here")
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    from cdassess.signing import KeyStore
+
+    store = KeyStore()
+    own = store.own_public()
+    trusted = store.trusted()
+    if args.json:
+        json.dump({"own": {"key_id": own.key_id, "name": own.name},
+                   "trusted": [{"key_id": k.key_id, "name": k.name} for k in trusted]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(f"own      {own.key_id}  {own.name}  ({store.root})")
+    for k in trusted:
+        print(f"trusted  {k.key_id}  {k.name}")
+    if not trusted:
+        print("(no other trusted keys; add one with 'cdassess keys trust FILE')")
+    return 0
+
+
+def _level(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a level number") from None
+
+
+def register(sub: Any) -> None:
+    rep = sub.add_parser("report", help="write the gap report or the certificate (PDF)").add_subparsers(
+        dest="report_command", metavar="KIND")
+    p = rep.add_parser("gap", help="the workshop gap report (A4 PDF)")
+    p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
+    p.add_argument("-o", "--output", required=True, metavar="GAP.pdf")
+    p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="report language (default both)")
+    p.add_argument("--target", type=_level, help="target level (default: the assessment's)")
+    p.set_defaults(handler=cmd_report_gap)
+    p = rep.add_parser("certificate", help="the signed certificate (locked assessments only)")
+    p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
+    p.add_argument("-o", "--output", required=True, metavar="CERT.pdf")
+    p.add_argument("--level", type=_level, help="level to certify (default: the overall level reached)")
+    p.add_argument("--valid-years", type=int, default=3, help="validity in years (default 3)")
+    p.add_argument("--issued", metavar="YYYY-MM-DD", help="issue date (default today)")
+    p.set_defaults(handler=cmd_report_certificate)
+
+    p = sub.add_parser("verify", help="check a certificate's signature offline and print its facts")
+    p.add_argument("certificate", nargs="?", metavar="CERT.pdf")
+    p.add_argument("--code", help="the code from the certificate's QR code (instead of the PDF)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_verify)
+
+    keys = sub.add_parser("keys", help="the signing key of this installation and trusted keys").add_subparsers(
+        dest="keys_command", metavar="ACTION")
+    p = keys.add_parser("export", help="print or write this installation's public key")
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--pem", action="store_true", help="PEM instead of the compact cdassess form")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_keys_export)
+    p = keys.add_parser("trust", help="trust a public key exported by another installation")
+    p.add_argument("path", metavar="FILE")
+    p.add_argument("--name", help="who the key belongs to (default: the name in the file)")
+    p.set_defaults(handler=cmd_keys_trust)
+    p = keys.add_parser("list", help="own and trusted keys")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_keys_list)
