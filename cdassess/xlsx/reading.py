@@ -31,18 +31,34 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> Iterator[tuple
     from defusedxml import DefusedXmlException
 
     p = Path(path)
+    fh = p.open("rb")  # our own handle: openpyxl leaves its zip open when it fails half-way
     try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=data_only, keep_links=False)
-    except DefusedXmlException as exc:
-        raise WorkbookFileError(f"{p}: declares XML entities or a DTD ({type(exc).__name__}); such files can "
-                                "expand to gigabytes and are refused") from None
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same to a user
-        raise WorkbookFileError(f"{p}: is damaged or not a workbook this program can read "
-                                f"({type(exc).__name__}: {exc}); save it again as .xlsx") from None
-    try:
-        yield wb, scan
+        try:
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=data_only, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same to a user
+            if _defused(exc, DefusedXmlException):
+                raise WorkbookFileError(f"{p}: declares XML entities or a DTD; such files can expand to "
+                                        "gigabytes and are refused") from None
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise WorkbookFileError(f"{p}: is damaged or not a workbook this program can read "
+                                    f"({type(exc).__name__}: {first}); save it again as .xlsx") from None
+        try:
+            yield wb, scan
+        finally:
+            wb.close()
     finally:
-        wb.close()
+        fh.close()
+
+
+def _defused(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` or an exception it was raised from is defusedxml's refusal (openpyxl wraps it)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def iter_values(ws: Any) -> Iterator[tuple[Any, ...]]:
@@ -54,7 +70,7 @@ def iter_values(ws: Any) -> Iterator[tuple[Any, ...]]:
     except Exception as exc:
         from defusedxml import DefusedXmlException
 
-        if isinstance(exc, DefusedXmlException):
+        if _defused(exc, DefusedXmlException):
             raise WorkbookFileError(f"sheet {ws.title!r} declares XML entities; refused") from None
         raise WorkbookFileError(f"sheet {ws.title!r} cannot be read ({type(exc).__name__}: {exc})") from None
 
@@ -146,16 +162,18 @@ def formula_problems(path: Path, scan: WorkbookScan, table: Table, keys: Sequenc
 
     wanted = {table.header.index[k] for k in keys if k in table.header.index}
     out: list[ProblemRow] = []
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    try:
-        for r, row in enumerate(wb[table.sheet].iter_rows(min_row=table.header.row + 1), table.header.row + 1):
-            for pos, cell in enumerate(row):
-                if pos in wanted and getattr(cell, "data_type", None) == "f":
-                    out.append(ProblemRow(table.sheet, r, col_letter(pos),
-                                          f"holds a formula ({str(cell.value)[:60]}) instead of a value",
-                                          "type the answer itself; formulas are not evaluated on import"))
-    finally:
-        wb.close()
+    with path.open("rb") as fh:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False, keep_links=False)
+        try:
+            rows = wb[table.sheet].iter_rows(min_row=table.header.row + 1)
+            for r, row in enumerate(rows, table.header.row + 1):
+                for pos, cell in enumerate(row):
+                    if pos in wanted and getattr(cell, "data_type", None) == "f":
+                        out.append(ProblemRow(table.sheet, r, col_letter(pos),
+                                              f"holds a formula ({str(cell.value)[:60]}) instead of a value",
+                                              "type the answer itself; formulas are not evaluated on import"))
+        finally:
+            wb.close()
     return out
 
 
