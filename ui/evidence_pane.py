@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,16 @@ def human_size(n: int) -> str:
     return f"{n} B"
 
 
+class _Relay(QObject):
+    """Lives in the main thread: the worker's signals reach it queued, and the closures connected here run
+    in the main thread (where widgets may be touched)."""
+
+    progress = Signal(int, int, int)
+    attached = Signal(int, bool, str)
+    failed = Signal(str, str)
+    done = Signal()
+
+
 class EvidencePane(QWidget):
     attachFinished = Signal(list)  # noqa: N815 - evidence ids attached (tests, status bar)
 
@@ -52,6 +62,7 @@ class EvidencePane(QWidget):
         self.session: AssessmentSession | None = None
         self.req_id: str | None = None
         self.job: QThread | None = None
+        self._worker: workers.AttachWorker | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.setAcceptDrops(True)
 
@@ -180,6 +191,7 @@ class EvidencePane(QWidget):
                 pass
         worker = workers.AttachWorker(s.assessment.path, files, [req_id], actor=self.actor or s.assessment.store.actor,
                                       provided_by=self.actor)
+        relay = _Relay(self)
         attached: list[int] = []
         problems: list[str] = []
         dialog: QProgressDialog | None = None
@@ -196,12 +208,14 @@ class EvidencePane(QWidget):
                     dialog.setLabelText(self.tr("Attaching %1…").replace("%1", files[i].name))
                     dialog.setValue(int(1000 * (before[i] + done) / max(total, 1)))
 
-            worker.progress.connect(on_progress)
-        worker.attached.connect(lambda eid, _new, _name: attached.append(eid))
-        worker.failed.connect(lambda name, msg: problems.append(msg))
+            relay.progress.connect(on_progress)
+        relay.attached.connect(lambda eid, _new, _name: attached.append(eid))
+        relay.failed.connect(lambda _name, msg: problems.append(msg))
 
         def done() -> None:
+            relay.deleteLater()
             self.job = None
+            self._worker = None
             if dialog is not None:
                 dialog.reset()
                 dialog.deleteLater()
@@ -218,7 +232,12 @@ class EvidencePane(QWidget):
                                "\n".join(problems))
             self.attachFinished.emit(attached)
 
-        worker.finished.connect(done, Qt.ConnectionType.QueuedConnection)
+        relay.done.connect(done)
+        worker.progress.connect(relay.progress)
+        worker.attached.connect(relay.attached)
+        worker.failed.connect(relay.failed)
+        worker.finished.connect(relay.done)
+        self._worker = worker  # the Python wrapper must outlive the job, or Qt's object goes with it
         self.job = workers.start(worker, self)
         self.update_enabled()
         return True

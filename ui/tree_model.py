@@ -72,7 +72,7 @@ class ModelTreeModel(QAbstractItemModel):
         session.ratingsChanged.connect(self._on_requirements_changed)
         session.evidenceChanged.connect(self._on_evidence_changed)
         session.reloaded.connect(self.rebuild)
-        session.metaChanged.connect(self.rebuild)
+        session.metaChanged.connect(self.refresh_all)
 
     # ------------------------------------------------------------------------------------ building
 
@@ -124,11 +124,23 @@ class ModelTreeModel(QAbstractItemModel):
         self._build()
         self.endResetModel()
 
+    def refresh_all(self) -> None:
+        """Progress and every row's data again (the target level or the lock changed); selection stays."""
+        self._count_progress()
+
+        def walk(node: Node) -> None:
+            if node.children:
+                first, last = node.children[0], node.children[-1]
+                self.dataChanged.emit(self.createIndex(first.row, 0, first),
+                                      self.createIndex(last.row, N_COLUMNS - 1, last))
+                for c in node.children:
+                    walk(c)
+
+        walk(self.root)
+
     def set_text_language(self, lang: str) -> None:
         self.text_language = lang
-        if self.root.children:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.root.children) - 1, N_COLUMNS - 1))
-            self.layoutChanged.emit()
+        self.refresh_all()
 
     # ------------------------------------------------------------------------------------ updates
 

@@ -1,0 +1,106 @@
+"""Attaching evidence (worker thread, own connection) links it and stores its hash; bad drops change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from uihelpers import select
+
+from cdassess.services import Assessment
+
+
+def _attach(window: Any, qtbot: Any, files: list[Path]) -> list[int]:
+    pane = window.evidence_pane
+    with qtbot.waitSignal(pane.attachFinished, timeout=10_000) as blocker:
+        assert pane.attach(files)
+    ids: list[int] = blocker.args[0]
+    return ids
+
+
+def test_attaching_files_links_them_and_stores_their_hash(window: Any, mini_path: Path, qtbot: Any,
+                                                          tmp_path: Path) -> None:
+    a = tmp_path / "rollback-drill.log"
+    a.write_bytes(b"drill ok\n" * 1000)
+    b = tmp_path / "runbook.md"
+    b.write_text("# Runbook\n", encoding="utf-8")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    ids = _attach(window, qtbot, [a, b])
+    assert len(ids) == 2
+    pane = window.evidence_pane
+    assert pane.list.topLevelItemCount() == 2
+    names = {pane.list.topLevelItem(i).text(0) for i in range(2)}
+    assert names == {"rollback-drill.log", "runbook.md"}
+    digest = hashlib.sha256(a.read_bytes()).hexdigest()
+    shown = [pane.list.topLevelItem(i).text(3) for i in range(2)]
+    assert digest[:12] in shown
+    assert window.tree_model.index_of("A.X.1.L1", 3).data() == "2"
+    with Assessment.open(mini_path, readonly=True) as check:
+        stored = {e.original_name: e for e in check.evidence_for("A.X.1.L1")}
+        assert stored["rollback-drill.log"].sha256 == digest
+        assert stored["rollback-drill.log"].size == a.stat().st_size
+    # undo takes the links back (the content stays in the file)
+    window.undo.undo()
+    window.undo.undo()
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert check.evidence_for("A.X.1.L1") == []
+        assert len(check.evidence_list()) == 2
+
+
+def test_link_existing_evidence_to_another_requirement(window: Any, mini_path: Path, qtbot: Any,
+                                                       tmp_path: Path) -> None:
+    f = tmp_path / "plan.txt"
+    f.write_text("plan", encoding="utf-8")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    (eid,) = _attach(window, qtbot, [f])
+    select(window, "B.1.L1")
+    from ui.commands import LinkEvidenceCommand
+
+    s = window.session
+    linked = s.link_evidence(eid, ["B.1.L1"])
+    window.undo.push(LinkEvidenceCommand(s, eid, linked, "link"))
+    assert window.evidence_pane.list.topLevelItemCount() == 1
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert check.evidence_list()[0].req_ids == ("A.X.1.L1", "B.1.L1")
+
+
+def test_dropping_a_folder_shows_a_dialog_and_changes_nothing(window: Any, mini_path: Path, qtbot: Any,
+                                                              tmp_path: Path, dialogs: Any) -> None:
+    folder = tmp_path / "screenshots"
+    folder.mkdir()
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.evidence_pane.attachFinished, timeout=10_000):
+        window.evidence_pane.dropEvent(event)
+    assert dialogs.kinds() == ["error"]
+    assert "folder" in dialogs.errors()[0]
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert check.evidence_list() == []
+    assert window.evidence_pane.attach_button.isEnabled()  # the window stays usable
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads every file")
+def test_unreadable_file_is_reported_and_the_others_attached(window: Any, mini_path: Path, qtbot: Any,
+                                                             tmp_path: Path, dialogs: Any) -> None:
+    bad = tmp_path / "secret.txt"
+    bad.write_text("x", encoding="utf-8")
+    bad.chmod(0)
+    good = tmp_path / "good.txt"
+    good.write_text("y", encoding="utf-8")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    ids = _attach(window, qtbot, [bad, good])
+    assert len(ids) == 1
+    assert "permission denied" in dialogs.errors()[0]

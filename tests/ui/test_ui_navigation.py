@@ -1,0 +1,106 @@
+"""Filters and search select the right requirements; the dashboard follows ratings and jumps to the tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from uihelpers import press, select, visible_requirements
+
+from cdassess.records import Claim
+from cdassess.scoring import Status
+from cdassess.services import Assessment
+
+
+def _prepare(path: Path) -> None:
+    with Assessment.open(path) as a:
+        a.rate("A.X.1.L1", Status.MET)
+        a.rate("A.X.1.L2", Status.NOT_MET, needs_review=True)
+        a.rate("A.X.2.L1", Status.PARTIAL)
+        a.rate("B.1.L1", Status.MET)
+        a.set_claim(Claim("A.X.1.L2", Status.MET))  # differs from not met
+        a.set_claim(Claim("A.X.1.L1", Status.MET))  # agrees
+        a.set_claim(Claim("A.X.1.L3", Status.MET))  # not rated: nothing to differ from
+        a.add_evidence_bytes("log.txt", b"build log", ["A.X.1.L1", "B.1.L1"])
+
+
+def _choose(window: Any, key: str) -> list[str]:
+    window.filter.setCurrentIndex(window.filter.findData(key))
+    return visible_requirements(window)
+
+
+def test_filters_select_the_right_requirements(window: Any, mini_path: Path) -> None:
+    _prepare(mini_path)
+    assert window.open_path(mini_path)
+    all_ids = window.tree_model.requirement_ids()
+    assert _choose(window, "all") == all_ids
+    assert _choose(window, "unrated") == ["A.X.1.L3", "A.X.2.L3", "B.1.L2", "B.1.L3"]
+    assert _choose(window, "not_met") == ["A.X.1.L2"]
+    assert _choose(window, "partial") == ["A.X.2.L1"]
+    assert _choose(window, "needs_review") == ["A.X.1.L2"]
+    assert _choose(window, "claim_differs") == ["A.X.1.L2"]
+    assert _choose(window, "no_evidence") == [r for r in all_ids if r not in ("A.X.1.L1", "B.1.L1")]
+    assert window.match_label.text().startswith("6 ")
+    # rating a requirement while filtered re-filters it away
+    _choose(window, "unrated")
+    select(window, "A.X.2.L3")
+    press(window.tree, Qt.Key.Key_1)
+    assert visible_requirements(window) == ["A.X.1.L3", "B.1.L2", "B.1.L3"]
+
+
+def test_search_in_chinese_and_english(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    window.search.setText("第2级")  # set programmatically: typing Chinese with QTest aborts Qt
+    window._search_changed()
+    assert visible_requirements(window) == ["A.X.1.L2", "B.1.L2"]
+    window.search.clear()
+    window.search.setFocus()
+    for key in (Qt.Key.Key_B, Qt.Key.Key_Period, Qt.Key.Key_1, Qt.Key.Key_Period, Qt.Key.Key_L):
+        QTest.keyClick(window.search, key)
+    window._search_changed()
+    assert visible_requirements(window) == ["B.1.L1", "B.1.L2", "B.1.L3"]
+    window.search.setText("level 3 requirement A.X.2")
+    window._search_changed()
+    assert visible_requirements(window) == ["A.X.2.L3"]
+    # search combines with a filter
+    window.search.setText(".L1")
+    window.filter.setCurrentIndex(window.filter.findData("unrated"))
+    window._search_changed()
+    assert visible_requirements(window) == ["A.X.1.L1", "A.X.2.L1", "B.1.L1"]
+
+
+def test_dashboard_level_changes_when_a_blocker_is_rated_met(window: Any, mini_path: Path) -> None:
+    with Assessment.open(mini_path) as a:
+        for rid in a.model.requirements:
+            if rid != "A.X.2.L1":
+                a.rate(rid, Status.MET)
+    assert window.open_path(mini_path)
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    dash = window.dashboard
+    assert dash.table.item(0, 1).text() == "L0"
+    assert "L0" in dash.headline.text()
+    assert dash.blockers.topLevelItemCount() == 1
+    blocker = dash.blockers.topLevelItem(0)
+    assert blocker.text(0) == "A.X.2.L1"
+    dash._blocker_activated(blocker)  # a click jumps to it in the tree
+    assert window.current_requirement() == "A.X.2.L1"
+    assert window.tabs.currentIndex() == 0
+    press(window.tree, Qt.Key.Key_1)
+    window.tabs.setCurrentIndex(1)
+    assert dash.table.item(0, 1).text() == "L3"
+    assert "L3" in dash.headline.text()
+    assert window.tree_model.index_of("A", 1).data() == "L3 of L2"
+    window.undo.undo()
+    assert dash.table.item(0, 1).text() == "L0"
+
+
+def test_dashboard_domain_row_jumps_to_the_domain(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    window.dashboard._table_activated(window.dashboard.table.item(2, 0))
+    idx = window.tree.currentIndex()
+    assert idx.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole).id == "B"

@@ -1,0 +1,112 @@
+"""Rating through the window reaches the file; undo restores the earlier rating in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from uihelpers import press, select
+
+from cdassess.scoring import Status
+from cdassess.services import Assessment
+
+
+def _stored(path: Path, req_id: str) -> Any:
+    with Assessment.open(path, readonly=True) as a:
+        return a.rating(req_id)
+
+
+def test_keyboard_rating_reaches_the_file(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L2")
+    press(window.tree, Qt.Key.Key_1)
+    assert window.session.status("A.X.1.L2") is Status.MET
+    press(window.tree, Qt.Key.Key_3)
+    window.close()
+    assert window.session is None  # closed: the file is released
+    stored = _stored(mini_path, "A.X.1.L2")
+    assert stored.status is Status.NOT_MET
+    assert stored.updated_by == "tester"
+
+
+def test_undo_and_redo_restore_ratings_in_the_file(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    press(window.tree, Qt.Key.Key_2)
+    window.requirement_pane.note.setPlainText("seen in the wiki")
+    window.requirement_pane.save_note()
+    press(window.tree, Qt.Key.Key_1)
+    assert _stored(mini_path, "A.X.1.L1").status is Status.MET
+    window.undo.undo()
+    assert _stored(mini_path, "A.X.1.L1").status is Status.PARTIAL
+    assert _stored(mini_path, "A.X.1.L1").note == "seen in the wiki"
+    window.undo.undo()  # the note
+    window.undo.undo()  # the first rating
+    old = _stored(mini_path, "A.X.1.L1")
+    assert old.status is Status.UNRATED and old.note == ""
+    assert window.session.status("A.X.1.L1") is Status.UNRATED
+    assert window.tree_model.index_of("A.X.1.L1", 1).data() == "Unrated"
+    window.undo.redo()
+    assert _stored(mini_path, "A.X.1.L1").status is Status.PARTIAL
+
+
+def test_na_asks_for_a_justification_and_cancel_changes_nothing(window: Any, mini_path: Path,
+                                                                dialogs: Any) -> None:
+    assert window.open_path(mini_path)
+    select(window, "B.1.L1")
+    dialogs.texts = [None, "no such system here"]
+    press(window.tree, Qt.Key.Key_4)
+    assert window.session.status("B.1.L1") is Status.UNRATED
+    press(window.tree, Qt.Key.Key_4)
+    stored = _stored(mini_path, "B.1.L1")
+    assert stored.status is Status.NA and stored.justification == "no such system here"
+    assert dialogs.kinds() == ["ask_text", "ask_text"]
+
+
+def test_needs_review_and_clear(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    select(window, "A.X.2.L1")
+    press(window.tree, Qt.Key.Key_2)
+    window.requirement_pane.toggle_review()
+    assert _stored(mini_path, "A.X.2.L1").needs_review
+    press(window.tree, Qt.Key.Key_0)
+    stored = _stored(mini_path, "A.X.2.L1")
+    assert stored.status is Status.UNRATED and stored.needs_review
+
+
+def test_next_unrated_by_keyboard(window: Any, mini_path: Path, qtbot: Any) -> None:
+    assert window.open_path(mini_path)
+    window.show()
+    qtbot.waitExposed(window)
+    select(window, "A.X.1.L1")
+    press(window.tree, Qt.Key.Key_1)
+    press(window.tree, Qt.Key.Key_1)  # rated twice: still one requirement
+    assert window.next_unrated(1)
+    assert window.current_requirement() == "A.X.1.L2"
+    select(window, "A.X.1.L1")
+    assert window.next_unrated(-1)
+    assert window.current_requirement() == "B.1.L3"  # wraps around
+
+
+def test_findings_are_saved_and_undone(window: Any, mini_path: Path) -> None:
+    from cdassess.records import Finding
+    from ui.commands import DeleteFindingCommand, SaveFindingCommand
+
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    s = window.session
+    old, new = s.save_finding(Finding(None, "A.X.1.L1", "no rollback drill", "drill monthly", "ops",
+                                      "2027-01-31", "high"))
+    window.undo.push(SaveFindingCommand(s, old, new))
+    assert window.requirement_pane.findings.topLevelItemCount() == 1
+    assert window.requirement_pane.findings.topLevelItem(0).text(1) == "no rollback drill"
+    removed = s.delete_finding(new.id)
+    window.undo.push(DeleteFindingCommand(s, removed))
+    assert window.requirement_pane.findings.topLevelItemCount() == 0
+    window.undo.undo()
+    with Assessment.open(mini_path, readonly=True) as a:
+        assert [f.observation for f in a.findings("A.X.1.L1")] == ["no rollback drill"]
+    window.undo.undo()
+    with Assessment.open(mini_path, readonly=True) as a:
+        assert a.findings("A.X.1.L1") == []
