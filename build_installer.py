@@ -42,8 +42,11 @@ QT_DEPENDENCIES = {"QtSvgWidgets": {"QtSvg", "QtWidgets"}, "QtPrintSupport": {"Q
 QT_TRANSLATIONS_KEPT = ("zh_CN", "zh_TW", "en")
 # Python packages that are development tools, not part of the app.
 PYTHON_EXCLUDES = ("tkinter", "_tkinter", "turtle", "pytest", "_pytest", "pytestqt", "hypothesis", "mypy",
-                   "mypyc", "ruff", "pypdf", "xlsxwriter", "IPython", "pip", "setuptools", "PyInstaller",
+                   "mypyc", "ruff", "xlsxwriter", "IPython", "pip", "setuptools", "PyInstaller",
                    "PIL.ImageQt", "PIL.ImageTk", "numpy")
+# Optional packages the app uses when present: bundled when the building Python has them.
+# pypdf: `cdassess verify` compares a certificate's printed text with its signed facts.
+OPTIONAL_PACKAGES = ("pypdf",)
 # Distributions whose metadata must ship so importlib.metadata.version() answers in the frozen app.
 EXTRA_METADATA = ("shiboken6",)
 
@@ -157,6 +160,7 @@ class Plan:
     metadata: list[str]
     datas: list[tuple[str, str]]
     qt_kept: list[str] = field(default_factory=list)
+    optional: list[str] = field(default_factory=list)
 
     @property
     def target(self) -> Path:
@@ -216,8 +220,11 @@ def make_plan(*, onefile: bool, dist: Path, work: Path) -> Plan:
     datas = [(str(RESOURCES / sub), f"resources/{sub}") for sub in ("models", "fonts", "icons", "translations")
              if (RESOURCES / sub).is_dir() and any((RESOURCES / sub).iterdir())]
     say(f"resources collected: {', '.join(d[1] for d in datas)}")
+    optional = [m for m in OPTIONAL_PACKAGES if importlib.util.find_spec(m) is not None]
+    for m in OPTIONAL_PACKAGES:
+        say(f"optional package {m}: {'bundled' if m in optional else 'not installed, left out'}")
     return Plan(version, onefile, dist, work, icon, [*PYTHON_EXCLUDES, *(f"PySide6.{m}" for m in qt_excludes)],
-                metadata, datas, sorted(needed & available))
+                metadata, datas, sorted(needed & available), optional)
 
 
 def render_spec(plan: Plan) -> str:
@@ -226,6 +233,7 @@ def render_spec(plan: Plan) -> str:
         "ROOT": str(ROOT), "ENTRY": str(ENTRY), "VERSION": plan.version, "ONEFILE": plan.onefile,
         "ICON": str(plan.icon), "VERSION_FILE": str(version_file), "EXCLUDES": plan.excludes,
         "METADATA": plan.metadata, "DATAS": plan.datas, "QT_TRANSLATIONS_KEPT": list(QT_TRANSLATIONS_KEPT),
+        "OPTIONAL": plan.optional,
     }
     text = SPEC_TEMPLATE.read_text(encoding="utf-8")
     for key, value in values.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
 import platform
 import shutil
@@ -246,14 +247,22 @@ def step_certificate(ctx: Context) -> str:
 
 
 def step_verify(ctx: Context) -> str:
+    """What ``cdassess verify CERT.pdf`` does: read the code, check the signature and the printed facts."""
     cert = _require("cdassess.reports.certificate")
     signing = _require("cdassess.signing")
-    code = cert.code_from_pdf(ctx.files["certificate"])
-    verified = signing.verify_code(code)
+    path = ctx.files["certificate"]
+    code = cert.code_from_pdf(path)
+    verified = signing.verify_code(code, signing.KeyStore())
     issued: dict[str, Any] = ctx.values["certificate"]
     _check(verified.facts == issued, "the verified facts differ from the issued ones")
+    _check(verified.facts.get("type") == cert.STATEMENT_TYPE, f"statement type {verified.facts.get('type')!r}")
     _check(verified.facts.get("digest") == ctx.a.meta.frozen_digest,
            "the certificate's digest is not the digest frozen in the assessment")
+    printed = "printed facts not compared (pypdf missing)"
+    if importlib.util.find_spec("pypdf") is not None:
+        mismatch = cert.check_printed_facts(path, verified.facts)
+        _check(not mismatch, f"the printed certificate does not match its signed statement: {mismatch}")
+        printed = "printed facts match"
     tampered = code[:-6] + ("A" if code[-6] != "A" else "B") + code[-5:]
     try:
         signing.verify_code(tampered)
@@ -261,7 +270,7 @@ def step_verify(ctx: Context) -> str:
         pass
     else:
         raise StepFailedError("a code with one character changed still verified")
-    return f"signature valid (own key {verified.key.key_id}); a changed code is rejected"
+    return f"signature valid (own key {verified.key.key_id}); {printed}; a changed code is rejected"
 
 
 def step_check(ctx: Context) -> str:
