@@ -1,0 +1,205 @@
+"""Report actions of the main window: the gap report and the certificate, with progress, then the PDF opened.
+
+Each action is ``(parent, assessment) -> None``. Reports are written on the GUI thread (the open assessment's
+SQLite connection belongs to it); the progress callback keeps the window painting and lets the user cancel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QProgressDialog,
+    QSpinBox,
+    QWidget,
+)
+
+from cdassess.errors import CdassessError
+from cdassess.services import Assessment, safe_filename
+from ui import messages
+
+LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReportActions", text)
+
+
+@dataclass(frozen=True)
+class GapOptions:
+    lang: str
+    target: int
+
+
+@dataclass(frozen=True)
+class CertificateOptions:
+    level: int
+    valid_years: int
+
+
+class GapReportDialog(QDialog):
+    """Language and target level of the gap report."""
+
+    def __init__(self, parent: QWidget | None, assessment: Assessment) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_tr("Gap report"))
+        form = QFormLayout(self)
+        self.language = QComboBox()
+        for code, label in LANGUAGES:
+            self.language.addItem(label, code)
+        self.target = QComboBox()
+        model = assessment.model
+        for lv in model.levels:
+            self.target.addItem(f"L{lv.n}  {lv.names.both(' ')}", lv.n)
+        self.target.setCurrentIndex(max(model.level_numbers.index(assessment.meta.target_level), 0))
+        form.addRow(_tr("Language"), self.language)
+        form.addRow(_tr("Target level"), self.target)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def options(self) -> GapOptions:
+        return GapOptions(str(self.language.currentData()), int(self.target.currentData()))
+
+
+class CertificateDialog(QDialog):
+    """Level to certify (up to the level reached) and validity in years."""
+
+    def __init__(self, parent: QWidget | None, assessment: Assessment, reached: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_tr("Certificate"))
+        form = QFormLayout(self)
+        model = assessment.model
+        form.addRow(QLabel(_tr("Organization: %1").replace("%1", assessment.meta.organization)))
+        self.level = QComboBox()
+        for lv in model.levels:
+            if lv.n <= reached:
+                self.level.addItem(f"L{lv.n}  {lv.names.both(' ')}", lv.n)
+        self.level.setCurrentIndex(self.level.count() - 1)
+        self.years = QSpinBox()
+        self.years.setRange(1, 10)
+        self.years.setValue(3)
+        self.years.setSuffix(_tr(" years"))
+        form.addRow(_tr("Level"), self.level)
+        form.addRow(_tr("Valid for"), self.years)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def options(self) -> CertificateOptions:
+        return CertificateOptions(int(self.level.currentData()), self.years.value())
+
+
+def ask_gap_options(parent: QWidget | None, assessment: Assessment) -> GapOptions | None:
+    dialog = GapReportDialog(parent, assessment)
+    return dialog.options() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_certificate_options(parent: QWidget | None, assessment: Assessment, reached: int) -> CertificateOptions | None:
+    dialog = CertificateDialog(parent, assessment, reached)
+    return dialog.options() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_pdf_path(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested), _tr("PDF files (*.pdf)"))
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+
+def open_pdf(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _suggested(assessment: Assessment, kind: str) -> str:
+    return safe_filename(f"{assessment.meta.project} - {kind}.pdf", f"{kind}.pdf")
+
+
+def write_gap_report_interactive(parent: QWidget | None, assessment: Assessment) -> None:
+    """Ask for language, target and file, write the gap report with a progress dialog, open it."""
+    from cdassess.reports.gap import write_gap_report
+
+    options = ask_gap_options(parent, assessment)
+    if options is None:
+        return
+    path = ask_pdf_path(parent, _tr("Save the gap report"), _suggested(assessment, "gap report"),
+                        assessment.path.parent)
+    if path is None:
+        return
+    progress = QProgressDialog(_tr("Writing the gap report…"), _tr("Cancel"), 0, 100, parent)
+    progress.setWindowTitle(_tr("Gap report"))
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    progress.setValue(0)
+
+    def report(done: int, total: int) -> None:
+        progress.setValue(int(100 * done / total) if total else 100)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    try:
+        write_gap_report(assessment, path, target=options.target, lang=options.lang, progress=report,
+                         cancelled=progress.wasCanceled)
+    except CdassessError as exc:
+        if progress.wasCanceled():
+            return
+        messages.show_error(parent, _tr("Gap report"), exc)
+        return
+    finally:
+        progress.close()
+    open_pdf(path)
+
+
+def _refusal_text(exc: CdassessError, assessment: Assessment) -> str:
+    text = str(exc)
+    if not assessment.meta.locked:
+        return _tr("A certificate is issued only for final results, and this assessment is not locked.\n\n"
+                   "Review the ratings, then lock the assessment (Assessment ▸ Lock) and try again.")
+    return text
+
+
+def write_certificate_interactive(parent: QWidget | None, assessment: Assessment) -> None:
+    """Explain a refusal (not locked, level not reached); otherwise ask level and file, write, open."""
+    from cdassess.reports.certificate import CertificateRefused, certificate_facts, write_certificate
+
+    try:
+        certificate_facts(assessment)
+    except CertificateRefused as exc:
+        messages.error(parent, _tr("No certificate"), _refusal_text(exc, assessment))
+        return
+    reached = assessment.levels().overall
+    options = ask_certificate_options(parent, assessment, reached)
+    if options is None:
+        return
+    path = ask_pdf_path(parent, _tr("Save the certificate"), _suggested(assessment, "certificate"),
+                        assessment.path.parent)
+    if path is None:
+        return
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        signed = write_certificate(assessment, path, level=options.level, valid_years=options.valid_years)
+    except CertificateRefused as exc:
+        messages.error(parent, _tr("No certificate"), _refusal_text(exc, assessment))
+        return
+    except CdassessError as exc:
+        messages.show_error(parent, _tr("Certificate"), exc)
+        return
+    finally:
+        QApplication.restoreOverrideCursor()
+    messages.info(parent, _tr("Certificate"),
+                  _tr("Certificate %1 written (level %2, valid until %3).\nCheck code: %4")
+                  .replace("%1", str(signed.facts["no"])).replace("%2", str(signed.facts["level"]))
+                  .replace("%3", str(signed.facts["valid_until"])).replace("%4", signed.short))
+    open_pdf(path)
