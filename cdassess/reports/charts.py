@@ -28,6 +28,7 @@ TARGET = (0.55, 0.13, 0.10)  # target: dark red, prints dark grey, dashed
 GRID = (0.72, 0.72, 0.72)
 TEXT = (0.12, 0.12, 0.12)
 
+_CLIP_PATH = re.compile(r"<clipPath\b.*?</clipPath>\s*", re.DOTALL)
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
 
@@ -268,6 +269,8 @@ def drawing_svg(drawing: Drawing) -> bytes:
     from reportlab.graphics import renderSVG
 
     svg: str = renderSVG.drawToString(drawing)
+    # QtSvg fills ReportLab's page-sized <clipPath> rectangle black; the clip does nothing here, so drop it
+    svg = _CLIP_PATH.sub("", svg).replace(' style="clip-path: url(#clip)"', "")
     return svg.encode("utf-8")
 
 

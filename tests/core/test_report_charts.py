@@ -69,6 +69,7 @@ def test_radar_svg_is_valid_and_uses_the_app_font(builtin_model: Model) -> None:
     text = svg.decode("utf-8")
     assert FONT in text
     assert "配置管理" in text
+    assert "clipPath" not in text  # QtSvg would paint it as a black box
 
 
 def test_wrap_text_breaks_chinese_anywhere_and_english_between_words() -> None:
