@@ -20,9 +20,6 @@ ErrorSink = Callable[[CdassessError], None]
 RATING_ID = 1001
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Commands", text)
-
 
 class _Command(QUndoCommand):
     def __init__(self, session: AssessmentSession, text: str, on_error: ErrorSink | None) -> None:
@@ -84,7 +81,9 @@ class RatingCommand(_Command):
 class SaveFindingCommand(_Command):
     def __init__(self, session: AssessmentSession, old: Finding | None, new: Finding,
                  on_error: ErrorSink | None = None) -> None:
-        super().__init__(session, _tr("Save finding") if old else _tr("Add finding"), on_error)
+        text = QCoreApplication.translate("Commands", "Save finding") if old else \
+            QCoreApplication.translate("Commands", "Add finding")
+        super().__init__(session, text, on_error)
         self.old, self.new = old, new
 
     def do(self) -> None:
@@ -103,7 +102,7 @@ class SaveFindingCommand(_Command):
 
 class DeleteFindingCommand(_Command):
     def __init__(self, session: AssessmentSession, old: Finding, on_error: ErrorSink | None = None) -> None:
-        super().__init__(session, _tr("Delete finding"), on_error)
+        super().__init__(session, QCoreApplication.translate("Commands", "Delete finding"), on_error)
         self.old = old
 
     def do(self) -> None:
@@ -134,7 +133,7 @@ class LinkEvidenceCommand(_Command):
 class UnlinkEvidenceCommand(_Command):
     def __init__(self, session: AssessmentSession, evidence_id: int, req_id: str,
                  on_error: ErrorSink | None = None) -> None:
-        super().__init__(session, _tr("Unlink evidence"), on_error)
+        super().__init__(session, QCoreApplication.translate("Commands", "Unlink evidence"), on_error)
         self.evidence_id = evidence_id
         self.req_id = req_id
 

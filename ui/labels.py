@@ -8,29 +8,29 @@ from cdassess.model import Text
 from cdassess.scoring import Status
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
-
-
 def status_label(status: Status) -> str:
     return {
-        Status.MET: tr("Met"),
-        Status.PARTIAL: tr("Partially met"),
-        Status.NOT_MET: tr("Not met"),
-        Status.NA: tr("N/A"),
-        Status.UNRATED: tr("Unrated"),
+        Status.MET: QCoreApplication.translate("Labels", "Met"),
+        Status.PARTIAL: QCoreApplication.translate("Labels", "Partially met"),
+        Status.NOT_MET: QCoreApplication.translate("Labels", "Not met"),
+        Status.NA: QCoreApplication.translate("Labels", "N/A"),
+        Status.UNRATED: QCoreApplication.translate("Labels", "Unrated"),
     }[status]
 
 
 def priority_label(priority: str) -> str:
-    return {"high": tr("High"), "medium": tr("Medium"), "low": tr("Low")}.get(priority, priority)
+    return {
+        "high": QCoreApplication.translate("Labels", "High"),
+        "medium": QCoreApplication.translate("Labels", "Medium"),
+        "low": QCoreApplication.translate("Labels", "Low"),
+    }.get(priority, priority)
 
 
 def provenance_label(provenance: str) -> str:
     return {
-        "confirmed": tr("confirmed against the standard"),
-        "paraphrased": tr("paraphrased from the standard"),
-        "inferred": tr("inferred (not in the standard's text)"),
+        "confirmed": QCoreApplication.translate("Labels", "confirmed against the standard"),
+        "paraphrased": QCoreApplication.translate("Labels", "paraphrased from the standard"),
+        "inferred": QCoreApplication.translate("Labels", "inferred (not in the standard's text)"),
     }.get(provenance, provenance)
 
 

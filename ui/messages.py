@@ -8,10 +8,6 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 from cdassess.errors import CdassessError, ValidationError
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Messages", text)
-
-
 def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     if details:
@@ -49,10 +45,11 @@ def ask_multiline(parent: QWidget | None, title: str, label: str, text: str = ""
 
 def ask_open_read_only(parent: QWidget | None, message: str) -> bool:
     """The file is open for editing elsewhere: offer to open it read-only."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _tr("File in use"), message, QMessageBox.StandardButton.NoButton,
-                      parent)
-    box.setInformativeText(_tr("You can open it read-only to look at it; nothing will be changed."))
-    ro = box.addButton(_tr("Open read-only"), QMessageBox.ButtonRole.AcceptRole)
+    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Messages", "File in use"), message,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setInformativeText(QCoreApplication.translate(
+        "Messages", "You can open it read-only to look at it; nothing will be changed."))
+    ro = box.addButton(QCoreApplication.translate("Messages", "Open read-only"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     return box.clickedButton() is ro

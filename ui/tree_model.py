@@ -36,9 +36,6 @@ COL_NAME, COL_STATUS, COL_PROGRESS, COL_EVIDENCE = range(4)
 N_COLUMNS = 4
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TreeModel", text)
-
 
 @dataclass(eq=False)
 class Node:
@@ -233,7 +230,10 @@ class ModelTreeModel(QAbstractItemModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
                 and 0 <= section < N_COLUMNS:
-            return (_tr("Capability"), _tr("Rating / level"), _tr("Progress"), _tr("Evidence"))[section]
+            return (QCoreApplication.translate("TreeModel", "Capability"),
+                    QCoreApplication.translate("TreeModel", "Rating / level"),
+                    QCoreApplication.translate("TreeModel", "Progress"),
+                    QCoreApplication.translate("TreeModel", "Evidence"))[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -283,7 +283,8 @@ class ModelTreeModel(QAbstractItemModel):
             if col == COL_NAME:
                 return f"{obj.id}  {model_text(obj.names, self.text_language)}"
             if col == COL_STATUS:
-                return _tr("L%1 of L%2").replace("%1", str(level)).replace("%2", str(target))
+                return (QCoreApplication.translate("TreeModel", "L%1 of L%2")
+                        .replace("%1", str(level)).replace("%2", str(target)))
             if col == COL_PROGRESS:
                 return f"{node.rated}/{node.total}"
             return None
@@ -315,13 +316,13 @@ FILTERS = ("all", "unrated", "not_met", "partial", "needs_review", "claim_differ
 
 def filter_label(key: str) -> str:
     return {
-        "all": _tr("All requirements"),
-        "unrated": _tr("Unrated"),
-        "not_met": _tr("Not met"),
-        "partial": _tr("Partially met"),
-        "needs_review": _tr("Needs review"),
-        "claim_differs": _tr("Claim differs from rating"),
-        "no_evidence": _tr("Has no evidence"),
+        "all": QCoreApplication.translate("TreeModel", "All requirements"),
+        "unrated": QCoreApplication.translate("TreeModel", "Unrated"),
+        "not_met": QCoreApplication.translate("TreeModel", "Not met"),
+        "partial": QCoreApplication.translate("TreeModel", "Partially met"),
+        "needs_review": QCoreApplication.translate("TreeModel", "Needs review"),
+        "claim_differs": QCoreApplication.translate("TreeModel", "Claim differs from rating"),
+        "no_evidence": QCoreApplication.translate("TreeModel", "Has no evidence"),
     }[key]
 
 
