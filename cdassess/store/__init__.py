@@ -331,10 +331,17 @@ class AssessmentStore:
             for r in self.db.query("SELECT * FROM claim")
         }
 
+    def claim(self, req_id: str) -> Claim:
+        """One claim (a blank one when there is none); a single-row read, so bulk imports stay linear."""
+        for r in self.db.query("SELECT * FROM claim WHERE req_id = ?", [req_id]):
+            return Claim(r["req_id"], Status(r["status"]), r["evidence_text"], r["evidence_refs"], r["owner"],
+                         r["comment"], r["updated_at"], r["source"])
+        return Claim(req_id)
+
     def put_claim(self, claim: Claim, *, source: str = "") -> tuple[Claim, Claim]:
         """Store one self-assessment claim (a blank one deletes it); returns (old, new)."""
         with self._edit("change a self-assessment claim"):
-            old = self.claims().get(claim.req_id, Claim(claim.req_id))
+            old = self.claim(claim.req_id)
             new = Claim(claim.req_id, claim.status, claim.evidence_text, claim.evidence_refs, claim.owner,
                         claim.comment, now_iso(), source or claim.source)
             self._upsert_or_delete("claim", new.is_blank, {
