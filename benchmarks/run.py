@@ -425,8 +425,10 @@ def _export_questionnaire(q: Any, a: Any, dest: Path, max_level: int) -> None:
 
 
 def _import_questionnaire(q: Any, a: Any, src: Path) -> Any:
-    preview = q.read_questionnaire(a, src)
-    return q.apply_questionnaire(a, preview)
+    preview = q.read_questionnaire(a, src)  # read, check and work out the changes
+    if preview.problems:
+        raise RuntimeError(f"the questionnaire does not import: {preview.summary()}: {preview.problems[:3]}")
+    return preview.apply(a)  # one transaction, committed when it returns
 
 
 def read_all_cells(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
