@@ -8,6 +8,7 @@ references column even though it also says "Evidence").
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -194,7 +195,7 @@ def cell_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "isoformat"):
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     return str(value).strip()

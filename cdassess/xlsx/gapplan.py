@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from cdassess.scoring import Status
 from cdassess.xlsx.columns import Column, col_letter
-from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, BookWriter
+from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, BookWriter, check_target
 
 if TYPE_CHECKING:
     from cdassess.services import Assessment
@@ -39,6 +39,7 @@ def export_gap_plan(assessment: Assessment, path: str | Path, *, target: int | N
     ratings = a.statuses()
     findings = a.findings()
     total = sum(len(g.requirements) for g in groups)
+    check_target(path, refuse=[a.path])
     bw = BookWriter()
     ws = bw.sheet(SHEET, [c.width for c in COLUMNS])
     ws.auto_filter.ref = f"A1:{col_letter(len(COLUMNS) - 1)}{max(total, 1) + 1}"

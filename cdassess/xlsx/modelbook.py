@@ -15,7 +15,7 @@ from cdassess.model import Model, parse_model
 from cdassess.xlsx.columns import Column, cell_text
 from cdassess.xlsx.preview import ProblemRow
 from cdassess.xlsx.reading import Table, header_problems, open_workbook, read_meta, read_table, text_value
-from cdassess.xlsx.writing import STYLE_ANSWER, BookWriter
+from cdassess.xlsx.writing import STYLE_ANSWER, BookWriter, check_target
 
 if TYPE_CHECKING:
     from cdassess.library import ModelLibrary
@@ -66,6 +66,7 @@ def _text(row: Any, table: Table, key: str, problems: list[ProblemRow], rnum: in
 
 def export_model_workbook(model: Model, path: str | Path) -> Path:
     """Write ``model`` as a model workbook (imports back to an equal model)."""
+    check_target(path)
     bw = BookWriter()
 
     def sheet(title: str, columns: Sequence[Column], rows: list[list[Any]]) -> None:
@@ -224,8 +225,7 @@ def _error(p: Path, problems: list[ProblemRow]) -> ModelError:
                       [pr.as_problem(p.name) for pr in problems])
 
 
-def _build_dict(rd: _Reader, t_model: Table, t_levels: Table, t_domains: Table, t_subs: Table, t_items: Table,
-                t_reqs: Table) -> dict[str, Any]:
+def _read_info(rd: _Reader, t_model: Table) -> dict[str, str]:
     info: dict[str, str] = {}
     rd.where.model_sheet = t_model.sheet
     for rnum, row in t_model.rows:
@@ -233,6 +233,10 @@ def _build_dict(rd: _Reader, t_model: Table, t_levels: Table, t_domains: Table, 
         if key:
             info[key] = text_value(t_model, rnum, row, "value", rd.problems)
             rd.where.model_rows[key] = rnum
+    return info
+
+
+def _read_levels(rd: _Reader, t_levels: Table) -> list[dict[str, Any]]:
     levels = []
     for rnum, row in t_levels.rows:
         if not any(cell_text(v) for v in row):
@@ -243,6 +247,13 @@ def _build_dict(rd: _Reader, t_model: Table, t_levels: Table, t_domains: Table, 
         rd.where.levels.append((t_levels, rnum))
         levels.append({"n": n, "names": _text(row, t_levels, "name", rd.problems, rnum),
                        "meaning": _text(row, t_levels, "meaning", rd.problems, rnum)})
+    return levels
+
+
+def _build_dict(rd: _Reader, t_model: Table, t_levels: Table, t_domains: Table, t_subs: Table, t_items: Table,
+                t_reqs: Table) -> dict[str, Any]:
+    info = _read_info(rd, t_model)
+    levels = _read_levels(rd, t_levels)
     domains: dict[str, dict[str, Any]] = {}
     for rnum, ident, row in rd.rows(t_domains, "domain_id"):
         domains[ident] = {"id": ident, "names": _text(row, t_domains, "name", rd.problems, rnum),

@@ -28,7 +28,7 @@ from cdassess.xlsx.reading import (
     read_table,
     text_value,
 )
-from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, protect
+from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target, protect
 
 if TYPE_CHECKING:
     from cdassess.model import Model, Text
@@ -83,7 +83,8 @@ _INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("自评结果的含义", "What each self-assessment means"),
 )
 _CLAIM_MEANINGS: tuple[tuple[Status, str, str], ...] = (
-    (Status.MET, "该要求已完全落实，并有证据可以证明。", "The requirement is fully in place and you can show evidence."),
+    (Status.MET, "该要求已完全落实，并有证据可以证明。",
+     "The requirement is fully in place and you can show evidence."),
     (Status.PARTIAL, "已部分落实：部分团队、系统或流程做到，或尚未形成制度。",
      "Partly in place: some teams, systems or steps do it, or it is not yet a routine."),
     (Status.NOT_MET, "尚未落实。", "Not in place yet."),
@@ -153,6 +154,7 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
     reqs = list(model.iter_requirements(top))
     claims = a.claims()
     cols = questionnaire_columns(model)
+    check_target(path, refuse=[a.path])
     bw = BookWriter()
     _write_instructions(bw, a, lang, top)
     ws = bw.sheet(SHEET, [c.width for c in cols])
@@ -175,7 +177,8 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
         domain, sub, item, _ = model.path_of(req.id)
         claim = claims.get(req.id, Claim(req.id))
         values: dict[str, Any] = {
-            "id": req.id, "domain": _lang_text(domain.names, lang), "subdomain": "" if sub.implicit else _lang_text(sub.names, lang),
+            "id": req.id, "domain": _lang_text(domain.names, lang),
+            "subdomain": "" if sub.implicit else _lang_text(sub.names, lang),
             "item": _lang_text(item.names, lang), "level": req.level,
             "text": _lang_text(req.text, lang, text_sep), "guidance": _lang_text(req.guidance, lang, text_sep),
             "claim": claim_choice(claim.status) if claim.status is not Status.UNRATED else None,

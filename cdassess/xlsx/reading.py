@@ -44,6 +44,10 @@ def open_workbook(path: str | Path, *, data_only: bool = True) -> Iterator[tuple
                                     f"({type(exc).__name__}: {first}); save it again as .xlsx") from None
         try:
             yield wb, scan
+        except WorkbookFileError as exc:
+            if str(p) in str(exc):
+                raise
+            raise WorkbookFileError(f"{p}: {exc}") from None  # a sheet read inside the block: name the file
         finally:
             wb.close()
     finally:
@@ -188,7 +192,8 @@ def check_identity(preview: ImportPreview, meta: dict[str, tuple[str, int]], ass
     if fmt and fmt != f"cdassess-{kind}/1":
         preview.problems.append(ProblemRow(META_SHEET, meta["format"][1], "B",
                                            f"this file is a cdassess "
-                                           f"{fmt.removeprefix('cdassess-').split('/')[0]}, not a {kind}", f"a {kind} exported by cdassess"))
+                                           f"{_cut(fmt.removeprefix('cdassess-').split('/')[0])}, not a {kind}",
+                                           f"a {kind} exported by cdassess"))
         return
     m = assessment.meta
     checks = (("model_id", m.model_id, "model"), ("model_version", m.model_version, "model version"),
@@ -196,9 +201,14 @@ def check_identity(preview: ImportPreview, meta: dict[str, tuple[str, int]], ass
     for key, expected, what in checks:
         got, row = meta.get(key, ("", 0))
         if got and got != expected:
-            msg = f"the {kind} was exported for another {what} ({got}; this assessment has {expected})"
+            msg = f"the {kind} was exported for another {what} ({_cut(got)}; this assessment has {expected})"
             if force:
                 preview.notes.append(msg + "; imported anyway (forced)")
             else:
                 preview.problems.append(ProblemRow(META_SHEET, row, "B", msg,
                                                    f"a {kind} exported from this assessment, or force the import"))
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """An untrusted value quoted in a message, short enough to read."""
+    return text if len(text) <= limit else text[:limit] + "…"

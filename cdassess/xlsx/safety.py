@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,7 @@ def check_workbook_file(path: str | Path) -> WorkbookScan:
         raise _refuse(p, "is not an Excel workbook (.xlsx): its content is not a zip container")
     try:
         zf = zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise _refuse(p, f"is damaged: the zip container cannot be read ({exc}); save it again as .xlsx") from None
     with zf:
         return _check_parts(p, zf)
@@ -146,7 +147,8 @@ def _check_parts(p: Path, zf: zipfile.ZipFile) -> WorkbookScan:
             continue
         try:
             formulas = _scan_part(p, zf, info)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+                zlib.error) as exc:  # unknown compression method or zip version, corrupt deflate data
             raise _refuse(p, f"is damaged: part {info.filename} cannot be read ({exc})") from None
         if formulas:
             formula_parts.append(info.filename)

@@ -28,7 +28,7 @@ from cdassess.xlsx.reading import (
     text_value,
 )
 from cdassess.xlsx.safety import WorkbookScan
-from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter
+from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target
 
 if TYPE_CHECKING:
     from cdassess.services import Assessment, Change
@@ -91,6 +91,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     a = assessment
     model = a.model
     meta = a.meta
+    check_target(path, refuse=[a.path])
     bw = BookWriter()
     reqs = list(model.iter_requirements())
     ratings, claims, findings, evidence = a.ratings(), a.claims(), a.findings(), a.evidence_list()
@@ -323,7 +324,7 @@ def _read_findings(a: Assessment, table: Any, preview: ImportPreview) -> list[Ed
         preview.rows_read += 1
         fid: int | None = None
         if raw_id:
-            if not raw_id.isdigit():
+            if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 18):  # '²' is a digit too
                 preview.problems.append(ProblemRow(sheet, rnum, table.column("finding_id"),
                                                    f"finding ID {raw_id!r} is not a number",
                                                    "the number exported, or empty for a new finding"))
@@ -400,7 +401,7 @@ def _read_evidence(a: Assessment, table: Any, preview: ImportPreview) -> list[Ed
         raw_id = cell_text(table.value(row, "evidence_id"))
         if not raw_id:
             continue
-        ev = existing.get(int(raw_id)) if raw_id.isdigit() else None
+        ev = existing.get(int(raw_id)) if raw_id.isascii() and raw_id.isdigit() else None
         if ev is None:
             preview.notes.append(f"sheet {sheet!r} row {rnum}: evidence {raw_id} is not in this assessment "
                                  "(files travel in the assessment file, not in the workbook); skipped")

@@ -107,9 +107,9 @@ class BookWriter:
         ws.append(cells)
 
     def header(self, ws: Any, columns: Sequence[Column]) -> None:
-        self.append(ws, [self.cell(ws, c.header, STYLE_HEADER) for c in columns])
-        ws.freeze_panes = "B2"
+        ws.freeze_panes = "B2"  # before the first row: write-only sheets write their view with it
         ws.print_title_rows = "1:1"
+        self.append(ws, [self.cell(ws, c.header, STYLE_HEADER) for c in columns])
 
     def meta_sheet(self, kind: str, fields: Iterable[tuple[str, Any]]) -> None:
         ws = self.wb.create_sheet(META_SHEET)
@@ -124,17 +124,7 @@ class BookWriter:
 
     def save(self, path: str | Path, *, refuse: Sequence[Path] = ()) -> Path:
         """Save atomically to ``path`` (replacing an older file there)."""
-        target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            raise CdassessError(f"{target}: give the file name the extension .xlsx")
-        if not target.parent.is_dir():
-            raise CdassessError(f"{target}: the folder {target.parent} does not exist")
-        if target.is_dir():
-            raise CdassessError(f"{target}: is a folder")
-        for other in refuse:
-            with contextlib.suppress(OSError):
-                if target.resolve() == other.resolve():
-                    raise CdassessError(f"{target}: is the assessment file itself; choose another name")
+        target = check_target(path, refuse=refuse)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-", suffix=".xlsx.tmp")
         os.close(fd)
         try:
@@ -147,6 +137,22 @@ class BookWriter:
             Path(tmp).unlink(missing_ok=True)
             raise
         return target
+
+
+def check_target(path: str | Path, *, refuse: Sequence[Path] = ()) -> Path:
+    """Refuse an output path before any work is done: wrong extension, missing folder, the assessment itself."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise CdassessError(f"{target}: give the file name the extension .xlsx")
+    if not target.parent.is_dir():
+        raise CdassessError(f"{target}: the folder {target.parent} does not exist")
+    if target.is_dir():
+        raise CdassessError(f"{target}: is a folder")
+    for other in refuse:
+        with contextlib.suppress(OSError):
+            if target.resolve() == other.resolve():
+                raise CdassessError(f"{target}: is the assessment file itself; choose another name")
+    return target
 
 
 def text_lines(text: str, width: float) -> int:
