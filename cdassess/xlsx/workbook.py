@@ -293,9 +293,9 @@ def _read_claims(a: Assessment, table: Any, preview: ImportPreview) -> list[Edit
             continue
         vals = {k: (text_value(table, rnum, row, k, preview.problems) if k in idx else getattr(old, k))
                 for k in fields}
-        source = cell_text(table.value(row, "source")) if "source" in idx else old.source
+        source = cell_text(table.value(row, "source")) if "source" in idx else f"workbook {preview.path.name}"
         new = Claim(req_id, status, vals["evidence_text"], vals["evidence_refs"], vals["owner"], vals["comment"],
-                    source=source or f"workbook {preview.path.name}")
+                    source=source)
         before = len(preview.changes)
         add_change(preview.changes, table.sheet, rnum, req_id, "self-assessment", _st(old.status), _st(status))
         for k in fields:
