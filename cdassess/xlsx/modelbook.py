@@ -116,7 +116,7 @@ _FIELD_KEYS = {"names": "name_zh", "description": "description_zh", "text": "tex
 
 def _locate(problem: Problem, where: _Where) -> ProblemRow:
     text = problem.where
-    fld_match = re.search(r"\.(\w+)$", text)
+    fld_match = re.search(r"[.:]\s*(\w+)$", text)
     fld = fld_match.group(1) if fld_match else ""
     ids = re.findall(r"\(([^()]*)\)", text)
     if ids and ids[-1] in where.rows:
@@ -126,6 +126,9 @@ def _locate(problem: Problem, where: _Where) -> ProblemRow:
     if lv and int(lv.group(1)) < len(where.levels):
         table, row = where.levels[int(lv.group(1))]
         return ProblemRow(table.sheet, row, table.column(_FIELD_KEYS.get(fld, "")), problem.message)
+    if fld == "levels":
+        sheet = where.levels[0][0].sheet if where.levels else S_LEVELS
+        return ProblemRow(sheet, 0, "A", problem.message)
     key = {"names": "name_zh", "source": "source_zh", "provenance_note": "provenance_note_zh"}.get(fld, fld)
     return ProblemRow(where.model_sheet, where.model_rows.get(key, 0), "B" if key in where.model_rows else "",
                       problem.message)
