@@ -1,0 +1,331 @@
+"""Excel in the window: the import preview dialog (changes and problems, then apply all or nothing) and the
+menu actions for questionnaire, workbook and gap plan export and import.
+
+Each menu function takes ``(parent, assessment)`` and returns True when the assessment changed. Work runs on
+the GUI thread (the assessment's SQLite connection belongs to it); progress callbacks keep the window painting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEventLoop,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cdassess.errors import CdassessError
+from cdassess.services import Assessment, safe_filename
+from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow
+from ui import messages
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ImportDialog", text)
+
+
+class _Row(Protocol):
+    def cells(self) -> tuple[str, ...]: ...
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over preview rows (changes or problems); UserRole gives the row object itself."""
+
+    def __init__(self, rows: Sequence[_Row], columns: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows = list(rows)
+        self._cells = [r.cells() for r in self._rows]
+        self._columns = list(columns)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._cells[index.row()][index.column()]
+            if role == Qt.ItemDataRole.DisplayRole and len(text) > 200:
+                return text[:200] + "…"
+            return text
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            return self._columns[section]
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+
+def _table(model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    view.resizeColumnsToContents()
+    return view
+
+
+class ImportPreviewDialog(QDialog):
+    """What an import will change and what is wrong with the file; Apply only when nothing is wrong."""
+
+    def __init__(self, preview: ImportPreview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.preview = preview
+        kind = _tr("questionnaire") if preview.kind == "questionnaire" else _tr("workbook")
+        self.setWindowTitle(_tr("Import the %1 %2").replace("%1", kind).replace("%2", preview.path.name))
+        self.resize(980, 620)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self._summary())
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        if preview.notes:
+            notes = QLabel("\n".join(f"• {n}" for n in preview.notes[:20]))
+            notes.setWordWrap(True)
+            notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(notes)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.changes_model = RowsModel(preview.changes, [_tr(c) for c in ChangeRow.COLUMNS], self)
+        self.problems_model = RowsModel(preview.problems, [_tr(c) for c in ProblemRow.COLUMNS], self)
+        self.changes_view = _table(self.changes_model)
+        self.problems_view = _table(self.problems_model)
+        for title, view, count in ((_tr("Problems (%1)"), self.problems_view, len(preview.problems)),
+                                   (_tr("Changes (%1)"), self.changes_view, len(preview.changes))):
+            box = QGroupBox(title.replace("%1", str(count)))
+            inner = QVBoxLayout(box)
+            inner.addWidget(view)
+            split.addWidget(box)
+            box.setVisible(count > 0 or view is self.changes_view)
+        layout.addWidget(split, 1)
+        buttons = QDialogButtonBox()
+        self.apply_button: QPushButton = buttons.addButton(_tr("Apply"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.apply_button.setEnabled(preview.ok and bool(preview.changes))
+        self.apply_button.setDefault(self.apply_button.isEnabled())
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _summary(self) -> str:
+        p = self.preview
+        if p.problems:
+            return _tr("%1 problem(s) found in %2. Nothing can be imported until they are fixed in the file; each "
+                       "problem names its sheet, row and column.").replace("%1", str(len(p.problems))).replace(
+                "%2", p.path.name)
+        if not p.changes:
+            return _tr("%1 rows read from %2: nothing would change.").replace("%1", str(p.rows_read)).replace(
+                "%2", p.path.name)
+        return _tr("%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything fails)."
+                   ).replace("%1", str(len(p.changes))).replace("%2", str(p.rows_read)).replace("%3", p.path.name)
+
+
+# --------------------------------------------------------------------------------------------- asking
+
+
+def ask_open_xlsx(parent: QWidget | None, title: str, folder: Path) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), _tr("Excel workbooks (*.xlsx);;All files (*)"))
+    return Path(name) if name else None
+
+
+def ask_save_xlsx(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested), _tr("Excel workbooks (*.xlsx)"))
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+
+
+def confirm_preview(parent: QWidget | None, preview: ImportPreview) -> bool:
+    """Show the preview; True when the user chose Apply."""
+    dialog = ImportPreviewDialog(preview, parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+@dataclass(frozen=True)
+class QuestionnaireOptions:
+    max_level: int
+    lang: str
+
+
+class QuestionnaireOptionsDialog(QDialog):
+    def __init__(self, parent: QWidget | None, assessment: Assessment) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_tr("Export a questionnaire"))
+        form = QFormLayout(self)
+        self.level = QComboBox()
+        model = assessment.model
+        for lv in model.levels:
+            self.level.addItem(f"L{lv.n}  {lv.names.both(' ')}", lv.n)
+        self.level.setCurrentIndex(max(model.level_numbers.index(assessment.meta.target_level), 0))
+        self.language = QComboBox()
+        for code, label in LANGUAGES:
+            self.language.addItem(label, code)
+        form.addRow(_tr("Requirements up to"), self.level)
+        form.addRow(_tr("Language"), self.language)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def options(self) -> QuestionnaireOptions:
+        return QuestionnaireOptions(int(self.level.currentData()), str(self.language.currentData()))
+
+
+def ask_questionnaire_options(parent: QWidget | None, assessment: Assessment) -> QuestionnaireOptions | None:
+    dialog = QuestionnaireOptionsDialog(parent, assessment)
+    return dialog.options() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+# --------------------------------------------------------------------------------------------- import
+
+
+def _identity_only(preview: ImportPreview) -> bool:
+    """Every problem is about the file belonging to another assessment or model (forcing would help)."""
+    return bool(preview.problems) and all(p.sheet == "_cdassess" and "exported for another" in p.message
+                                          for p in preview.problems)
+
+
+def _import(parent: QWidget | None, assessment: Assessment, kind: str,
+            reader: Callable[..., ImportPreview]) -> bool:
+    title = _tr("Import the questionnaire") if kind == "questionnaire" else _tr("Import a full workbook")
+    path = ask_open_xlsx(parent, title, assessment.path.parent)
+    if path is None:
+        return False
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        preview = reader(assessment, path)
+        if _identity_only(preview):
+            QApplication.restoreOverrideCursor()
+            forced = messages.ask(parent, title, preview.problems[0].message + "\n\n" + _tr(
+                "Import it into this assessment anyway?"))
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            if not forced:
+                return False
+            preview = reader(assessment, path, force=True)
+    except CdassessError as exc:
+        messages.show_error(parent, title, exc)
+        return False
+    finally:
+        QApplication.restoreOverrideCursor()
+    if not confirm_preview(parent, preview):
+        return False
+    try:
+        preview.apply(assessment)
+    except CdassessError as exc:
+        messages.show_error(parent, title, exc)
+        return False
+    messages.info(parent, title, _tr("%1 change(s) imported from %2.").replace("%1", str(len(preview.changes)))
+                  .replace("%2", path.name))
+    return True
+
+
+def import_questionnaire_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
+    """Pick a filled-in questionnaire, preview it, apply it; True when the assessment changed."""
+    from cdassess.xlsx import read_questionnaire
+
+    return _import(parent, assessment, "questionnaire", read_questionnaire)
+
+
+def import_workbook_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
+    """Pick a full workbook, preview it, apply it; True when the assessment changed."""
+    from cdassess.xlsx import read_workbook
+
+    return _import(parent, assessment, "workbook", read_workbook)
+
+
+# --------------------------------------------------------------------------------------------- export
+
+
+def _export(parent: QWidget | None, assessment: Assessment, title: str, suggested: str,
+            write: Callable[[Path, Callable[[int, int], None]], Path]) -> bool:
+    name = safe_filename(f"{assessment.meta.project} - {suggested}.xlsx", f"{suggested}.xlsx")
+    path = ask_save_xlsx(parent, title, name, assessment.path.parent)
+    if path is None:
+        return False
+    progress = QProgressDialog(_tr("Writing %1…").replace("%1", path.name), "", 0, 100, parent)
+    progress.setCancelButton(None)  # writes are quick and atomic; a half-written file is never left behind
+    progress.setWindowTitle(title)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    progress.setValue(0)
+
+    def report(done: int, total: int) -> None:
+        progress.setValue(int(100 * done / total) if total else 100)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    try:
+        out = write(path, report)
+    except CdassessError as exc:
+        messages.show_error(parent, title, exc)
+        return False
+    finally:
+        progress.close()
+    messages.info(parent, title, _tr("Written: %1").replace("%1", str(out)))
+    return False  # an export never changes the assessment
+
+
+def export_questionnaire_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
+    from cdassess.xlsx import export_questionnaire
+
+    options = ask_questionnaire_options(parent, assessment)
+    if options is None:
+        return False
+    return _export(parent, assessment, _tr("Export a questionnaire"), "questionnaire",
+                   lambda path, report: export_questionnaire(assessment, path, max_level=options.max_level,
+                                                             lang=options.lang, progress=report))
+
+
+def export_workbook_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
+    from cdassess.xlsx import export_workbook
+
+    return _export(parent, assessment, _tr("Export the full workbook"), "workbook",
+                   lambda path, report: export_workbook(assessment, path, progress=report))
+
+
+def export_gap_plan_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
+    from cdassess.xlsx import export_gap_plan
+
+    return _export(parent, assessment, _tr("Export the gap plan"), "gap plan",
+                   lambda path, report: export_gap_plan(assessment, path, progress=report))
