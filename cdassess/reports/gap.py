@@ -25,6 +25,7 @@ from cdassess.reports.styles import (
     esc,
     model_text,
     numbered_canvas,
+    paragraph_class,
     pick,
     status_label,
     status_text,
@@ -34,7 +35,7 @@ from cdassess.scoring import Status
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
-    from cdassess.model import Requirement
+    from cdassess.model import Domain, Item, Requirement
     from cdassess.services import Assessment
 
 ProgressFn = Callable[[int, int], None]
@@ -46,6 +47,7 @@ MARGIN_X = 18 * MM
 MARGIN_TOP = 22 * MM
 MARGIN_BOTTOM = 18 * MM
 BODY_W = PAGE_W - 2 * MARGIN_X
+CHUNK = 40  # rows per table: ReportLab re-measures every remaining row at each page split
 MUTED_HEX = "#{:02x}{:02x}{:02x}".format(*(int(c * 255) for c in MUTED))
 
 
@@ -61,6 +63,7 @@ class _Builder:
         self.s = styles
         self.lang = data.lang
         self.model = data.model
+        self.Para = paragraph_class()
 
     # ------------------------------------------------------------------------------------ helpers
 
@@ -78,9 +81,7 @@ class _Builder:
         return f"{n} ({self.level_name(n)})"
 
     def para(self, text: str, style: Any) -> Any:
-        from reportlab.platypus import Paragraph
-
-        return Paragraph(text, style)
+        return self.Para(text, style)
 
     def heading(self, text: str, level: int = 1) -> Any:
         style = {1: self.s.h1, 2: self.s.h2, 3: self.s.h3}[level]
@@ -239,11 +240,8 @@ class _Builder:
         return f"{n if n >= self.model.min_level else '—'} {mark}"
 
     def heatmap(self) -> list[Any]:
-        from reportlab.lib.colors import Color
         from reportlab.platypus import Spacer
 
-        d = self.d
-        levels = self.model.level_numbers
         out: list[Any] = [self.heading(self.L("能力项热力图", "Heat map of items by level"))]
         legend = " &nbsp; ".join(f"{STATUS_LOOK[s].symbol} {esc(status_label(s, self.lang))}" for s in Status)
         out.append(self.para(self.L("每格为该能力项在该级别的要求的评定；空白表示该级别无要求。",
@@ -251,41 +249,55 @@ class _Builder:
                                     "blank means the item has no requirement there.") + "<br/>" + legend,
                              self.s.small))
         out.append(Spacer(1, 2 * MM))
+        for dom in self.model.domains:
+            items = list(dom.items)
+            for start in range(0, max(len(items), 1), CHUNK):
+                out.append(self.heat_table(dom, items[start:start + CHUNK], continued=start > 0))
+        return out
+
+    def heat_table(self, dom: Domain, items: list[Item], *, continued: bool) -> Any:
+        """One domain's items (a slice of them) as a heat-map table; small tables keep splitting cheap."""
+        from reportlab.lib.colors import Color
+
+        d = self.d
+        levels = self.model.level_numbers
         lw = 27.0
         widths = [74.0, BODY_W - 74 - lw * len(levels) - 40, *([lw] * len(levels)), 40.0]
         rows: list[list[Any]] = [[*self.head(self.L("能力项", "Item"), self.L("名称", "Name")),
                                   *[f"L{n}" for n in levels], self.L("级别", "Level")]]
         extra: list[tuple[Any, ...]] = [("ALIGN", (2, 0), (-1, -1), "CENTER"), ("VALIGN", (2, 1), (-1, -1), "MIDDLE"),
-                                        ("FONTSIZE", (2, 1), (-2, -1), 9)]
-        for dom in self.model.domains:
+                                        ("FONTSIZE", (2, 2), (-2, -1), 9)]
+        more = self.L("（续）", " (continued)", "") if continued else ""
+        rows.append([self.para(f"{esc(dom.id)} &nbsp; {esc(model_text(dom.names, self.lang))} &nbsp; "
+                               f"(L{d.levels.domains[dom.id]}){more}", self.s.cell), *[""] * (len(levels) + 2)])
+        extra += [("SPAN", (0, 1), (-1, 1)), ("BACKGROUND", (0, 1), (-1, 1), Color(*BAND))]
+        for item in items:
             r = len(rows)
-            rows.append([self.para(f"{esc(dom.id)} &nbsp; {esc(model_text(dom.names, self.lang))} &nbsp; "
-                                   f"(L{d.levels.domains[dom.id]})", self.s.cell), *[""] * (len(levels) + 2)])
-            extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), Color(*BAND))]
-            for item in dom.items:
-                r = len(rows)
-                cells: list[Any] = [self.para(esc(item.id), self.s.cell_muted),
-                                    self.para(esc(model_text(item.names, self.lang)), self.s.cell)]
-                for ci, n in enumerate(levels, start=2):
-                    req = item.requirement_at(n)
-                    if req is None:
-                        cells.append("")
-                        continue
-                    look = STATUS_LOOK[d.status(req.id)]
-                    cells.append(look.symbol)
-                    if look.fill is not None:
-                        extra.append(("BACKGROUND", (ci, r), (ci, r), Color(*look.fill)))
-                    extra.append(("TEXTCOLOR", (ci, r), (ci, r), Color(*look.ink)))
-                il = d.levels.items[item.id]
-                cells.append(str(il) if il >= self.model.min_level else "—")
-                rows.append(cells)
+            cells: list[Any] = [self.para(esc(item.id), self.s.cell_muted),
+                                self.para(esc(model_text(item.names, self.lang)), self.s.cell)]
+            for ci, n in enumerate(levels, start=2):
+                req = item.requirement_at(n)
+                if req is None:
+                    cells.append("")
+                    continue
+                look = STATUS_LOOK[d.status(req.id)]
+                cells.append(look.symbol)
+                if look.fill is not None:
+                    extra.append(("BACKGROUND", (ci, r), (ci, r), Color(*look.fill)))
+                extra.append(("TEXTCOLOR", (ci, r), (ci, r), Color(*look.ink)))
+            il = d.levels.items[item.id]
+            cells.append(str(il) if il >= self.model.min_level else "—")
+            rows.append(cells)
         # the target column gets a heavier frame so the eye finds it
         if d.target in levels:
             tc = 2 + levels.index(d.target)
             extra.append(("BOX", (tc, 0), (tc, -1), 1.2, Color(*ACCENT)))
-        extra.append(("GRID", (2, 1), (-2, -1), 0.4, Color(1, 1, 1)))
-        out.append(self.table(rows, widths, extra=extra))
-        return out
+        extra.append(("GRID", (2, 2), (-2, -1), 0.4, Color(1, 1, 1)))
+        return self.table(rows, widths, extra=extra)
+
+    def chunked(self, header: list[Any], rows: list[list[Any]], widths: list[float]) -> list[Any]:
+        """Long lists as several tables with the same header: each split re-measures only its own rows."""
+        return [self.table([header, *rows[i:i + CHUNK]], widths) for i in range(0, len(rows), CHUNK)]
 
     def gap_row(self, req: Requirement) -> list[Any]:
         d, s = self.d, self.s
@@ -340,12 +352,11 @@ class _Builder:
             count = self.L(f"{len(group.requirements)} 项差距", f"{len(group.requirements)} gaps", "")
             out.append(self.heading(f"{group.domain.id}  {model_text(group.domain.names, self.lang)}  "
                                     f"— L{group.level} · {count}", 2))
-            rows = [self.head(self.L("编号", "ID"), self.L("要求", "Requirement"),
-                              self.L("评定 / 自评", "Rating / claim"),
-                              self.L("发现与建议", "Finding and recommendation"),
-                              self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))]
-            rows += [self.gap_row(r) for r in group.requirements]
-            out.append(self.table(rows, widths))
+            head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"),
+                             self.L("评定 / 自评", "Rating / claim"),
+                             self.L("发现与建议", "Finding and recommendation"),
+                             self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))
+            out += self.chunked(head, [self.gap_row(r) for r in group.requirements], widths)
         general = d.findings.get(None, [])
         if general:
             out.append(self.heading(self.L("总体发现", "General findings"), 2))
@@ -369,13 +380,12 @@ class _Builder:
             f"未满足，使总体级别无法达到 {ex.level}。",
             f"The overall level is {ex.overall}. These {len(reqs)} requirements ({len(ex.blocked_items)} items) "
             f"are not satisfied and keep the overall level below {ex.level}.")), self.s.body))
-        rows = [self.head(self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
-                          self.L("要求", "Requirement"))]
-        for r in reqs:
-            rows.append([self.para(esc(r.id), self.s.cell), f"L{r.level}",
-                         self.para(esc(status_text(self.d.status(r.id), self.lang)), self.s.cell),
-                         self.para(self.model_para(r.text, self.s.cell), self.s.cell)])
-        out.append(self.table(rows, [76, 44, 84, BODY_W - 204]))
+        head = self.head(self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
+                         self.L("要求", "Requirement"))
+        rows = [[self.para(esc(r.id), self.s.cell), f"L{r.level}",
+                 self.para(esc(status_text(self.d.status(r.id), self.lang)), self.s.cell),
+                 self.para(self.model_para(r.text, self.s.cell), self.s.cell)] for r in reqs]
+        out += self.chunked(head, rows, [76, 44, 84, BODY_W - 204])
         return out
 
     def disagreements(self) -> list[Any]:
@@ -386,8 +396,9 @@ class _Builder:
                                              "The team's claims and the assessor's ratings agree everywhere "
                                              "both are given.")), self.s.body))
             return out
-        rows = [self.head(self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("自评", "Claim"),
-                          self.L("评定", "Rating"), self.L("备注", "Note"))]
+        head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("自评", "Claim"),
+                         self.L("评定", "Rating"), self.L("备注", "Note"))
+        rows: list[list[Any]] = []
         for r in d.disagreements:
             rating = d.ratings.get(r.id)
             claim = d.claims.get(r.id)
@@ -398,7 +409,7 @@ class _Builder:
                          self.para(esc(status_text(d.claim_status(r.id), self.lang)), self.s.cell),
                          self.para(esc(status_text(d.status(r.id), self.lang)), self.s.cell),
                          self.para(note or "—", self.s.cell)])
-        out.append(self.table(rows, [76, BODY_W - 76 - 80 - 84 - 120, 80, 84, 120]))
+        out += self.chunked(head, rows, [76, BODY_W - 76 - 80 - 84 - 120, 80, 84, 120])
         return out
 
     def evidence(self) -> list[Any]:
@@ -409,21 +420,24 @@ class _Builder:
         if not d.evidence:
             out.append(self.para(esc(self.L("未附证据。", "No evidence is attached.")), self.s.body))
             return out
-        rows: list[list[Any]] = [self.head("#", self.L("名称", "Name"), self.L("大小", "Size"),
-                                           self.L("日期", "Date"), self.L("提供人", "Provided by"),
-                                           self.L("支持的要求", "Supports"))]
-        extra: list[tuple[Any, ...]] = []
-        for ev in d.evidence:
-            r = len(rows)
-            rows.append([str(ev.id), self.para(esc(ev.original_name), self.s.cell), _size(ev.size),
-                         esc(ev.collected_on or ev.added_at[:10]),
-                         self.para(esc(ev.provided_by) or "—", self.s.cell),
-                         self.para(esc(", ".join(ev.req_ids)) or "—", self.s.cell)])
-            rows.append(["", self.para(f'<font color="{MUTED_HEX}">SHA-256</font> {ev.sha256}', self.s.cell),
-                         "", "", "", ""])
-            extra += [("SPAN", (1, r + 1), (-1, r + 1)), ("LINEBELOW", (0, r), (-1, r), 0, Color(1, 1, 1)),
-                      ("TOPPADDING", (0, r + 1), (-1, r + 1), 0)]
-        out.append(self.table(rows, [22, 150, 48, 58, 80, BODY_W - 358], extra=extra))
+        head = self.head("#", self.L("名称", "Name"), self.L("大小", "Size"), self.L("日期", "Date"),
+                         self.L("提供人", "Provided by"), self.L("支持的要求", "Supports"))
+        per_table = CHUNK // 2  # two rows per evidence
+        for start in range(0, len(d.evidence), per_table):
+            rows: list[list[Any]] = [head]
+            extra: list[tuple[Any, ...]] = []
+            for ev in d.evidence[start:start + per_table]:
+                r = len(rows)
+                rows.append([str(ev.id), self.para(esc(ev.original_name), self.s.cell), _size(ev.size),
+                             clean(ev.collected_on or ev.added_at[:10]),
+                             self.para(esc(ev.provided_by) or "—", self.s.cell),
+                             self.para(esc(", ".join(ev.req_ids)) or "—", self.s.cell)])
+                rows.append(["", self.para(f'<font color="{MUTED_HEX}">SHA-256</font> {ev.sha256}', self.s.cell),
+                             "", "", "", ""])
+                # the hash row stays with its evidence row
+                extra += [("SPAN", (1, r + 1), (-1, r + 1)), ("LINEBELOW", (0, r), (-1, r), 0, Color(1, 1, 1)),
+                          ("TOPPADDING", (0, r + 1), (-1, r + 1), 0), ("NOSPLIT", (0, r), (-1, r + 1))]
+            out.append(self.table(rows, [22, 150, 48, 58, 80, BODY_W - 358], extra=extra))
         return out
 
     def appendix(self) -> list[Any]:
