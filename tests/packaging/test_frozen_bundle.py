@@ -21,6 +21,8 @@ pytestmark = [
     pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None,
                        reason="PyInstaller is not installed (pip install -r requirements/build.txt); "
                               "the frozen bundle cannot be built"),
+    pytest.mark.skipif(sys.platform.startswith("linux") and shutil.which("objdump") is None,
+                       reason="objdump (binutils) is not installed; PyInstaller needs it on Linux"),
 ]
 EXE = "cdassess.exe" if sys.platform == "win32" else "cdassess"
 
