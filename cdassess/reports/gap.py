@@ -349,7 +349,8 @@ class _Builder:
         widths = [76, 152, 88, BODY_W - 76 - 152 - 88 - 68, 68]
         for group in d.gaps:
             out.append(CondPageBreak(40 * MM))
-            count = self.L(f"{len(group.requirements)} 项差距", f"{len(group.requirements)} gaps", "")
+            n = len(group.requirements)
+            count = self.L(f"差距 {n} 项", f"{n} gap{'' if n == 1 else 's'}", " · ")
             out.append(self.heading(f"{group.domain.id}  {model_text(group.domain.names, self.lang)}  "
                                     f"— L{group.level} · {count}", 2))
             head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"),

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
     from cdassess.model import Text
 
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+# ReportLab breaks lines at spaces (and splits over-long runs anywhere): a Latin word glued to Chinese text
+# would be cut mid-word, so give it a space on the Chinese side, as bilingual typesetting does anyway.
+_SCRIPT_BOUNDARY = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z])|(?<=[A-Za-z])(?=[{_CJK}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 ACCENT = (0.10, 0.16, 0.30)
@@ -35,7 +39,7 @@ def clean(text: str | None) -> str:
 
 def esc(text: str | None) -> str:
     """User text made safe for a Paragraph: markup prints literally, line breaks stay line breaks."""
-    return escape(clean(text)).replace("\n", "<br/>")
+    return _SCRIPT_BOUNDARY.sub(" ", escape(clean(text))).replace("\n", "<br/>")
 
 
 def pick(lang: str, zh: str, en: str, sep: str = " ") -> str:
