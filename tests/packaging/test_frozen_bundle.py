@@ -65,6 +65,7 @@ def test_frozen_version_reports_libraries(bundle: Path, tmp_path: Path) -> None:
     assert lines[0] == "cdassess 0.1.0" or lines[0].startswith("cdassess ")
     assert "frozen" in lines[1]
     assert any(line.startswith("PySide6-Essentials 6.") for line in lines)
+    assert any(line.startswith("Qt 6.") for line in lines)
     assert "not installed" not in result.stdout  # package metadata was bundled
 
 
