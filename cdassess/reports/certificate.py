@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import math
 import os
 import re
@@ -215,16 +216,29 @@ class _Painter:
         c.restoreState()
 
     def qr(self, x: float, y: float, size: float) -> None:
-        from reportlab.graphics import renderPDF
+        """The QR code of the signed code, drawn as one path (one encode, no per-module shapes)."""
         from reportlab.graphics.barcode.qr import QrCodeWidget
-        from reportlab.graphics.shapes import Drawing
 
-        widget = QrCodeWidget(self.signed.code, barLevel="L", barBorder=2)
-        x0, y0, x1, y1 = widget.getBounds()
-        d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        d.initialFontName = self.font
-        d.add(widget)
-        renderPDF.draw(d, self.c, x, y)
+        widget = QrCodeWidget(self.signed.code, barLevel="L")  # builds the encoder with ReportLab's options
+        widget.qr.make()
+        modules = widget.qr.modules
+        count, border = len(modules), 2
+        box = size / (count + 2 * border)
+        c = self.c
+        c.saveState()
+        c.setFillColor(self.color((1, 1, 1)))
+        c.rect(x, y, size, size, stroke=0, fill=1)
+        c.setFillColor(self.color((0, 0, 0)))
+        path = c.beginPath()
+        for r, row in enumerate(modules):
+            col = 0
+            for dark, run in itertools.groupby(bool(m) for m in row):
+                n = len(list(run))
+                if dark:
+                    path.rect(x + (col + border) * box, y + size - (r + border + 1) * box, n * box, box)
+                col += n
+        c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
 
     def paint(self) -> None:
         f, c = self.f, self.c
