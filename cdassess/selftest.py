@@ -290,7 +290,7 @@ def step_check(ctx: Context) -> str:
 
 
 def step_desktop(ctx: Context) -> str:
-    """Qt's libraries and a platform plugin load, and the window's package imports (no window is shown)."""
+    """Qt's libraries, a platform plugin and the translations load, and so does the window's code (not shown)."""
     try:
         qt_widgets = importlib.import_module("PySide6.QtWidgets")
         qt_core = importlib.import_module("PySide6.QtCore")
@@ -302,8 +302,16 @@ def step_desktop(ctx: Context) -> str:
     label = qt_widgets.QLabel("能力成熟度 capability maturity")
     label.adjustSize()
     _check(not label.grab().isNull(), "Qt could not draw a label")
-    _require("ui.app")
-    return f"Qt {qt_core.qVersion()} ({app.platformName()} platform); the window's code loads"
+    ui_app = _require("ui.app")
+    _require("ui.main_window")
+    translators = ui_app.install_translations(app, "zh")
+    try:
+        _check(len(translators) == 2, f"{len(translators)} of 2 Chinese translations loaded (cdassess_zh_CN.qm in "
+                                      "resources/translations, qtbase_zh_CN.qm in Qt's translations)")
+    finally:
+        for t in translators:
+            app.removeTranslator(t)
+    return f"Qt {qt_core.qVersion()} ({app.platformName()} platform), Chinese translations, the window's code"
 
 
 STEPS: tuple[Step, ...] = (
@@ -320,7 +328,7 @@ STEPS: tuple[Step, ...] = (
     Step("issue the certificate (PDF, signed)", step_certificate, ("lock",)),
     Step("verify the certificate", step_verify, ("certificate",)),
     Step("check the assessment file", step_check, ("create",)),
-    Step("desktop: Qt loads", step_desktop),
+    Step("desktop: Qt, translations and the window's code load", step_desktop),
 )
 # Which step provides what a later step needs.
 _PROVIDES = {"create": "create an assessment on the built-in model", "rate": "rate requirements",
