@@ -46,7 +46,9 @@ class AssessmentStore:
         self.readonly = readonly
         self.actor = actor
         self._holds_lock = locked
-        self.db = Database(conn)
+        # execute_plugins=False: no scan of every installed package's entry points (~20 ms at a process's first
+        # open) and no third-party sqlite-utils plugin touching the assessment's connection
+        self.db = Database(conn, execute_plugins=False)
         self._closed = False
 
     # ------------------------------------------------------------------------------------ lifecycle
