@@ -213,3 +213,45 @@ def test_cli_report_gap(demo_path: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert "Gapstotargetlevel2" in flat(pdf_text(out))
     assert main(["report", "gap", str(demo_path), "-o", str(out), "--target", "7"]) == 1
     assert "not a level" in capsys.readouterr().err
+
+
+def test_model_with_a_level_zero_gets_a_correct_report(tmp_path: Path) -> None:
+    """Levels 0-2 instead of 1-3: the centre of the chart is -1, item levels can be 0, gaps still listed."""
+    import json
+
+    from cdassess.model import parse_model
+    from tests.conftest import MINI_MODEL
+
+    raw = json.loads(MINI_MODEL.read_text(encoding="utf-8"))
+    for lv in raw["levels"]:
+        lv["n"] -= 1
+    for dom in raw["domains"]:
+        for sub in dom.get("subdomains", [dom]):
+            for item in sub["items"]:
+                for req in item["requirements"]:
+                    req["level"] -= 1
+    model = parse_model(raw)
+    assert model.level_numbers == (0, 1, 2)
+    a = Assessment.create(tmp_path / "zero.cdassess", organization="Zero Org", project="P", model=model,
+                          target_level=1)
+    try:
+        for req in model.iter_requirements(0):
+            a.rate(req.id, Status.MET)
+        out = tmp_path / "zero.pdf"
+        write_gap_report(a, out, lang="en")
+        ftext = flat(pdf_text(out))
+        assert "Overalllevel:0" in ftext
+        assert "Targetlevel:1" in ftext
+        assert "Whatblockslevel1" in ftext
+        for g in a.gaps():
+            for r in g.requirements:
+                assert r.id in ftext
+    finally:
+        a.close()
+
+
+def test_report_has_an_outline_of_its_sections(demo_report: tuple[Path, Assessment]) -> None:
+    outline = PdfReader(str(demo_report[0])).outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles[:3] == ["总体结果 Summary", "能力项热力图 Heat map of items by level",
+                          "距目标级别 3 的差距 Gaps to target level 3"]
