@@ -109,9 +109,8 @@ def test_damaged_sheet_error_names_the_file(demo: Assessment, tmp_path: Path) ->
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, body in members:
-            if name.startswith("xl/worksheets/"):
-                body = body.replace(b"</sheetData>", b"<row r=\"9999\"><c r=\"A9999\"><v>1</v></c></sheetDat>")
-            zf.writestr(name, body)
+            broken = b"<row r=\"9999\"><c r=\"A9999\"><v>1</v></c></sheetDat>"
+            zf.writestr(name, body.replace(b"</sheetData>", broken) if name.startswith("xl/worksheets/") else body)
     bad = tmp_path / "sheet.xlsx"
     bad.write_bytes(out.getvalue())
     with pytest.raises(WorkbookFileError) as info:

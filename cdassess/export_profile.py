@@ -1,0 +1,186 @@
+"""Export profiles: what a report or workbook may contain when it leaves the assessment team.
+
+The ``confidential`` profile leaves out named people (assessors, who locked the results, finding and claim
+owners, who provided evidence, interviewees, the actors recorded on ratings and evidence), internal notes
+(the assessor's rating notes, the team's claim comments, interview notes) and evidence details (file names,
+descriptions and the team's evidence text and references). The results themselves stay: ratings, claims,
+levels, gaps, findings (observation and recommendation), and each evidence item's size, type, date and
+SHA-256 (which names no content).
+
+The redaction is a data transformation, so the renderers do not need to know about it:
+
+* gap report: ``redact_report_data(build_report_data(a), CONFIDENTIAL)`` and then ``build_story``/``render``
+  as usual (or :func:`write_gap_report` here, which does exactly that);
+* workbooks: every exporter that reads an :class:`~cdassess.services.Assessment` can be given
+  ``redacted(a, CONFIDENTIAL)`` instead, a read-only view that answers the same queries with redacted records.
+
+Free text that happens to name someone (an observation saying "Zhang Wei said ...") cannot be recognised
+and is kept; the assessor reviews observations before sharing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdassess.errors import InvalidValueError
+from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Rating
+from cdassess.services import Assessment
+
+if TYPE_CHECKING:
+    from cdassess.reports.data import ReportData
+
+WITHHELD = "—"
+"""What a withheld person or note reads as, where a field cannot simply be left empty."""
+
+
+@dataclass(frozen=True)
+class ExportProfile:
+    """Which kinds of sensitive content an export keeps (True) or leaves out (False)."""
+
+    name: str
+    people: bool = True
+    notes: bool = True
+    evidence_details: bool = True
+
+    @property
+    def redacts(self) -> bool:
+        return not (self.people and self.notes and self.evidence_details)
+
+    # ------------------------------------------------------------------------------------ records
+
+    def meta(self, m: AssessmentMeta) -> AssessmentMeta:
+        if self.people:
+            return m
+        return replace(m, assessors=(), locked_by=None)
+
+    def rating(self, r: Rating) -> Rating:
+        changes: dict[str, Any] = {}
+        if not self.people:
+            changes["updated_by"] = ""
+        if not self.notes:
+            changes["note"] = ""
+        return replace(r, **changes) if changes else r
+
+    def claim(self, c: Claim) -> Claim:
+        changes: dict[str, Any] = {}
+        if not self.people:
+            changes["owner"] = ""
+        if not self.notes:
+            changes["comment"] = ""
+        if not self.evidence_details:
+            changes["evidence_text"] = ""
+            changes["evidence_refs"] = ""
+        if changes:
+            changes["source"] = ""  # the source names the questionnaire file, often after a person
+        return replace(c, **changes) if changes else c
+
+    def finding(self, f: Finding) -> Finding:
+        return f if self.people else replace(f, owner="")
+
+    def evidence(self, e: Evidence) -> Evidence:
+        changes: dict[str, Any] = {}
+        if not self.people:
+            changes.update(provided_by="", added_by="")
+        if not self.evidence_details:
+            changes.update(original_name=f"evidence-{e.id}", description="")
+        return replace(e, **changes) if changes else e
+
+    # ------------------------------------------------------------------------------------ report data
+
+    def report_data(self, data: ReportData) -> ReportData:
+        """The gap report's data with this profile applied (a new object; ``data`` is not changed)."""
+        if not self.redacts:
+            return data
+        return replace(
+            data,
+            meta=self.meta(data.meta),
+            ratings={k: self.rating(r) for k, r in data.ratings.items()},
+            claims={k: self.claim(c) for k, c in data.claims.items()},
+            findings={k: [self.finding(f) for f in fs] for k, fs in data.findings.items()},
+            evidence=[self.evidence(e) for e in data.evidence],
+        )
+
+
+FULL = ExportProfile("full")
+CONFIDENTIAL = ExportProfile("confidential", people=False, notes=False, evidence_details=False)
+PROFILES = {p.name: p for p in (FULL, CONFIDENTIAL)}
+
+
+def profile_named(name: str) -> ExportProfile:
+    """The profile called ``name`` (for a --profile option or a settings value)."""
+    try:
+        return PROFILES[name.strip().lower()]
+    except KeyError:
+        raise InvalidValueError(f"unknown export profile {name!r} (accepted: {', '.join(PROFILES)})") from None
+
+
+def redact_report_data(data: ReportData, profile: ExportProfile) -> ReportData:
+    return profile.report_data(data)
+
+
+class RedactedAssessment(Assessment):
+    """A read-only view of an open assessment whose queries return records with ``profile`` applied.
+
+    It shares the open file with the assessment it was made from; closing the view does not close it.
+    Editing through it is refused, so a redacted record can never be written back.
+    """
+
+    def __init__(self, source: Assessment, profile: ExportProfile) -> None:
+        super().__init__(source.store, source.model)
+        self.source = source
+        self.profile = profile
+
+    @property
+    def meta(self) -> AssessmentMeta:
+        return self.profile.meta(self.source.meta)
+
+    def ratings(self) -> dict[str, Rating]:
+        return {k: self.profile.rating(r) for k, r in self.source.ratings().items()}
+
+    def rating(self, req_id: str) -> Rating:
+        return self.profile.rating(self.source.rating(req_id))
+
+    def claims(self) -> dict[str, Claim]:
+        return {k: self.profile.claim(c) for k, c in self.source.claims().items()}
+
+    def findings(self, req_id: str | None = None) -> list[Finding]:
+        return [self.profile.finding(f) for f in self.source.findings(req_id)]
+
+    def evidence_list(self) -> list[Evidence]:
+        return [self.profile.evidence(e) for e in self.source.evidence_list()]
+
+    def evidence_for(self, req_id: str) -> list[Evidence]:
+        return [self.profile.evidence(e) for e in self.source.evidence_for(req_id)]
+
+    def close(self) -> None:
+        """The view owns nothing; the assessment it came from stays open."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _EDITS:
+            raise InvalidValueError(f"a {object.__getattribute__(self, 'profile').name} export view is read-only; "
+                                    f"edit the assessment itself ({name} refused)")
+        return super().__getattribute__(name)
+
+
+_EDITS = frozenset({
+    "rate", "set_rating", "set_note", "set_needs_review", "set_claim", "save_finding", "delete_finding",
+    "restore_finding", "add_evidence_file", "add_evidence_bytes", "link_evidence", "unlink_evidence",
+    "remove_evidence", "update_details", "lock", "unlock",
+})
+
+
+def redacted(a: Assessment, profile: ExportProfile) -> Assessment:
+    """``a`` itself for a profile that keeps everything, else a read-only redacted view of it."""
+    return a if not profile.redacts else RedactedAssessment(a, profile)
+
+
+def write_gap_report(a: Assessment, dest: str | Path, *, profile: ExportProfile = CONFIDENTIAL,
+                     target: int | None = None, lang: str = "both") -> int:
+    """The gap report with ``profile`` applied; returns the number of pages."""
+    from cdassess.reports.data import build_report_data
+    from cdassess.reports.gap import build_story, render
+
+    data = profile.report_data(build_report_data(a, target=target, lang=lang))
+    return render(build_story(data), dest, data)
