@@ -45,7 +45,12 @@ def test_rating_every_requirement_to_level_3_met_reaches_level_3(tmp_path: Path,
     _, out, _ = run(capsys, "requirements", f, "--json", "--max-level", "3")
     ids = [r["id"] for r in json.loads(out)]
     assert len(ids) == 144
-    for req_id in ids[:-1]:
+    from cdassess.services import Assessment
+
+    with Assessment.open(f) as a:  # the same service the command calls; 140 processes would be slow
+        for req_id in ids[:-3]:
+            a.rate(req_id, "met")
+    for req_id in ids[-3:-1]:
         assert main(["rate", f, req_id, "met"]) == 0
     capsys.readouterr()
     code, out, _ = run(capsys, "gaps", f, "--json")
