@@ -9,6 +9,7 @@ declarations (entity bombs; defusedxml refuses them too, this just says so clear
 
 from __future__ import annotations
 
+import lzma
 import re
 import zipfile
 import zlib
@@ -148,7 +149,7 @@ def _check_parts(p: Path, zf: zipfile.ZipFile) -> WorkbookScan:
         try:
             formulas = _scan_part(p, zf, info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
-                zlib.error) as exc:  # unknown compression method or zip version, corrupt deflate data
+                zlib.error, lzma.LZMAError) as exc:  # unknown method or zip version, corrupt compressed data
             raise _refuse(p, f"is damaged: part {info.filename} cannot be read ({exc})") from None
         if formulas:
             formula_parts.append(info.filename)

@@ -151,3 +151,21 @@ def test_untrusted_metadata_is_quoted_short(demo: Assessment, tmp_path: Path) ->
         import_questionnaire(demo, src)
     assert len(str(info.value)) < 1000
     assert "model version" in str(info.value)
+
+
+@pytest.mark.parametrize("method", [12, 14], ids=["bzip2", "lzma"])
+def test_other_compression_with_garbage_data_is_refused_clearly(demo: Assessment, tmp_path: Path,
+                                                                 method: int) -> None:
+    """A part claiming bzip2 or LZMA compression over deflate bytes (LZMAError is no OSError)."""
+    src = export_questionnaire(demo, tmp_path / "q.xlsx")
+    data = src.read_bytes()
+
+    def patch(b: bytearray, cds: list[int], locs: list[int]) -> None:
+        c = _sheet_entry(data, cds)
+        b[c + 10 : c + 12] = struct.pack("<H", method)
+        offset = struct.unpack("<I", b[c + 42 : c + 46])[0]
+        b[offset + 8 : offset + 10] = struct.pack("<H", method)
+
+    bad = tmp_path / "other.xlsx"
+    bad.write_bytes(_patch_zip(data, patch))
+    assert "is damaged" in _refused(demo, bad)
