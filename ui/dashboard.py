@@ -127,6 +127,7 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.session: AssessmentSession | None = None
         self.text_language = "both"
+        self.ui_language = "en"  # the table names domains in one language when model text is "both"
         self._dirty = True
         self._chart_key: tuple[object, ...] = ()
         self._svg_fn = chart_svg_function()
@@ -260,15 +261,29 @@ class Dashboard(QWidget):
         self._set_row(0, self.tr("Overall"), "", report.overall, target, rated, total, len(missing), bold=True)
         for i, d in enumerate(model.domains, start=1):
             a, b = dom_progress.get(d.id, (0, 0))
-            self._set_row(i, f"{d.id}  {model_text(d.names, self.text_language)}", d.id, report.domains[d.id],
+            lang = self.ui_language if self.text_language == "both" else self.text_language
+            self._set_row(i, f"{d.id}  {model_text(d.names, lang)}", d.id, report.domains[d.id],
                           target, a, b, per_domain.get(d.id, 0))
+            name_item = self.table.item(i, 0)
+            if name_item is not None:
+                name_item.setToolTip(f"{d.id}\n{d.names.zh}\n{d.names.en}")
 
+        self._show_blockers()
+        key = (tuple(report.domains.items()), target, self.text_language)
+        if key != self._chart_key:
+            self._chart_key = key
+            self._chart_timer.start()
+
+    def _show_blockers(self) -> None:
+        s = self.session
+        assert s is not None
+        model, report = s.model, s.report
         nxt = min(report.overall + 1, model.max_level)
         self.blockers.clear()
         if report.overall >= model.max_level:
             self.blockers_label.setText(self.tr("The top level is reached; nothing blocks."))
         else:
-            blocking = explain(model, statuses, nxt, rule).blocking_requirements
+            blocking = explain(model, s.statuses(), nxt, s.assessment.rule).blocking_requirements
             self.blockers_label.setText(self.tr("%1 requirements block level L%2 (double-click to open):")
                                         .replace("%1", str(len(blocking))).replace("%2", str(nxt)))
             items = []
@@ -282,11 +297,6 @@ class Dashboard(QWidget):
             self.blockers.addTopLevelItems(items)
             self.blockers.resizeColumnToContents(0)
             self.blockers.resizeColumnToContents(1)
-
-        key = (tuple(report.domains.items()), target, self.text_language)
-        if key != self._chart_key:
-            self._chart_key = key
-            self._chart_timer.start()
 
     def _set_row(self, row: int, name: str, node_id: str, level: int, target: int, rated: int, total: int,
                  n_gaps: int, *, bold: bool = False) -> None:

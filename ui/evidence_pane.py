@@ -50,6 +50,7 @@ class _Relay(QObject):
     attached = Signal(int, bool, str)
     failed = Signal(str, str)
     done = Signal()
+    thread_done = Signal()
 
 
 class EvidencePane(QWidget):
@@ -62,7 +63,7 @@ class EvidencePane(QWidget):
         self.session: AssessmentSession | None = None
         self.req_id: str | None = None
         self.job: QThread | None = None
-        self._worker: workers.AttachWorker | None = None
+        self._running: dict[int, workers.AttachWorker] = {}  # keeps each worker alive until its thread ends
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.setAcceptDrops(True)
 
@@ -182,40 +183,19 @@ class EvidencePane(QWidget):
         s, req_id = self.session, self.req_id
         if s is None or req_id is None or not s.editable or self.job is not None:
             return False
-        total = 0
-        for f in files:
-            try:
-                if f.is_file():
-                    total += f.stat().st_size
-            except OSError:
-                pass
         worker = workers.AttachWorker(s.assessment.path, files, [req_id], actor=self.actor or s.assessment.store.actor,
                                       provided_by=self.actor)
         relay = _Relay(self)
         attached: list[int] = []
         problems: list[str] = []
-        dialog: QProgressDialog | None = None
-        if total >= BIG_FILE:
-            dialog = QProgressDialog(self.tr("Attaching evidence…"), self.tr("Cancel"), 0, 1000, self)
-            dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            dialog.setMinimumDuration(300)
-            dialog.canceled.connect(worker.cancel)
-            sizes = [f.stat().st_size if f.is_file() else 0 for f in files]
-            before = [sum(sizes[:i]) for i in range(len(sizes))]
-
-            def on_progress(i: int, done: int, _total: int) -> None:
-                if dialog is not None:
-                    dialog.setLabelText(self.tr("Attaching %1…").replace("%1", files[i].name))
-                    dialog.setValue(int(1000 * (before[i] + done) / max(total, 1)))
-
-            relay.progress.connect(on_progress)
+        dialog = self._progress_dialog(files, worker, relay)
         relay.attached.connect(lambda eid, _new, _name: attached.append(eid))
         relay.failed.connect(lambda _name, msg: problems.append(msg))
 
         def done() -> None:
-            relay.deleteLater()
+            if self.job is not None:
+                self.job.wait(10_000)  # the worker has finished; its thread ends right after (quit is direct)
             self.job = None
-            self._worker = None
             if dialog is not None:
                 dialog.reset()
                 dialog.deleteLater()
@@ -237,10 +217,43 @@ class EvidencePane(QWidget):
         worker.attached.connect(relay.attached)
         worker.failed.connect(relay.failed)
         worker.finished.connect(relay.done)
-        self._worker = worker  # the Python wrapper must outlive the job, or Qt's object goes with it
+        key = id(worker)
+        self._running[key] = worker  # the Python wrapper must outlive the thread, or Qt's object goes with it
+
+        def thread_done() -> None:
+            self._running.pop(key, None)
+            relay.deleteLater()
+
+        relay.thread_done.connect(thread_done)
         self.job = workers.start(worker, self)
+        self.job.finished.connect(relay.thread_done)
         self.update_enabled()
         return True
+
+    def _progress_dialog(self, files: list[Path], worker: workers.AttachWorker,
+                         relay: _Relay) -> QProgressDialog | None:
+        """A progress dialog (with cancel) when the files are large together; None for small ones."""
+        sizes = []
+        for f in files:
+            try:
+                sizes.append(f.stat().st_size if f.is_file() else 0)
+            except OSError:
+                sizes.append(0)
+        total = sum(sizes)
+        if total < BIG_FILE:
+            return None
+        dialog = QProgressDialog(self.tr("Attaching evidence…"), self.tr("Cancel"), 0, 1000, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(worker.cancel)
+        before = [sum(sizes[:i]) for i in range(len(sizes))]
+
+        def on_progress(i: int, done: int, _total: int) -> None:
+            dialog.setLabelText(self.tr("Attaching %1…").replace("%1", files[i].name))
+            dialog.setValue(int(1000 * (before[i] + done) / max(total, 1)))
+
+        relay.progress.connect(on_progress)
+        return dialog
 
     # ------------------------------------------------------------------------------------ other actions
 

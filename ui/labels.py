@@ -34,6 +34,23 @@ def provenance_label(provenance: str) -> str:
     }.get(provenance, provenance)
 
 
+def evidence_type_label(kind: str) -> str:
+    return {
+        "document": QCoreApplication.translate("Labels", "document"),
+        "demonstration": QCoreApplication.translate("Labels", "demonstration"),
+        "record": QCoreApplication.translate("Labels", "record"),
+        "report": QCoreApplication.translate("Labels", "report"),
+        "metric": QCoreApplication.translate("Labels", "metric"),
+        "interview": QCoreApplication.translate("Labels", "interview"),
+        "configuration": QCoreApplication.translate("Labels", "configuration"),
+    }.get(kind, kind)
+
+
+def when(iso: str) -> str:
+    """A stored UTC timestamp as "YYYY-MM-DD HH:MM" (UTC)."""
+    return iso[:16].replace("T", " ") + (" UTC" if len(iso) > 16 else "")
+
+
 def model_text(text: Text, lang: str, sep: str = " / ") -> str:
     """Model text in the chosen language: "zh", "en" or "both"."""
     if lang == "both":

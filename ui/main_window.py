@@ -33,6 +33,7 @@ from ui import icons, messages
 from ui.dashboard import Dashboard
 from ui.dialogs import NewAssessmentDialog, SettingsDialog
 from ui.evidence_pane import EvidencePane
+from ui.labels import when
 from ui.requirement_pane import RATING_KEYS, RequirementPane
 from ui.session import AssessmentSession
 from ui.settings import Settings
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.right_split.setStretchFactor(0, 3)
         self.right_split.setStretchFactor(1, 1)
         self.dashboard = Dashboard()
+        self.dashboard.ui_language = self.settings.ui_language
         self.dashboard.requirementActivated.connect(self.go_to)
         self.dashboard.nodeActivated.connect(self.go_to)
         self.tabs = QTabWidget()
@@ -349,6 +351,11 @@ class MainWindow(QMainWindow):
         self._update_matches()
         if s is not None:
             self.saved_label.setText(self.tr("All changes saved"))
+            # Start where the work is: the first unrated requirement (else the first one).
+            if not self.next_unrated(1) and self.tree_model is not None:
+                ids = self.tree_model.requirement_ids()
+                if ids:
+                    self.go_to(ids[0])
 
     def _update_state(self) -> None:
         s = self.session
@@ -368,7 +375,7 @@ class MainWindow(QMainWindow):
             elif s.locked:
                 self.banner.setText(self.tr("This assessment is locked (by %1 at %2), so its results stay as "
                                             "reported. Use File > Unlock… with a reason to change it.")
-                                    .replace("%1", m.locked_by or "?").replace("%2", (m.locked_at or "?")[:19]))
+                                    .replace("%1", m.locked_by or "?").replace("%2", when(m.locked_at or "?")))
                 self.banner.show()
             else:
                 self.banner.hide()

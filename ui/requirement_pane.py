@@ -32,7 +32,7 @@ from cdassess.scoring import Status
 from ui import icons, messages
 from ui.commands import DeleteFindingCommand, RatingCommand, SaveFindingCommand
 from ui.dialogs import FindingDialog
-from ui.labels import priority_label, provenance_label, status_label
+from ui.labels import evidence_type_label, priority_label, provenance_label, status_label, when
 from ui.session import AssessmentSession
 
 RATING_KEYS: tuple[tuple[Status, str], ...] = (
@@ -252,7 +252,7 @@ class RequirementPane(QWidget):
         self.text_en.setText(r.text.en or "—")
         self.guidance_zh.setText(r.guidance.zh or "—")
         self.guidance_en.setText(r.guidance.en or "—")
-        types = ", ".join(r.evidence_types) or "—"
+        types = ", ".join(evidence_type_label(t) for t in r.evidence_types) or "—"
         self.meta.setText(self.tr("Expected evidence: %1    Text: %2").replace("%1", types)
                           .replace("%2", provenance_label(r.provenance)))
         c = s.claim(r.id)
@@ -280,7 +280,7 @@ class RequirementPane(QWidget):
             b.setChecked(st is rating.status and st is not Status.UNRATED)
         if rating.updated_at:
             self.rating_info.setText(self.tr("%1, set by %2 at %3").replace("%1", status_label(rating.status))
-                                     .replace("%2", rating.updated_by).replace("%3", rating.updated_at[:19]))
+                                     .replace("%2", rating.updated_by).replace("%3", when(rating.updated_at)))
         else:
             self.rating_info.setText(self.tr("Not rated yet."))
         self.review.blockSignals(True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from cdassess.errors import CdassessError
 from cdassess.services import Assessment
@@ -64,8 +64,9 @@ def start(worker: AttachWorker, parent: QObject) -> QThread:
     thread = QThread(parent)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
-    worker.finished.connect(worker.deleteLater)
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit() is thread-safe
+    # The caller keeps the worker's Python wrapper until the thread has finished (then drops it in the
+    # main thread); a deleteLater here would race with that and crash.
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
