@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cdassess.errors import ModelError, Problem
 from cdassess.model import Model, parse_model
 from cdassess.xlsx.columns import Column, cell_text
+from cdassess.xlsx.fastread import Book
 from cdassess.xlsx.preview import ProblemRow
 from cdassess.xlsx.reading import Table, header_problems, open_workbook, read_meta, read_table, text_value
 from cdassess.xlsx.writing import STYLE_ANSWER, BookWriter, check_target
@@ -135,14 +136,14 @@ def _locate(problem: Problem, where: _Where) -> ProblemRow:
 
 
 class _Reader:
-    def __init__(self, wb: Any) -> None:
-        self.wb = wb
+    def __init__(self, book: Book) -> None:
+        self.book = book
         self.problems: list[ProblemRow] = []
         self.where = _Where()
         self.ids: dict[str, str] = {}
 
     def table(self, title: str, columns: Sequence[Column], prefer: tuple[str, ...]) -> Table | None:
-        t = read_table(self.wb, columns, prefer=prefer)
+        t = read_table(self.book, columns, prefer=prefer)
         if t is None:
             need = ", ".join(c.label for c in columns if c.required)
             self.problems.append(ProblemRow(title, 0, "", f"no sheet {title!r} with a header holding {need}",
@@ -197,13 +198,13 @@ class _Reader:
 def read_model_workbook(path: str | Path) -> Model:
     """Read and validate a model workbook; raise ModelError with sheet, row and column in every problem."""
     p = Path(path)
-    with open_workbook(p) as (wb, _scan):
-        meta = read_meta(wb)
+    with open_workbook(p) as (book, _scan):
+        meta = read_meta(book)
         fmt = meta.get("format", ("", 0))[0]
         if fmt and fmt != f"cdassess-{KIND}/1":
             raise ModelError(f"{p}: this is not a model workbook", [Problem(f"{p.name}: sheet _cdassess",
                                                                             f"its format is {fmt}")])
-        rd = _Reader(wb)
+        rd = _Reader(book)
         tables = (rd.table(S_MODEL, MODEL_COLUMNS, ("model", "模型")), rd.table(S_LEVELS, LEVEL_COLUMNS,
                                                                               ("levels", "级别")),
                   rd.table(S_DOMAINS, DOMAIN_COLUMNS, ("domains", "能力域")),

@@ -207,16 +207,16 @@ def read_questionnaire(assessment: Assessment, path: str | Path, *, force: bool 
     p = Path(path)
     preview = ImportPreview(KIND, p)
     model = assessment.model
-    with open_workbook(p) as (wb, scan):
-        check_identity(preview, read_meta(wb), assessment, KIND, force)
-        table = read_table(wb, READ_COLUMNS, prefer=("questionnaire", "问卷"))
+    with open_workbook(p) as (book, _scan):
+        check_identity(preview, read_meta(book), assessment, KIND, force)
+        table = read_table(book, READ_COLUMNS, prefer=("questionnaire", "问卷"))
         if table is None:
             preview.problems.append(ProblemRow(
                 "", 0, "", "no sheet has a questionnaire header (a row with an ID column and a Self-assessment "
                 "column)", "the questionnaire exported by cdassess, with its header row kept"))
             return preview
         preview.problems += header_problems(table, READ_COLUMNS)
-        preview.problems += formula_problems(p, scan, table, ("id", *ANSWER_KEYS))
+        preview.problems += formula_problems(table, ("id", *ANSWER_KEYS))
     existing = assessment.claims()
     seen: dict[str, int] = {}
     new_claims: list[Claim] = []

@@ -1,18 +1,21 @@
-"""Reading a checked workbook: openpyxl read-only with cached values only, sheets found by their header.
+"""Reading a checked workbook: cached values only (formulas are never evaluated), sheets found by their header.
 
-Formulas are never evaluated and never accepted as answers: the container check notes which worksheets hold
-formula elements, and only then a second pass reads those sheets' formulas to name the cells.
+The streaming reader in :mod:`cdassess.xlsx.fastread` sees formula elements, so a formula typed where an answer
+belongs is reported with its cell instead of being imported as whatever value it last showed.
 """
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdassess.xlsx.columns import Column, HeaderMatch, cell_text, col_letter, find_header
+from cdassess.xlsx.fastread import Book
 from cdassess.xlsx.preview import ImportPreview, ProblemRow
 from cdassess.xlsx.safety import MAX_CELL_CHARS, WorkbookFileError, WorkbookScan, check_workbook_file
 
@@ -24,67 +27,37 @@ HEADER_SCAN_ROWS = 15
 
 
 @contextmanager
-def open_workbook(path: str | Path, *, data_only: bool = True) -> Iterator[tuple[Any, WorkbookScan]]:
-    """Check the container, then open it read-only; every parser failure becomes one clear error."""
+def open_workbook(path: str | Path) -> Iterator[tuple[Book, WorkbookScan]]:
+    """Check the container, then open it for reading; every parser failure becomes one clear error."""
     scan = check_workbook_file(path)
-    import openpyxl
-    from defusedxml import DefusedXmlException
-
     p = Path(path)
-    fh = p.open("rb")  # our own handle: openpyxl leaves its zip open when it fails half-way
     try:
-        try:
-            wb = openpyxl.load_workbook(fh, read_only=True, data_only=data_only, keep_links=False)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same to a user
-            if _defused(exc, DefusedXmlException):
-                raise WorkbookFileError(f"{p}: declares XML entities or a DTD; such files can expand to "
-                                        "gigabytes and are refused") from None
-            first = str(exc).splitlines()[0] if str(exc) else ""
-            raise WorkbookFileError(f"{p}: is damaged or not a workbook this program can read "
-                                    f"({type(exc).__name__}: {first}); save it again as .xlsx") from None
-        try:
-            yield wb, scan
-        except WorkbookFileError as exc:
-            if str(p) in str(exc):
-                raise
-            raise WorkbookFileError(f"{p}: {exc}") from None  # a sheet read inside the block: name the file
-        finally:
-            wb.close()
+        book = Book(p)
+    except WorkbookFileError as exc:
+        raise WorkbookFileError(f"{p}: {exc}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, RuntimeError, NotImplementedError,
+            zlib.error) as exc:
+        raise WorkbookFileError(f"{p}: is damaged or not a workbook this program can read "
+                                f"({type(exc).__name__}: {exc}); save it again as .xlsx") from None
+    try:
+        yield book, scan
+    except WorkbookFileError as exc:
+        if str(p) in str(exc):
+            raise
+        raise WorkbookFileError(f"{p}: {exc}") from None  # a sheet read inside the block: name the file
+    except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
+        raise WorkbookFileError(f"{p}: is damaged ({type(exc).__name__}: {exc}); save it again as .xlsx"
+                                ) from None
     finally:
-        fh.close()
+        book.close()
 
 
-def _defused(exc: BaseException | None, kind: type[BaseException]) -> bool:
-    """Whether ``exc`` or an exception it was raised from is defusedxml's refusal (openpyxl wraps it)."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, kind):
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
-
-
-def iter_values(ws: Any) -> Iterator[tuple[Any, ...]]:
-    """Rows of values; a parse failure deep inside a sheet is reported as a damaged file."""
-    try:
-        yield from ws.iter_rows(values_only=True)
-    except WorkbookFileError:
-        raise
-    except Exception as exc:
-        from defusedxml import DefusedXmlException
-
-        if _defused(exc, DefusedXmlException):
-            raise WorkbookFileError(f"sheet {ws.title!r} declares XML entities; refused") from None
-        raise WorkbookFileError(f"sheet {ws.title!r} cannot be read ({type(exc).__name__}: {exc})") from None
-
-
-def read_meta(wb: Any) -> dict[str, tuple[str, int]]:
+def read_meta(book: Book) -> dict[str, tuple[str, int]]:
     """The hidden metadata sheet as key -> (value, row); empty when the workbook has none."""
-    if META_SHEET not in wb.sheetnames:
+    if META_SHEET not in book.sheetnames:
         return {}
     out: dict[str, tuple[str, int]] = {}
-    for r, row in enumerate(iter_values(wb[META_SHEET]), 1):
+    for r, row in book.sheet(META_SHEET).rows():
         if r > 200:
             break
         if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
@@ -99,6 +72,8 @@ class Table:
     sheet: str
     header: HeaderMatch
     rows: list[tuple[int, tuple[Any, ...]]]
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(row, 0-based column) -> formula text, for every formula cell of the sheet."""
 
     def value(self, row: Sequence[Any], key: str) -> Any:
         pos = self.header.index.get(key)
@@ -111,26 +86,28 @@ class Table:
         return col_letter(pos) if pos is not None else ""
 
 
-def read_table(wb: Any, columns: Sequence[Column], *, prefer: Sequence[str] = (),
-               sheet_names: Sequence[str] | None = None) -> Table | None:
+def read_table(book: Book, columns: Sequence[Column], *, prefer: Sequence[str] = ()) -> Table | None:
     """The first sheet (``prefer``-named ones first) whose first rows hold a header with the required
     columns; all its rows below the header. None when no sheet has such a header."""
-    names = [n for n in (sheet_names if sheet_names is not None else wb.sheetnames) if n != META_SHEET]
+    names = [n for n in book.sheetnames if n != META_SHEET]
     names.sort(key=lambda n: not any(p.lower() in n.lower() for p in prefer))
     for name in names:
-        ws = wb[name]
-        rows_iter = iter_values(ws)
-        head: list[tuple[Any, ...]] = []
-        for row in rows_iter:
-            head.append(row)
-            if len(head) >= HEADER_SCAN_ROWS:
+        sheet = book.sheet(name)
+        rows_iter = sheet.rows()
+        head: list[tuple[int, tuple[Any, ...]]] = []
+        for rnum, row in rows_iter:
+            if rnum > HEADER_SCAN_ROWS:
+                head.append((rnum, row))
                 break
-        match = find_header(head, columns)
+            head.append((rnum, row))
+        by_number = {r: row for r, row in head if r <= HEADER_SCAN_ROWS}
+        match = find_header([by_number.get(r, ()) for r in range(1, HEADER_SCAN_ROWS + 1)], columns)
         if match is None:
+            rows_iter.close()
             continue
-        rows = [(i, r) for i, r in enumerate(head[match.row:], match.row + 1)]
-        rows.extend(enumerate(rows_iter, len(head) + 1))
-        return Table(name, match, rows)
+        rows = [(r, row) for r, row in head if r > match.row]
+        rows.extend(rows_iter)
+        return Table(name, match, rows, sheet.formulas)
     return None
 
 
@@ -158,27 +135,12 @@ def text_value(table: Table, rnum: int, row: Sequence[Any], key: str,
     return text
 
 
-def formula_problems(path: Path, scan: WorkbookScan, table: Table, keys: Sequence[str]) -> list[ProblemRow]:
-    """Every formula in the imported columns of ``table`` (only read when the scan found formulas)."""
-    if not scan.formula_parts:
-        return []
-    import openpyxl
-
+def formula_problems(table: Table, keys: Sequence[str]) -> list[ProblemRow]:
+    """Every formula in the imported columns of ``table``."""
     wanted = {table.header.index[k] for k in keys if k in table.header.index}
-    out: list[ProblemRow] = []
-    with path.open("rb") as fh:
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False, keep_links=False)
-        try:
-            rows = wb[table.sheet].iter_rows(min_row=table.header.row + 1)
-            for r, row in enumerate(rows, table.header.row + 1):
-                for pos, cell in enumerate(row):
-                    if pos in wanted and getattr(cell, "data_type", None) == "f":
-                        out.append(ProblemRow(table.sheet, r, col_letter(pos),
-                                              f"holds a formula ({str(cell.value)[:60]}) instead of a value",
-                                              "type the answer itself; formulas are not evaluated on import"))
-        finally:
-            wb.close()
-    return out
+    return [ProblemRow(table.sheet, r, col_letter(c), f"holds a formula ({text[:60]}) instead of a value",
+                       "type the answer itself; formulas are not evaluated on import")
+            for (r, c), text in sorted(table.formulas.items()) if c in wanted and r > table.header.row]
 
 
 def check_identity(preview: ImportPreview, meta: dict[str, tuple[str, int]], assessment: Assessment, kind: str,

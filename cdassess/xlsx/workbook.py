@@ -27,7 +27,6 @@ from cdassess.xlsx.reading import (
     read_table,
     text_value,
 )
-from cdassess.xlsx.safety import WorkbookScan
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target
 
 if TYPE_CHECKING:
@@ -167,19 +166,18 @@ def read_workbook(assessment: Assessment, path: str | Path, *, force: bool = Fal
     """Read a full workbook and work out what it changes; nothing is written."""
     p = Path(path)
     preview = ImportPreview(KIND, p)
-    with open_workbook(p) as (wb, scan):
-        check_identity(preview, read_meta(wb), assessment, KIND, force)
+    with open_workbook(p) as (book, _scan):
+        check_identity(preview, read_meta(book), assessment, KIND, force)
         sheets = {}
         for key, columns, prefer in (("ratings", RATING_COLUMNS, ("ratings", "评级")),
                                      ("claims", CLAIM_COLUMNS, ("claims", "自评")),
                                      ("findings", FINDING_COLUMNS, ("findings", "发现")),
                                      ("evidence", EVIDENCE_COLUMNS, ("evidence", "证据"))):
-            table = read_table(wb, columns, prefer=prefer)
+            table = read_table(book, columns, prefer=prefer)
             sheets[key] = table
             if table is not None:
                 preview.problems += header_problems(table, columns)
-                keys = [c.key for c in columns]
-                preview.problems += formula_problems(p, scan, table, keys) if _has_formulas(scan) else []
+                preview.problems += formula_problems(table, [c.key for c in columns])
     if sheets["ratings"] is None:
         preview.problems.append(ProblemRow(S_RATINGS, 0, "", "no Ratings sheet with a header holding ID and Rating",
                                            "the workbook exported by cdassess"))
@@ -199,10 +197,6 @@ def read_workbook(assessment: Assessment, path: str | Path, *, force: bool = Fal
     if not preview.problems:
         preview.edits = edits
     return preview
-
-
-def _has_formulas(scan: WorkbookScan) -> bool:
-    return bool(scan.formula_parts)
 
 
 def _req_rows(assessment: Assessment, table: Any, preview: ImportPreview,
