@@ -5,6 +5,8 @@ from __future__ import annotations
 import configparser
 import importlib.util
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,7 +97,7 @@ def test_desktop_file_is_a_valid_application_entry() -> None:
     parser.read(ROOT / "packaging" / "cdassess.desktop", encoding="utf-8")
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application"
-    assert entry["Exec"].split()[0] == "cdassess"
+    assert entry["Exec"].split() == ["cdassess", "gui", "%f"]  # `cdassess FILE` is not a command; `gui FILE` is
     assert entry["Icon"] == "cdassess"
     assert entry["Terminal"] == "false"
     assert entry["Categories"].endswith(";")
@@ -116,3 +118,22 @@ def test_missing_pyinstaller_fails_with_the_install_command(bi: ModuleType, monk
     assert "pip install -r requirements/build.txt" in err
     assert sys.executable in err
     assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the desktop entry is for Linux desktops")
+def test_install_desktop_entry_points_the_menu_at_the_bundle(tmp_path: Path) -> None:
+    folder = tmp_path / "my apps" / "cdassess"  # a space in the path must survive
+    folder.mkdir(parents=True)
+    for name in ("cdassess.desktop", "install-desktop-entry.sh"):
+        shutil.copy(ROOT / "packaging" / name, folder / name)
+    shutil.copy(ROOT / "resources" / "icons" / "cdassess.png", folder / "cdassess.png")
+    data = tmp_path / "data"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)}
+    done = subprocess.run(["sh", str(folder / "install-desktop-entry.sh")], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(data / "applications" / "cdassess.desktop", encoding="utf-8")
+    assert parser["Desktop Entry"]["Exec"] == f'"{folder}/cdassess" gui %f'
+    assert (data / "icons" / "hicolor" / "512x512" / "apps" / "cdassess.png").is_file()
