@@ -17,6 +17,7 @@ from cdassess.reports.data import ReportData, build_report_data
 from cdassess.reports.styles import (
     ACCENT,
     BAND,
+    HAS_CJK,
     MUTED,
     RULE,
     STATUS_LOOK,
@@ -81,7 +82,23 @@ class _Builder:
         return f"{n} ({self.level_name(n)})"
 
     def para(self, text: str, style: Any) -> Any:
-        return self.Para(text, style)
+        return self.Para(text, self.s.cjk(style) if HAS_CJK.search(text) else style)
+
+    def model_paras(self, text: Any, style: Any) -> list[Any]:
+        """A model text as paragraphs: in "both", Chinese then English (grey), each broken by its own rules."""
+        if self.lang != "both" or not text.zh or not text.en or text.zh == text.en:
+            return [self.para(esc(text.get(self.lang if self.lang != "both" else "zh")), style)]
+        return [self.para(esc(text.zh), style), self.para(esc(text.en), self.s.cell_en)]
+
+    def fit(self, text: str, width: float, style: Any = None) -> Any:
+        """A plain string cell when the text fits on one line (no markup parsing, no wrapping: much cheaper),
+        else a wrapping Paragraph. ``text`` is plain (not escaped)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        plain = clean(text)
+        if "\n" not in plain and stringWidth(plain, self.s.font, 8) <= width - 8:
+            return plain
+        return self.para(esc(plain), style or self.s.cell)
 
     def heading(self, text: str, level: int = 1) -> Any:
         style = {1: self.s.h1, 2: self.s.h2, 3: self.s.h3}[level]
@@ -121,7 +138,8 @@ class _Builder:
         return t
 
     def head(self, *labels: str) -> list[Any]:
-        return [self.para(esc(x), self.s.cell_head) for x in labels]
+        # plain breaking: a label pair breaks between its Chinese and English words, never inside "Level"
+        return [self.Para(esc(x), self.s.cell_head) for x in labels]
 
     # ------------------------------------------------------------------------------------ sections
 
@@ -273,8 +291,8 @@ class _Builder:
         extra += [("SPAN", (0, 1), (-1, 1)), ("BACKGROUND", (0, 1), (-1, 1), Color(*BAND))]
         for item in items:
             r = len(rows)
-            cells: list[Any] = [self.para(esc(item.id), self.s.cell_muted),
-                                self.para(esc(model_text(item.names, self.lang)), self.s.cell)]
+            cells: list[Any] = [self.fit(item.id, widths[0], self.s.cell_muted),
+                                self.fit(model_text(item.names, self.lang), widths[1])]
             for ci, n in enumerate(levels, start=2):
                 req = item.requirement_at(n)
                 if req is None:
@@ -305,13 +323,14 @@ class _Builder:
         rating = d.ratings.get(req.id)
         claim = d.claims.get(req.id)
         findings = d.findings.get(req.id, [])
-        text = f'<font color="{MUTED_HEX}" size="7">{esc(model_text(item.names, self.lang))}</font><br/>' \
-               + self.model_para(req.text, s.cell)
+        text: list[Any] = [self.para(esc(model_text(item.names, self.lang)), s.cell_tiny),
+                           *self.model_paras(req.text, s.cell)]
         if rating is not None and rating.note:
-            text += f'<br/><font color="{MUTED_HEX}">{self.L("备注", "Note")}:</font> {esc(rating.note)}'
+            text.append(self.para(f'<font color="{MUTED_HEX}">{self.L("备注", "Note")}:</font> {esc(rating.note)}',
+                                  s.cell))
         if rating is not None and rating.justification:
-            text += f'<br/><font color="{MUTED_HEX}">{self.L("理由", "Justification")}:</font> ' \
-                    f"{esc(rating.justification)}"
+            text.append(self.para(f'<font color="{MUTED_HEX}">{self.L("理由", "Justification")}:</font> '
+                                  f"{esc(rating.justification)}", s.cell))
         verdict = esc(status_text(d.status(req.id), self.lang))
         if rating is not None and rating.needs_review:
             verdict += f'<br/><font color="{MUTED_HEX}">{self.L("需复核", "needs review")}</font>'
@@ -333,7 +352,7 @@ class _Builder:
                          f.priority)) if f.priority else "") if x))
         if not owners and claim is not None and claim.owner:
             owners.append(esc(claim.owner))
-        return [self.para(f"{esc(req.id)}<br/>L{req.level}", s.cell), self.para(text, s.cell),
+        return [self.para(f"{esc(req.id)}<br/>L{req.level}", s.cell), text,
                 self.para(verdict, s.cell), self.para(finding_text, s.cell),
                 self.para("<br/>".join(owners) or "—", s.cell)]
 
@@ -383,10 +402,11 @@ class _Builder:
             f"are not satisfied and keep the overall level below {ex.level}.")), self.s.body))
         head = self.head(self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
                          self.L("要求", "Requirement"))
-        rows = [[self.para(esc(r.id), self.s.cell), f"L{r.level}",
-                 self.para(esc(status_text(self.d.status(r.id), self.lang)), self.s.cell),
-                 self.para(self.model_para(r.text, self.s.cell), self.s.cell)] for r in reqs]
-        out += self.chunked(head, rows, [76, 44, 84, BODY_W - 204])
+        widths = [76, 44, 84, BODY_W - 204]
+        rows = [[self.fit(r.id, widths[0]), f"L{r.level}",
+                 self.fit(status_text(self.d.status(r.id), self.lang), widths[2]),
+                 self.model_paras(r.text, self.s.cell)] for r in reqs]
+        out += self.chunked(head, rows, widths)
         return out
 
     def disagreements(self) -> list[Any]:
@@ -400,17 +420,17 @@ class _Builder:
         head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("自评", "Claim"),
                          self.L("评定", "Rating"), self.L("备注", "Note"))
         rows: list[list[Any]] = []
+        widths = [76, BODY_W - 76 - 80 - 84 - 120, 80, 84, 120]
         for r in d.disagreements:
             rating = d.ratings.get(r.id)
             claim = d.claims.get(r.id)
             note = "<br/>".join(esc(x) for x in ((rating.note if rating else ""),
                                                   (claim.comment if claim else "")) if x)
-            rows.append([self.para(esc(r.id), self.s.cell), self.para(self.model_para(r.text, self.s.cell),
-                                                                      self.s.cell),
-                         self.para(esc(status_text(d.claim_status(r.id), self.lang)), self.s.cell),
-                         self.para(esc(status_text(d.status(r.id), self.lang)), self.s.cell),
+            rows.append([self.fit(r.id, widths[0]), self.model_paras(r.text, self.s.cell),
+                         self.fit(status_text(d.claim_status(r.id), self.lang), widths[2]),
+                         self.fit(status_text(d.status(r.id), self.lang), widths[3]),
                          self.para(note or "—", self.s.cell)])
-        out += self.chunked(head, rows, [76, BODY_W - 76 - 80 - 84 - 120, 80, 84, 120])
+        out += self.chunked(head, rows, widths)
         return out
 
     def evidence(self) -> list[Any]:
