@@ -15,7 +15,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cdassess.errors import CdassessError
 
@@ -190,10 +189,3 @@ def clean_text(value: str) -> str:
 
 def looks_like_formula(text: str) -> bool:
     return text.startswith(_FORMULA_START)
-
-
-def force_text(cell: Any) -> None:
-    """Keep a formula-looking string a string: string cell type plus Excel's quote prefix (what a leading
-    apostrophe typed by hand does), so neither opening nor editing the cell turns it into a formula."""
-    cell.data_type = "s"
-    cell.quotePrefix = True
