@@ -18,10 +18,10 @@ SHEET = "改进计划 Gap plan"
 
 COLUMNS = (
     Column("domain", "能力域", "Domain", width=16),
-    Column("id", "要求编号", "Requirement ID", width=17),
+    Column("id", "要求编号", "Requirement ID", width=19),
     Column("level", "级别", "Level", width=7),
     Column("text", "要求", "Requirement", width=44),
-    Column("rating", "评级", "Rating", width=12),
+    Column("rating", "评级", "Rating", width=14),
     Column("finding", "发现", "Finding", width=36),
     Column("recommendation", "改进建议", "Recommendation", width=36),
     Column("owner", "负责人", "Owner", width=12),
@@ -51,8 +51,9 @@ def export_gap_plan(assessment: Assessment, path: str | Path, *, target: int | N
             fs = [f for f in findings if f.req_id == req.id]
             first = fs[0] if fs else None
             bw.append(ws, [
-                bw.value(ws, g.domain.names.both()), req.id, req.level, bw.cell(ws, req.text.both("\n"), STYLE_TEXT),
-                f"{st.label_zh} / {st.label_en}",
+                bw.cell(ws, g.domain.names.both("\n"), STYLE_TEXT), bw.cell(ws, req.id, STYLE_TEXT),
+                bw.cell(ws, req.level, STYLE_TEXT), bw.cell(ws, req.text.both("\n"), STYLE_TEXT),
+                bw.cell(ws, f"{st.label_zh}\n{st.label_en}", STYLE_TEXT),
                 bw.cell(ws, "\n".join(f.observation for f in fs), STYLE_ANSWER),
                 bw.cell(ws, "\n".join(f.recommendation for f in fs if f.recommendation), STYLE_ANSWER),
                 bw.cell(ws, first.owner if first else "", STYLE_ANSWER),
