@@ -2,8 +2,8 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python benchmarks/run.py            # full run (7 repetitions, ~5-8 minutes), writes RESULTS.md
-    .venv/bin/python benchmarks/run.py --quick    # 5 repetitions of everything, 3 of the slowest parts
+    .venv/bin/python benchmarks/run.py            # full run (11 repetitions, about 3 minutes), writes RESULTS.md
+    .venv/bin/python benchmarks/run.py --quick    # 5 repetitions (the minimum for a median), about 1 minute
     .venv/bin/python benchmarks/run.py --only gap_demo --only info_json
 
 Every input is built from scratch in a temporary folder: the demo assessment, synthetic capability models
@@ -957,15 +957,15 @@ def main(argv: list[str] | None = None) -> int:
         return child_main(argv[1], argv[2])
     names = [s.name for s in SCENARIOS]
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    p.add_argument("--quick", action="store_true", help="fewer repetitions (5, and 3 for the slow scenarios)")
+    p.add_argument("--quick", action="store_true", help="5 repetitions instead of 11")
     p.add_argument("--only", action="append", choices=names, metavar="NAME",
                    help=f"run only this scenario (repeatable): {', '.join(names)}")
-    p.add_argument("--reps", type=int, help="timed repetitions per scenario (default 7, --quick 5)")
+    p.add_argument("--reps", type=int, help="timed repetitions per scenario (default 11, --quick 5)")
     p.add_argument("--results", type=Path, help="where to write the results (default benchmarks/RESULTS.md for a "
                    "full run of every scenario; not written for --only unless given)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder with the inputs")
     args = p.parse_args(argv)
-    reps = args.reps or (5 if args.quick else 7)
+    reps = args.reps or (5 if args.quick else 11)
     chosen = [s for s in SCENARIOS if not args.only or s.name in args.only]
     started = dt.datetime.now(dt.UTC)
     t_start = time.perf_counter()
@@ -979,8 +979,7 @@ def main(argv: list[str] | None = None) -> int:
                 res = Result(sc.name, sc.title, sc.target)
                 t0 = time.perf_counter()
                 try:
-                    slow = sc.name in ("evidence_200mb", "gui_start") and args.quick and not args.reps
-                    sc.run(inp, 3 if slow else reps, res)
+                    sc.run(inp, reps, res)
                 except NotAvailable as exc:
                     res.passed, res.note = None, str(exc)
                 except Exception as exc:  # a broken scenario is reported; the others still run
