@@ -33,7 +33,7 @@ from ui import icons, messages
 from ui.dashboard import Dashboard
 from ui.dialogs import NewAssessmentDialog, SettingsDialog
 from ui.evidence_pane import EvidencePane
-from ui.labels import when
+from ui.labels import status_label, when
 from ui.requirement_pane import RATING_KEYS, RequirementPane
 from ui.session import AssessmentSession
 from ui.settings import Settings
@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAllColumnsShowFocus(True)
         self.match_label = QLabel()
+        self._matches_timer = QTimer(self, singleShot=True, interval=0)  # count once per burst of changes
+        self._matches_timer.timeout.connect(self._update_matches)
         self.match_label.setStyleSheet("color: #777;")
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -328,16 +330,24 @@ class MainWindow(QMainWindow):
             header = self.tree.header()
             header.setStretchLastSection(False)
             header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-            for col in (COL_STATUS, COL_PROGRESS, COL_EVIDENCE):
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            # Fixed widths from the font, not ResizeToContents: that re-measures every row on each edit.
+            fm = self.tree.fontMetrics()
+            samples = {
+                COL_STATUS: [status_label(st) + " ⚑" for st in Status] + [self.tr("L5 of L5"), "L5 / 目标 L5"],
+                COL_PROGRESS: ["000/000", self.tree_model.headerData(COL_PROGRESS, Qt.Orientation.Horizontal)],
+                COL_EVIDENCE: ["00", self.tree_model.headerData(COL_EVIDENCE, Qt.Orientation.Horizontal)],
+            }
+            for col, texts in samples.items():
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                extra = 44 if col == COL_STATUS else 18
+                header.resizeSection(col, max(fm.horizontalAdvance(str(t)) for t in texts) + extra)
             self.tree.selectionModel().currentChanged.connect(self._current_changed)
             for row in range(self.proxy.rowCount()):
                 self.tree.expand(self.proxy.index(row, 0))
             s.saved.connect(self._show_saved)
             s.metaChanged.connect(self._update_state)
-            s.ratingsChanged.connect(lambda _ids: self._update_matches())
-            self.proxy.rowsInserted.connect(lambda *_: self._update_matches())
-            self.proxy.rowsRemoved.connect(lambda *_: self._update_matches())
+            s.ratingsChanged.connect(self._matches_timer.start)
+            s.evidenceChanged.connect(self._matches_timer.start)
         else:
             self.tree.setModel(None)
         self.requirement_pane.set_session(s)
