@@ -105,6 +105,8 @@ def _table(model: RowsModel) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     view.resizeColumnsToContents()
+    for col in range(model.columnCount()):  # long texts are in the tooltip; keep every column on screen
+        view.setColumnWidth(col, min(view.columnWidth(col), 260))
     return view
 
 
