@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from sqlite_utils import Database
 
 from cdassess import __version__
-from cdassess.errors import AssessmentFileError, CdassessError, LockedError, NotFoundError, Problem
+from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError, LockedError, NotFoundError, Problem
 from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
 from cdassess.scoring import Status
 from cdassess.store import audit as audit_log
@@ -202,6 +202,9 @@ class AssessmentStore:
                 self.db.execute("UPDATE assessment SET updated_at = ? WHERE id = 1", [now_iso()])
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
+        except UnicodeEncodeError as exc:  # an unpaired surrogate (broken pasted text) cannot be stored as UTF-8
+            raise InvalidValueError(f"cannot {what}: the text holds a character that is not valid Unicode "
+                                    f"({exc.object[exc.start:exc.end]!r}); remove it and try again") from None
 
     @contextlib.contextmanager
     def batch(self, what: str) -> Iterator[None]:
