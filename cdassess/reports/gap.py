@@ -120,7 +120,11 @@ class _Builder:
         from reportlab.lib.colors import Color
         from reportlab.platypus import Table, TableStyle
 
-        t = Table(rows, colWidths=widths, repeatRows=header_rows, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        # A row is split across pages only when it is too tall to move whole to the next page: splitting
+        # every row that straddles a break would cut words and sentences in two for no reason.
+        in_row = _has_tall_row(rows[header_rows:], widths)
+        t = Table(rows, colWidths=widths, repeatRows=header_rows, splitByRow=1, splitInRow=int(in_row),
+                  hAlign="LEFT")
         cmds: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.s.font),
             ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -537,6 +541,22 @@ class _Builder:
         out += self.evidence()
         out += self.appendix()
         return out
+
+
+FRAME_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+CELL_PADDING = 8  # left + right padding of every table cell
+
+
+def _has_tall_row(rows: list[list[Any]], widths: list[float]) -> bool:
+    """Whether a row needs more than half a page (measured at the cell widths the table will use; the
+    paragraphs remember the result, so the table's own measuring costs nothing more)."""
+    for row in rows:
+        for cell, width in zip(row, widths, strict=False):
+            parts = cell if isinstance(cell, list) else [cell]
+            height = sum(p.wrap(width - CELL_PADDING, FRAME_H)[1] for p in parts if hasattr(p, "wrap"))
+            if height > FRAME_H / 2:
+                return True
+    return False
 
 
 def _size(n: int) -> str:
