@@ -253,8 +253,15 @@ def group_code(code: str, size: int = 5) -> str:
     return " ".join(code[i:i + size] for i in range(0, len(code), size))
 
 
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
 def normalize_code(code: str) -> str:
-    return re.sub(r"[\s\-]", "", code).upper()
+    """Upper case without spaces and hyphens; digits that base32 lacks read as the letters they resemble."""
+    text = re.sub(r"[\s\-]", "", code).upper()
+    if text.startswith(CODE_PREFIX):
+        return CODE_PREFIX + text[len(CODE_PREFIX):].translate(_LOOKALIKES)
+    return text
 
 
 def decode_code(code: str) -> tuple[bytes, bytes]:

@@ -52,7 +52,8 @@ def test_sign_and_verify_round_trip_with_grouped_lowercase_code(tmp_path: Path) 
     signed = sign_statement(FACTS, store)
     assert signed.facts["key"] == store.own_public().key_id
     typed = group_code(signed.code).lower().replace(" ", "-")
-    result = verify_code(typed, store)
+    body = typed[4:].replace("o", "0").replace("i", "1").replace("b", "8")  # typed from paper: look-alikes
+    result = verify_code(typed[:4] + body, store)
     assert result.facts == signed.facts
     assert result.own_key
     assert result.short == signed.short == short_code(signed.code)
