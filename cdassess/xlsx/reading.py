@@ -145,7 +145,11 @@ def formula_problems(table: Table, keys: Sequence[str]) -> list[ProblemRow]:
 
 def check_identity(preview: ImportPreview, meta: dict[str, tuple[str, int]], assessment: Assessment, kind: str,
                    force: bool) -> None:
-    """The metadata sheet must name this assessment and its model (or the import must be forced)."""
+    """The metadata sheet must name this assessment and its model (or the import must be forced); a locked
+    assessment takes no import."""
+    if assessment.meta.locked:
+        preview.problems.append(ProblemRow("", 0, "", "the assessment is locked; nothing can be imported into "
+                                           "it", "unlock it with a reason first"))
     if not meta:
         preview.notes.append("the workbook has no cdassess metadata sheet; rows are matched by requirement ID "
                              "only")

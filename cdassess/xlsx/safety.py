@@ -32,7 +32,6 @@ MAX_CELL_CHARS = 32_767
 _PROLOG_BYTES = 4096
 _DTD_MARKERS = tuple(m for s in ("<!DOCTYPE", "<!ENTITY") for m in (s.encode(), s.encode("utf-16-le"),
                                                                      s.encode("utf-16-be")))
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -43,11 +42,10 @@ class WorkbookFileError(CdassessError):
 
 @dataclass(frozen=True)
 class WorkbookScan:
-    """What the container check learned: the parts and whether any worksheet holds formulas."""
+    """What the container check learned: the parts of the zip."""
 
     path: Path
     parts: tuple[str, ...]
-    formula_parts: tuple[str, ...]
 
 
 def _refuse(path: Path, message: str) -> WorkbookFileError:
@@ -141,38 +139,24 @@ def _check_parts(p: Path, zf: zipfile.ZipFile) -> WorkbookScan:
     if total > MAX_TOTAL_BYTES:
         raise _refuse(p, f"inflates to {total / 2**20:,.0f} MB in all (at most {MAX_TOTAL_BYTES // 2**20} MB "
                          "accepted); refused before reading it")
-    formula_parts: list[str] = []
     for info in infos:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         try:
-            formulas = _scan_part(p, zf, info)
+            _check_prolog(p, zf, info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
                 zlib.error, lzma.LZMAError) as exc:  # unknown method or zip version, corrupt compressed data
             raise _refuse(p, f"is damaged: part {info.filename} cannot be read ({exc})") from None
-        if formulas:
-            formula_parts.append(info.filename)
-    return WorkbookScan(p, tuple(sorted(names)), tuple(formula_parts))
+    return WorkbookScan(p, tuple(sorted(names)))
 
 
-def _scan_part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Refuse a DTD in the prolog; report whether a worksheet part holds formula elements."""
-    is_sheet = info.filename.startswith("xl/worksheets/")
+def _check_prolog(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a DTD at the start of a part (the reader refuses one anywhere; this names it before parsing)."""
     with zf.open(info) as fh:
         first = fh.read(_PROLOG_BYTES)
-        if any(m in first for m in _DTD_MARKERS):
-            raise _refuse(p, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY>); such files can "
-                             "expand to gigabytes and are refused")
-        if not is_sheet:
-            return False
-        buf = first
-        while True:
-            if _FORMULA.search(buf):
-                return True
-            chunk = fh.read(1 << 20)
-            if not chunk:
-                return False
-            buf = buf[-16:] + chunk
+    if any(m in first for m in _DTD_MARKERS):
+        raise _refuse(p, f"part {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY>); such files can "
+                         "expand to gigabytes and are refused")
 
 
 # --------------------------------------------------------------------------------------------- export side

@@ -364,3 +364,15 @@ def test_output_path_checks(tmp_path: Path, mini_assessment: Assessment) -> None
     with pytest.raises(CdassessError, match="does not exist"):
         export_questionnaire(mini_assessment, tmp_path / "no" / "q.xlsx")
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_locked_assessment_takes_no_import(tmp_path: Path, mini_assessment: Assessment) -> None:
+    a = mini_assessment
+    q = _fill(export_questionnaire(a, tmp_path / "q.xlsx"), {"A.X.1.L1": {"Self-assessment": "Y"}})
+    a.lock()
+    preview = read_questionnaire(a, q)
+    assert [p.message for p in preview.problems] == ["the assessment is locked; nothing can be imported into it"]
+    assert preview.problems[0].accepted == "unlock it with a reason first"
+    with pytest.raises(ValidationError):
+        preview.apply(a)
+    assert a.claims() == {}
