@@ -288,7 +288,7 @@ class _Builder:
         rows: list[list[Any]] = [[*self.head(self.L("能力项", "Item"), self.L("名称", "Name")),
                                   *[f"L{n}" for n in levels], self.L("级别", "Level")]]
         extra: list[tuple[Any, ...]] = [("ALIGN", (2, 0), (-1, -1), "CENTER"), ("VALIGN", (2, 1), (-1, -1), "MIDDLE"),
-                                        ("FONTSIZE", (2, 2), (-2, -1), 9)]
+                                        ("FONTSIZE", (2, 2), (-2, -1), 10)]
         more = self.L("（续）", " (continued)", "") if continued else ""
         rows.append([self.para(f"{esc(dom.id)} &nbsp; {esc(model_text(dom.names, self.lang))} &nbsp; "
                                f"(L{d.levels.domains[dom.id]}){more}", self.s.cell), *[""] * (len(levels) + 2)])

@@ -67,7 +67,7 @@ class StatusLook:
 STATUS_LOOK: dict[Status, StatusLook] = {
     Status.MET: StatusLook("✓", (0.16, 0.40, 0.24), (1, 1, 1)),
     Status.PARTIAL: StatusLook("◐", (0.99, 0.89, 0.55), (0.1, 0.1, 0.1)),
-    Status.NOT_MET: StatusLook("×", (0.78, 0.25, 0.22), (1, 1, 1)),
+    Status.NOT_MET: StatusLook("✘", (0.78, 0.25, 0.22), (1, 1, 1)),
     Status.NA: StatusLook("–", (0.86, 0.86, 0.86), (0.2, 0.2, 0.2)),
     Status.UNRATED: StatusLook("?", None, (0.3, 0.3, 0.3)),
 }
