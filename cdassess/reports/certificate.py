@@ -172,6 +172,8 @@ class _Painter:
         c = self.c
         red = self.color(SEAL)
         c.saveState()
+        c.setFillAlpha(0.88)
+        c.setStrokeAlpha(0.88)
         c.setStrokeColor(red)
         c.setFillColor(red)
         c.setLineWidth(2.2)
@@ -243,6 +245,7 @@ class _Painter:
     def paint(self) -> None:
         f, c = self.f, self.c
         self.frame()
+        self.rosette(PAGE_W / 2, 104 * MM)
         self.centred(174 * MM, "能力成熟度评估证书", 30)
         self.centred(164 * MM, "CERTIFICATE OF CAPABILITY MATURITY ASSESSMENT", 12.5, GOLD)
         c.setStrokeColor(self.color(GOLD))
@@ -261,13 +264,42 @@ class _Painter:
         self.centred(91 * MM, f"{f.level} 级" + (f" · {lv_zh}" if lv_zh else ""), 28, SEAL)
         self.centred(82 * MM, f"Level {f.level}" + (f" · {lv_en}" if lv_en else ""), 14, SEAL)
         self.details(62 * MM)
-        self.seal(207 * MM, 52 * MM, 16 * MM)
+        self.signature(190 * MM, 226 * MM, 27 * MM)
+        self.seal(209 * MM, 41 * MM, 16 * MM)
         qr_size = 40 * MM
         qr_x = PAGE_W - 22 * MM - qr_size
         self.qr(qr_x, 24 * MM, qr_size)
         self.centred(20 * MM, f"核验码 Check code  {self.signed.short}", 7, GREY, x=qr_x + qr_size / 2,
                      max_width=qr_size + 14 * MM)
-        self.fine_print(right=qr_x - 8 * MM)
+        self.fine_print(right=184 * MM)
+
+    def signature(self, x0: float, x1: float, y: float) -> None:
+        """A line for the lead assessor's signature; the seal is stamped over its end."""
+        c = self.c
+        c.setStrokeColor(self.color(GREY))
+        c.setLineWidth(0.6)
+        c.line(x0, y, x1, y)
+        c.setFillColor(self.color(GREY))
+        c.setFont(self.font, 7.5)
+        c.drawCentredString((x0 + x1) / 2, y - 4 * MM, "评估负责人签字 · Lead assessor")
+        lead = self.f.assessors[0] if self.f.assessors else ""
+        if lead:
+            c.setFont(self.font, 7)
+            c.drawCentredString((x0 + x1) / 2, y - 7.5 * MM, lead)
+
+    def rosette(self, cx: float, cy: float) -> None:
+        """A faint guilloche-like rosette behind the text, the way printed certificates are patterned."""
+        c = self.c
+        c.saveState()
+        c.setStrokeColor(self.color((0.93, 0.89, 0.79)))
+        c.setLineWidth(0.3)
+        c.translate(cx, cy)
+        for k in range(30):
+            c.saveState()
+            c.rotate(k * 6)
+            c.ellipse(-80 * MM, -22 * MM, 80 * MM, 22 * MM, stroke=1, fill=0)
+            c.restoreState()
+        c.restoreState()
 
     def level_names(self) -> tuple[str, str]:
         if self.model is None or self.f.level not in self.model.level_numbers:
