@@ -4,6 +4,7 @@ remove."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -64,7 +65,7 @@ class EvidencePane(QWidget):
         self.req_id: str | None = None
         self.job: QThread | None = None
         self._running: dict[int, workers.AttachWorker] = {}  # keeps each worker alive until its thread ends
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._tmp: Path | None = None  # copies opened with the system viewer; removed on close
         self.setAcceptDrops(True)
 
         self.title = QLabel(self.tr("Evidence"))
@@ -305,15 +306,21 @@ class EvidencePane(QWidget):
         # Links to removed evidence cannot come back; older undo steps about it would fail.
         self.undo.clear()
 
+    def remove_copies(self) -> None:
+        """Delete the copies extracted for viewing (evidence can be confidential)."""
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
     def open_copy(self) -> None:
         s = self.session
         chosen = self.selected()
         if s is None or not chosen:
             return
         if self._tmp is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="cdassess-evidence-")
+            self._tmp = Path(tempfile.mkdtemp(prefix="cdassess-evidence-"))
         for ev in chosen:
-            folder = Path(self._tmp.name) / str(ev.id)
+            folder = self._tmp / str(ev.id)
             folder.mkdir(exist_ok=True)
             try:
                 target = s.assessment.extract_evidence(ev.id, folder, overwrite=True)

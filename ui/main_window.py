@@ -631,6 +631,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.requirement_pane.flush()
+        self.evidence_pane.remove_copies()
         self.settings.set_layout("geometry", self.saveGeometry())
         self.settings.set_layout("split", self.split.saveState())
         self.settings.set_layout("right_split", self.right_split.saveState())

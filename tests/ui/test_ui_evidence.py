@@ -104,3 +104,49 @@ def test_unreadable_file_is_reported_and_the_others_attached(window: Any, mini_p
     ids = _attach(window, qtbot, [bad, good])
     assert len(ids) == 1
     assert "permission denied" in dialogs.errors()[0]
+
+
+def test_open_a_copy_extracts_the_stored_content(window: Any, mini_path: Path, qtbot: Any, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    f = tmp_path / "coverage.csv"
+    f.write_text("module,lines\norder,120\n", encoding="utf-8")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    _attach(window, qtbot, [f])
+    pane = window.evidence_pane
+    pane.list.topLevelItem(0).setSelected(True)
+    pane.open_copy()
+    assert len(opened) == 1
+    copy = Path(opened[0].toLocalFile())
+    assert copy.name == "coverage.csv" and copy.read_bytes() == f.read_bytes()
+    assert copy.parent.parent != f.parent  # a copy in a temporary folder, not the original
+
+
+def test_large_file_shows_progress_and_is_stored(window: Any, mini_path: Path, qtbot: Any,
+                                                 tmp_path: Path) -> None:
+    from ui.evidence_pane import BIG_FILE
+
+    big = tmp_path / "pipeline-video.bin"
+    big.write_bytes(os.urandom(1024) * (BIG_FILE // 1024 + 512))
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    seen: list[int] = []
+    from PySide6.QtWidgets import QProgressDialog
+
+    original = QProgressDialog.setValue
+
+    def spy(self: QProgressDialog, value: int) -> None:
+        seen.append(value)
+        original(self, value)
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(QProgressDialog, "setValue", spy):
+        assert len(_attach(window, qtbot, [big])) == 1
+    assert seen and max(seen) == 1000  # progress reached the end
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert check.evidence_for("A.X.1.L1")[0].sha256 == hashlib.sha256(big.read_bytes()).hexdigest()

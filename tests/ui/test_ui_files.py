@@ -137,3 +137,33 @@ def test_guard_void_qt_calls_do_not_corrupt_none(qtbot: Any) -> None:
         w.setEnabled(i % 2 == 0)
         w.setObjectName("guard")
     assert w.objectName() == "guard"
+
+
+def test_a_missing_plug_in_module_says_so(window: Any, mini_path: Path, dialogs: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    real = importlib.import_module
+
+    def missing(name: str, *args: Any) -> Any:
+        if name == "ui.report_actions":
+            raise ModuleNotFoundError(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", missing)
+    assert window.open_path(mini_path)
+    action = next(a for a in window._plugged if "Certificate" in a.text())
+    action.trigger()
+    assert dialogs.kinds() == ["info"]
+    assert "ui.report_actions" in dialogs.shown[0][2]
+
+
+def test_model_text_language_setting(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    index = window.tree_model.index_of("A.X.1.L1")
+    assert index.data() == "L1  A.X.1 第1级要求 / A.X.1 level 1 requirement"
+    window.set_text_language("en")
+    assert index.data() == "L1  A.X.1 level 1 requirement"
+    window.set_text_language("zh")
+    assert index.data() == "L1  A.X.1 第1级要求"
+    assert window.settings.text_language == "zh"
