@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
             if state is not None:
                 splitter.restoreState(state)
         if self.settings.layout("split") is None:
-            self.split.setSizes([560, 800])
+            self.split.setSizes([620, 740])
             self.right_split.setSizes([620, 220])
 
     def _build_left(self) -> QWidget:
@@ -333,7 +333,8 @@ class MainWindow(QMainWindow):
             # Fixed widths from the font, not ResizeToContents: that re-measures every row on each edit.
             fm = self.tree.fontMetrics()
             samples = {
-                COL_STATUS: [status_label(st) + " ⚑" for st in Status] + [self.tr("L5 of L5"), "L5 / 目标 L5"],
+                COL_STATUS: [status_label(st) + " ⚑" for st in Status]
+                + [self.tree_model.index(0, COL_STATUS).data() or ""],
                 COL_PROGRESS: ["000/000", self.tree_model.headerData(COL_PROGRESS, Qt.Orientation.Horizontal)],
                 COL_EVIDENCE: ["00", self.tree_model.headerData(COL_EVIDENCE, Qt.Orientation.Horizontal)],
             }

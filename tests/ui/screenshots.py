@@ -51,6 +51,12 @@ def main() -> None:
         for _ in range(5):
             QApplication.processEvents()
         w.grab().save(str(out / f"dashboard-{lang}.png"))
+        w.tabs.setCurrentIndex(0)
+        w.filter.setCurrentIndex(w.filter.findData("needs_review"))
+        w.go_to("CD.DM.TD.02.L3")
+        for _ in range(5):
+            QApplication.processEvents()
+        w.grab().save(str(out / f"filter-{lang}.png"))
         w.close()
     print(f"screenshots in {out}")
 
