@@ -318,14 +318,21 @@ def add_linux_files(plan: Plan) -> None:
 
 
 def add_readme(plan: Plan) -> None:
-    folder = plan.dist if plan.onefile else plan.target
+    """README.txt beside the executable: how to start it, check it, and keep the data on a USB stick."""
+    folder = plan.target
     if plan.onefile or not folder.is_dir():
         return
     exe = plan.executable.name
+    cmd = exe if sys.platform == "win32" else f"./{exe}"
+    if sys.platform == "win32":
+        start = f"Start the window: double-click {NAME}-gui.exe.  The command line: {cmd} --help"
+    else:
+        start = f"Start the window: {cmd} (or double-click it).  The command line: {cmd} --help"
+    menu = ("\nAdd it to the application menu: ./install-desktop-entry.sh\n"
+            if sys.platform.startswith("linux") else "")
     (folder / "README.txt").write_text(
-        f"cdassess {plan.version}\n\n"
-        f"Start the window: {exe}  (or double-click it).  The command line: {exe} --help\n"
-        f"Check that everything works on this computer: {exe} --selftest\n\n"
+        f"cdassess {plan.version}\n\n{start}\n"
+        f"Check that everything works on this computer: {cmd} --selftest\n{menu}\n"
         "Your settings, signing key and model library are kept in your user profile. To keep them in this\n"
         f"folder instead (a USB stick), create an empty file named portable.txt beside {exe}: the data then\n"
         "goes into cdassess-data/ here. Keep that folder private: it holds your signing key.\n",
