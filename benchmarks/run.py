@@ -25,6 +25,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -129,15 +130,47 @@ def paired(fn: Callable[[], Any], base: Callable[[], Any], reps: int, *,
     return value, baseline
 
 
+CHILD_CPU: list[float] = [0.0]
+"""CPU seconds (user + system) of the last child process run by :func:`run_process`."""
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_process(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> float:
     """Wall time of one child process from spawn to exit; a failing child is an error with its output."""
+    c0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, timeout=timeout, check=False)
     t = time.perf_counter() - t0
+    CHILD_CPU[0] = _children_cpu() - c0
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}... exited {proc.returncode}: "
                            f"{proc.stderr.decode(errors='replace')[-2000:]}")
     return t
+
+
+def process_pairs(cmd: list[str], base_cmd: list[str], reps: int,
+                  env: dict[str, str] | None = None) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Wall and CPU times of a command and its baseline, alternately; the first pair warms the caches."""
+    value, base, value_cpu, base_cpu = [], [], [], []
+    for i in range(reps + 1):
+        a = run_process(cmd, env)
+        a_cpu = CHILD_CPU[0]
+        b = run_process(base_cmd, env)
+        if i:
+            value.append(a)
+            base.append(b)
+            value_cpu.append(a_cpu)
+            base_cpu.append(CHILD_CPU[0])
+    return value, base, value_cpu, base_cpu
+
+
+def cpu_note(value_cpu: list[float], base_cpu: list[float]) -> str:
+    v, b = median(value_cpu), median(base_cpu)
+    return f"CPU time {fmt_s(v)} vs {fmt_s(b)}: {v / b:.2f}x"
 
 
 def run_child(task: str, args: dict[str, Any], env: dict[str, str] | None = None, timeout: float = 300) -> Any:
@@ -411,29 +444,20 @@ def bench_gui_start(inp: Inputs, reps: int, res: Result) -> None:
     _gui_available()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CDASSESS_QUIT_WHEN_SHOWN": "1"}
     demo = inp.fresh_copy(inp.demo, "gui-start.cdassess")
-    app_cmd = [*cdassess_cmd(), "gui", str(demo)]
-    bare_cmd = [PY, "-c", BARE_QT]
-    app, bare = [], []
-    for i in range(reps + 1):  # interleaved so drift affects both alike; the first pair warms the caches
-        a, b = run_process(app_cmd, env), run_process(bare_cmd, env)
-        if i:
-            app.append(a)
-            bare.append(b)
+    app, bare, app_cpu, bare_cpu = process_pairs([*cdassess_cmd(), "gui", str(demo)], [PY, "-c", BARE_QT], reps, env)
     ratio_result(res, app, bare, 3.0)
+    res.note = cpu_note(app_cpu, bare_cpu)
+    res.samples.update(cpu=app_cpu, baseline_cpu=bare_cpu)
 
 
 @scenario("info_json", "`cdassess info --json` on the demo", "<= 8x `python -c \"import sqlite3\"`")
 def bench_info_json(inp: Inputs, reps: int, res: Result) -> None:
     demo = inp.demo
-    cmd = [*cdassess_cmd(), "info", "--json", str(demo)]
-    base_cmd = [PY, "-c", "import sqlite3"]
-    value, base = [], []
-    for i in range(reps + 1):
-        a, b = run_process(cmd), run_process(base_cmd)
-        if i:
-            value.append(a)
-            base.append(b)
+    value, base, value_cpu, base_cpu = process_pairs([*cdassess_cmd(), "info", "--json", str(demo)],
+                                                     [PY, "-c", "import sqlite3"], reps)
     ratio_result(res, value, base, 8.0)
+    res.note = cpu_note(value_cpu, base_cpu)
+    res.samples.update(cpu=value_cpu, baseline_cpu=base_cpu)
 
 
 # -------------------------------------------------------------------------- Excel (cdassess/xlsx)
@@ -700,15 +724,15 @@ def child_evidence(args: dict[str, Any]) -> dict[str, Any]:
         rss0 = _proc_status_kb("VmRSS")
         with contextlib.suppress(OSError):  # resets VmHWM (peak RSS) to the current RSS
             Path("/proc/self/clear_refs").write_text("5")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         ev, new = a.add_evidence_file(args["file"], [req])
-        t = time.perf_counter() - t0
+        t, cpu = time.perf_counter() - t0, time.process_time() - c0
         peak = _proc_status_kb("VmHWM")
         if not new or ev.size != Path(args["file"]).stat().st_size:
             raise RuntimeError(f"evidence not stored as a new {ev.size}-byte record")
     finally:
         a.close()
-    return {"seconds": t, "rss_growth_mb": (peak - rss0) / 1024}
+    return {"seconds": t, "cpu": cpu, "rss_growth_mb": (peak - rss0) / 1024}
 
 
 @scenario("evidence_200mb", "evidence attach, 200 MB", "<= 2x sha256sum, RSS growth < 100 MB")
@@ -716,7 +740,7 @@ def bench_evidence(inp: Inputs, reps: int, res: Result) -> None:
     if not shutil.which("sha256sum"):
         raise NotAvailable("sha256sum is not installed")
     src = inp.evidence_200mb
-    value, base, growth = [], [], []
+    value, base, growth, value_cpu, base_cpu = [], [], [], [], []
     for i in range(reps + 1):
         target = inp.fresh_copy(inp.empty_builtin, "evidence.cdassess")
         out = run_child("evidence", {"assessment": str(target), "file": str(src)})
@@ -725,13 +749,15 @@ def bench_evidence(inp: Inputs, reps: int, res: Result) -> None:
             Path(str(target) + suffix).unlink(missing_ok=True)
         if i:
             value.append(out["seconds"])
+            value_cpu.append(out["cpu"])
             growth.append(out["rss_growth_mb"])
             base.append(b)
+            base_cpu.append(CHILD_CPU[0])
     r = ratio_result(res, value, base, 2.0)
     g = max(growth)
     res.passed = r <= 2.0 and g < 100
-    res.note = f"RSS growth max {g:.1f} MB (median {median(growth):.1f} MB)"
-    res.samples["rss_growth_mb"] = growth
+    res.note = f"RSS growth max {g:.1f} MB (median {median(growth):.1f} MB); {cpu_note(value_cpu, base_cpu)}"
+    res.samples.update(rss_growth_mb=growth, cpu=value_cpu, baseline_cpu=base_cpu)
 
 
 # -------------------------------------------------------------------------- rating in the window
