@@ -2,7 +2,8 @@
 """Crash-safety harness: SIGKILL an editing process at random moments and prove nothing committed is lost.
 
 A child process opens one assessment file for editing and runs bursts of edits (ratings, claims, findings,
-evidence of up to a few MB, and multi-edit groups inside ``store.batch`` like an import). Before each group
+evidence of up to a few MB, multi-edit groups inside ``store.batch``, and real questionnaire imports of
+10-80 answers). Before each group
 it prints an *intent* line, after the group returns (committed) a *commit* line, both flushed. The parent
 kills the child with SIGKILL after a random delay, then opens the file for editing (the stale sidecar lock
 must not block it), runs ``check()`` (must be empty) and compares the file with every edit reported
@@ -45,7 +46,7 @@ def _emit(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def child(path: Path, seed: int, max_evidence: int) -> None:
+def child(path: Path, seed: int, max_evidence: int, with_imports: bool = True) -> None:
     """Edit forever (until killed); report each group before it starts and after it is committed."""
     from cdassess.records import Claim, Finding
     from cdassess.services import Assessment
@@ -55,8 +56,13 @@ def child(path: Path, seed: int, max_evidence: int) -> None:
     reqs = sorted(a.model.requirements)
     _emit({"t": "ready", "pid": os.getpid()})
     n = 0
+    work = path.parent / f"child-{os.getpid()}"  # beside the file: a killed child cannot clean up
+    work.mkdir()
     while True:
         n += 1
+        if with_imports and rng.random() < 0.07:
+            _import_burst(a, reqs, rng, n, seed, work)
+            continue
         size = rng.choice([1, 2, 3, 5]) if rng.random() < 0.3 else 1
         picked = rng.sample(reqs, size)  # distinct requirements: no edit in a group overwrites another
         edits: list[dict[str, Any]] = []
@@ -93,6 +99,28 @@ def child(path: Path, seed: int, max_evidence: int) -> None:
                 for e in edits:
                     apply(e)
         _emit({"t": "commit", "g": n})
+
+
+def _import_burst(a: Any, reqs: list[str], rng: random.Random, n: int, seed: int, work: Path) -> None:
+    """A real questionnaire import: a workbook answering 10-80 requirements, applied all or nothing."""
+    import openpyxl
+
+    from cdassess.xlsx import import_questionnaire
+
+    picked = rng.sample(reqs, rng.randint(10, 80))
+    rows = [(req, rng.choice(STATUSES), f"s{seed}g{n}q{i}") for i, req in enumerate(picked)]
+    path = work / f"answers-{n}.xlsx"
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("问卷 Questionnaire")
+    ws.append(["ID", "Self-assessment", "Evidence description"])
+    for req, status, text in rows:
+        ws.append([req, status.replace("_", " "), text])
+    wb.save(path)
+    _emit({"t": "intent", "g": n, "import": True,
+           "edits": [{"k": "claim", "req": r, "status": st, "text": t} for r, st, t in rows]})
+    import_questionnaire(a, path)
+    _emit({"t": "commit", "g": n})
+    path.unlink()
 
 
 def _status(value: str) -> Any:
@@ -145,6 +173,7 @@ class Result:
     kills: int = 0
     groups_committed: int = 0
     edits_committed: int = 0
+    imports_committed: int = 0
     in_flight_applied: int = 0
     in_flight_absent: int = 0
     lost_edits: int = 0
@@ -220,6 +249,7 @@ def _kill_child(path: Path, child_seed: int, delay: float, max_evidence: int) ->
 def _account(lines: list[str], exp: Expected, res: Result) -> list[dict[str, Any]] | None:
     """Apply every group the child reported committed; return the group in flight at the kill, if any."""
     intents: dict[int, list[dict[str, Any]]] = {}
+    imports: set[int] = set()
     in_flight: list[dict[str, Any]] | None = None
     for line in lines:
         if not line.endswith("\n"):
@@ -228,12 +258,15 @@ def _account(lines: list[str], exp: Expected, res: Result) -> list[dict[str, Any
         if msg["t"] == "intent":
             intents[msg["g"]] = msg["edits"]
             in_flight = msg["edits"]
+            if msg.get("import"):
+                imports.add(msg["g"])
         elif msg["t"] == "commit":
             for e in intents[msg["g"]]:
                 exp.apply(e)
                 exp.committed_edits += 1
                 res.edits_committed += 1
             res.groups_committed += 1
+            res.imports_committed += msg["g"] in imports
             in_flight = None
     return in_flight
 
@@ -321,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         res = run(args.kills, args.seed, work, max_delay=args.max_delay, max_evidence=args.max_evidence,
                   verbose=args.verbose)
     print(f"kills:                {res.kills}")
-    print(f"groups committed:     {res.groups_committed} ({res.edits_committed} edits)")
+    print(f"groups committed:     {res.groups_committed} ({res.edits_committed} edits, "
+          f"{res.imports_committed} questionnaire imports)")
     print(f"in flight at kill:    {res.in_flight_applied} applied whole, {res.in_flight_absent} absent whole")
     print(f"lost edits:           {res.lost_edits}")
     print(f"integrity failures:   {res.integrity_failures}")
