@@ -6,16 +6,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QLocale, QSettings
 
+from cdassess.paths import is_portable, user_data_dir
+
 MAX_RECENT = 10
 UI_LANGUAGES = ("en", "zh")
 TEXT_LANGUAGES = ("zh", "en", "both")
+
+
+def default_qsettings() -> QSettings:
+    """The platform's place (registry, plist, ~/.config); in portable mode an ini file in cdassess-data/."""
+    if is_portable():
+        return QSettings(str(user_data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings("cdassess", "cdassess")
 
 
 class Settings:
     """Typed access to QSettings; pass a QSettings (tests use an ini file in tmp_path)."""
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
-        self.q = qsettings if qsettings is not None else QSettings("cdassess", "cdassess")
+        self.q = qsettings if qsettings is not None else default_qsettings()
 
     def _str(self, key: str, default: str = "") -> str:
         value = self.q.value(key, default)

@@ -83,3 +83,23 @@ def test_cdassess_home_wins_over_portable_mode(frozen_exe: Path, tmp_path: Path,
     monkeypatch.setenv("CDASSESS_HOME", str(tmp_path / "override"))
     assert paths.user_data_dir() == tmp_path / "override"
     assert not (frozen_exe.parent / "cdassess-data").exists()
+
+
+def test_portable_mode_keeps_the_window_settings_beside_the_executable(frozen_exe: Path, tmp_path: Path) -> None:
+    from ui.settings import Settings
+
+    (frozen_exe.parent / paths.PORTABLE_MARKER).write_text("", encoding="utf-8")
+    settings = Settings()
+    settings.assessor = "张三 Zhang San"
+    settings.q.sync()
+    ini = frozen_exe.parent / "cdassess-data" / "settings.ini"
+    assert Path(settings.q.fileName()) == ini
+    assert ini.is_file()
+    assert Settings().assessor == "张三 Zhang San"
+    assert not (tmp_path / "home").exists()
+
+
+def test_installed_mode_settings_stay_in_the_platform_place(frozen_exe: Path) -> None:
+    from ui.settings import Settings
+
+    assert "cdassess-data" not in Settings().q.fileName()
