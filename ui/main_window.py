@@ -361,9 +361,10 @@ class MainWindow(QMainWindow):
         self._update_state()
         self._update_matches()
         if s is not None:
-            self.saved_label.setText(self.tr("All changes saved"))
-            # Start where the work is: the first unrated requirement (else the first one).
-            if not self.next_unrated(1) and self.tree_model is not None:
+            self.saved_label.setText(self.tr("Read-only: nothing is changed") if s.readonly
+                                     else self.tr("All changes saved"))
+            # Start where the work is: the first unrated requirement up to the target (else any, else the first).
+            if not self._first_unrated_within_target() and not self.next_unrated(1) and self.tree_model is not None:
                 ids = self.tree_model.requirement_ids()
                 if ids:
                     self.go_to(ids[0])
@@ -604,6 +605,15 @@ class MainWindow(QMainWindow):
                     self.proxy.mapFromSource(self.tree_model.index_of(rid)).isValid():
                 return self.go_to(rid)
         self.statusBar().showMessage(self.tr("No unrated requirement left here."), 4000)
+        return False
+
+    def _first_unrated_within_target(self) -> bool:
+        s, tree = self.session, self.tree_model
+        if s is None or tree is None:
+            return False
+        for rid in tree.requirement_ids():
+            if s.status(rid) is Status.UNRATED and s.model.requirements[rid].level <= s.target:
+                return self.go_to(rid)
         return False
 
     def step(self, direction: int) -> bool:
