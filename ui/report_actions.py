@@ -199,7 +199,7 @@ def write_certificate_interactive(parent: QWidget | None, assessment: Assessment
     finally:
         QApplication.restoreOverrideCursor()
     messages.info(parent, _tr("Certificate"),
-                  _tr("Certificate %1 written (level %2, valid until %3).\nCheck code: %4")
+                  _tr("Certificate %1 written (level %2, valid until %3).\nVerification code: %4")
                   .replace("%1", str(signed.facts["no"])).replace("%2", str(signed.facts["level"]))
                   .replace("%3", str(signed.facts["valid_until"])).replace("%4", signed.short))
     open_pdf(path)

@@ -47,8 +47,9 @@ def cmd_report_certificate(args: argparse.Namespace) -> int:
     with opened(args, readonly=True) as a:
         signed = write_certificate(a, out, level=args.level, valid_years=args.valid_years, issued=issued)
     f = signed.facts
-    print(f"wrote {out}: certificate {f['no']}, level {f['level']}, valid until {f['valid_until']}; "
-          f"check code {signed.short}, signed with key {f['key']}")
+    print(f"wrote {out}: certificate {f['no']}, level {f['level']}, valid until {f['valid_until']}, "
+          f"signed with key {f['key']}")
+    print(f"verification code: {signed.short}")
     return 0
 
 
@@ -68,30 +69,70 @@ def _facts_lines(facts: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _verify_short(code: str, as_json: bool) -> int:
+    from cdassess.reports.certificate import verify_short_code
+    from cdassess.signing import KeyStore
+
+    sv = verify_short_code(code, KeyStore())
+    expired = sv.valid_until < date.today().isoformat()
+    if as_json:
+        json.dump({"valid": True, "expired": expired, "key": sv.key.key_id, "key_name": sv.key.name,
+                   "own_key": sv.own_key, "facts": {"no": sv.number, "level": sv.level, "issued": sv.issued,
+                                                    "valid_until": sv.valid_until,
+                                                    "digest_prefix": sv.digest_prefix}},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    whose = "this installation's own key" if sv.own_key else f"trusted key {sv.key.name!r}"
+    print(f"VALID: the short code's signature matches; signed by {whose} ({sv.key.key_id})")
+    for label, value in (("certificate / 证书编号", sv.number), ("level / 级别", str(sv.level)),
+                         ("issued / 颁发日期", sv.issued), ("valid until / 有效期至", sv.valid_until),
+                         ("results digest / 结果摘要", sv.digest_prefix + "…")):
+        print(f"  {label:<26} {value}")
+    print("  The short code carries these facts only: compare the organization, project and assessors with the "
+          "certificate, or verify the PDF or the QR code for all of them.")
+    if expired:
+        print(f"note: the certificate expired on {sv.valid_until}")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    from cdassess.signing import KeyStore, VerificationError, verify_code
+    from cdassess.reports.certificate import SHORT_PREFIX
+    from cdassess.signing import KeyStore, VerificationError, normalize_code, verify_code
 
     if bool(args.certificate) == bool(args.code):
         raise InvalidValueError("give a certificate PDF or --code CODE (one of them)")
+    if args.code and normalize_code(args.code).startswith(SHORT_PREFIX):
+        return _verify_short(args.code, args.json)
+    store = KeyStore()
+    short = None
     if args.certificate:
-        from cdassess.reports.certificate import check_printed_facts, code_from_pdf
+        from cdassess.reports.certificate import code_from_pdf, short_code_from_pdf
 
         code = code_from_pdf(args.certificate)
+        short = short_code_from_pdf(args.certificate)
     else:
         code = args.code
-    result = verify_code(code, KeyStore())
+    result = verify_code(code, store)
+    if result.facts.get("type") != "cdassess-cert/1":
+        raise VerificationError(f"the signature is valid, but the statement is not a certificate "
+                                f"(type {result.facts.get('type')!r})")
     if args.certificate:
+        from cdassess.reports.certificate import check_printed_facts, short_matches, verify_short_code
+
+        if short is not None:
+            differs = short_matches(verify_short_code(short, store), result.facts, code)
+            if differs:
+                raise VerificationError(f"{args.certificate}: the short code does not belong to the signed "
+                                        f"statement ({differs} differ); the PDF was edited")
         mismatch = check_printed_facts(args.certificate, result.facts)
         if mismatch:
             raise VerificationError(f"{args.certificate}: the printed certificate does not match its signed "
                                     f"statement ({mismatch}); the PDF was edited")
-    if result.facts.get("type") != "cdassess-cert/1":
-        raise VerificationError(f"the signature is valid, but the statement is not a certificate "
-                                f"(type {result.facts.get('type')!r})")
     expired = str(result.facts.get("valid_until", "9999")) < date.today().isoformat()
     if args.json:
         json.dump({"valid": True, "expired": expired, "key": result.key.key_id, "key_name": result.key.name,
-                   "own_key": result.own_key, "check_code": result.short, "facts": result.facts},
+                   "own_key": result.own_key, "short_code": short, "facts": result.facts},
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
@@ -99,7 +140,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"VALID: the signature matches; signed by {whose} ({result.key.key_id})")
     for label, value in _facts_lines(result.facts):
         print(f"  {label:<26} {value}")
-    print(f"  {'check code / 核验码':<26} {result.short}")
     if expired:
         print(f"note: the certificate expired on {result.facts.get('valid_until')}")
     return 0
@@ -185,7 +225,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("verify", help="check a certificate's signature offline and print its facts")
     p.add_argument("certificate", nargs="?", metavar="CERT.pdf")
-    p.add_argument("--code", help="the code from the certificate's QR code (instead of the PDF)")
+    p.add_argument("--code", help="the QR code's text (CDA1...) or the printed verification code (CDS1...), "
+                   "instead of the PDF")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_verify)
 

@@ -14,6 +14,7 @@ import itertools
 import math
 import os
 import re
+import struct
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 from cdassess.errors import CdassessError, InvalidValueError
 from cdassess.reports.fonts import register_fonts
 from cdassess.reports.styles import clean
-from cdassess.signing import CODE_PREFIX, KeyStore, SignedStatement, group_code, sign_statement
+from cdassess.signing import (
+    CODE_PREFIX,
+    KeyStore,
+    PublicKey,
+    VerificationError,
+    decode_code,
+    group_code,
+    sign_statement,
+)
 
 if TYPE_CHECKING:
     from cdassess.model import Model
@@ -73,6 +82,104 @@ def certificate_number(assessment_uuid: str, digest: str, level: int, issued: st
     return f"CDA-{issued[:4]}-{base64.b32encode(h[:5]).decode('ascii')}"
 
 
+SHORT_PREFIX = "CDS1"
+_SHORT_LAYOUT = struct.Struct(">B5sBHH8s8s")  # version, number, level, issued, valid until, digest, statement
+_EPOCH = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """What :func:`write_certificate` signed: the facts, the full code (QR code, PDF keywords) and the short
+    code printed for typing."""
+
+    facts: dict[str, Any]
+    code: str
+    short: str
+
+
+@dataclass(frozen=True)
+class ShortVerified:
+    """The facts a verified short code carries; the rest is compared with the paper by the reader."""
+
+    number: str
+    level: int
+    issued: str
+    valid_until: str
+    digest_prefix: str
+    statement_hash: str
+    key: PublicKey
+    own_key: bool
+
+
+def _statement_hash(code: str) -> bytes:
+    statement, _ = decode_code(code)
+    return hashlib.sha256(statement).digest()[:8]
+
+
+def short_payload(facts: dict[str, Any], code: str) -> bytes:
+    """27 bytes that commit to the certificate: its number, level, dates, the results digest and (by hash)
+    the full signed statement, so a short code belongs to exactly one full code."""
+    number = str(facts["no"])
+    issued = date.fromisoformat(str(facts["issued"]))
+    until = date.fromisoformat(str(facts["valid_until"]))
+    return _SHORT_LAYOUT.pack(1, base64.b32decode(number.rsplit("-", 1)[1]), int(facts["level"]),
+                              (issued - _EPOCH).days, (until - _EPOCH).days, bytes.fromhex(str(facts["digest"]))[:8],
+                              _statement_hash(code))
+
+
+def make_short_code(facts: dict[str, Any], code: str, keys: KeyStore | None = None) -> str:
+    """The short signed code: ``CDS1`` + base32 of the 27-byte payload and its Ed25519 signature (146 letters
+    and digits, typed in groups of five)."""
+    payload = short_payload(facts, code)
+    signature = (keys or KeyStore()).sign(payload)
+    return SHORT_PREFIX + base64.b32encode(payload + signature).decode("ascii").rstrip("=")
+
+
+def verify_short_code(code: str, keys: KeyStore | None = None) -> ShortVerified:
+    """Check a short code against the own and trusted keys; :class:`VerificationError` when it fails."""
+    text = re.sub(r"[\s\-]", "", code).upper()
+    if not text.startswith(SHORT_PREFIX):
+        raise VerificationError(f"not a short certificate code (they start with {SHORT_PREFIX})")
+    body = text[len(SHORT_PREFIX):].translate(str.maketrans("018", "OIB"))  # digits base32 lacks
+    try:
+        packed = base64.b32decode(body + "=" * (-len(body) % 8))
+    except ValueError:
+        raise VerificationError("the code contains characters that are not part of a code "
+                                "(letters A-Z and digits 2-7); check for typing errors") from None
+    size = _SHORT_LAYOUT.size
+    if len(packed) != size + 64:
+        raise VerificationError(f"the short code has {len(body)} characters after {SHORT_PREFIX}; "
+                                f"it needs {math.ceil((size + 64) * 8 / 5)}: check for missing or extra groups")
+    payload, signature = packed[:size], packed[size:]
+    for key, own in (KeyStore() if keys is None else keys).verifiers().values():
+        if key.verifies(signature, payload):
+            version, number, level, issued, until, digest, stmt = _SHORT_LAYOUT.unpack(payload)
+            if version != 1:  # pragma: no cover - only version 1 is ever signed
+                raise VerificationError(f"short code version {version} is not known to this program")
+            day = _EPOCH + timedelta(days=issued)
+            return ShortVerified(f"CDA-{day.year}-{base64.b32encode(number).decode('ascii')}", level,
+                                 day.isoformat(), (_EPOCH + timedelta(days=until)).isoformat(), digest.hex(),
+                                 stmt.hex(), key, own)
+    raise VerificationError("the short code does not verify: it was mistyped or changed, or it was signed by a "
+                            "key this installation does not trust ('cdassess keys trust FILE' imports one)")
+
+
+def short_matches(short: ShortVerified, facts: dict[str, Any], code: str) -> str:
+    """"" when a verified short code belongs to the full statement, else what differs."""
+    wrong = []
+    if short.number != facts.get("no"):
+        wrong.append("certificate number")
+    if short.level != facts.get("level"):
+        wrong.append("level")
+    if (short.issued, short.valid_until) != (facts.get("issued"), facts.get("valid_until")):
+        wrong.append("dates")
+    if not str(facts.get("digest", "")).startswith(short.digest_prefix):
+        wrong.append("results digest")
+    if short.statement_hash != _statement_hash(code).hex():
+        wrong.append("statement")
+    return ", ".join(wrong)
+
+
 def _add_years(d: date, years: int) -> date:
     try:
         return d.replace(year=d.year + years)
@@ -119,7 +226,7 @@ def certificate_facts(a: Assessment, *, level: int | None = None, valid_years: i
 
 
 class _Painter:
-    def __init__(self, canvas: Any, facts: CertificateFacts, signed: SignedStatement, model: Model | None) -> None:
+    def __init__(self, canvas: Any, facts: CertificateFacts, signed: IssuedCertificate, model: Model | None) -> None:
         self.c = canvas
         self.f = facts
         self.signed = signed
@@ -269,7 +376,7 @@ class _Painter:
         qr_size = 40 * MM
         qr_x = PAGE_W - 22 * MM - qr_size
         self.qr(qr_x, 24 * MM, qr_size)
-        self.centred(20 * MM, f"核验码 Check code  {self.signed.short}", 7, GREY, x=qr_x + qr_size / 2,
+        self.centred(20 * MM, "扫码核验 · Scan to verify", 7, GREY, x=qr_x + qr_size / 2,
                      max_width=qr_size + 14 * MM)
         self.fine_print(right=184 * MM)
 
@@ -337,35 +444,45 @@ class _Painter:
         c.line(x_label, y + 3 * MM, 184 * MM, y + 3 * MM)
 
     def fine_print(self, right: float) -> None:
+        """The short code to type, the results digest and the full signed statement in small type."""
         from reportlab.lib.utils import simpleSplit
 
         c = self.c
         left = 20 * MM
-        c.setFillColor(self.color((0.45, 0.45, 0.48)))
+        y = 36 * MM
+        c.setFillColor(self.color(GREY))
+        c.setFont(self.font, 5.8)
+        c.drawString(left, y, "核验码（输入 cdassess verify --code 核验）· Verification code "
+                              "(type it into 'cdassess verify --code'):")
+        c.setFillColor(self.color(NAVY))
+        for line in simpleSplit(group_code(self.signed.short, 5), self.font, 7, right - left):
+            y -= 8.5
+            c.setFont(self.font, 7)
+            c.drawString(left, y, line)
+        c.setFillColor(self.color(GREY))
         c.setFont(self.font, 5.6)
-        intro = ("核验：cdassess verify CERT.pdf，或 cdassess verify --code 输入二维码内容。 "
-                 "Verify with 'cdassess verify CERT.pdf' or 'cdassess verify --code' and the QR code's text.")
-        c.drawString(left, 33 * MM, intro)
-        c.drawString(left, 33 * MM - 7, f"结果摘要 Results digest (SHA-256): {self.f.digest}")
+        y -= 8
+        c.drawString(left, y, f"结果摘要 Results digest (SHA-256): {self.f.digest}")
         text = f"签名声明 Signed statement (key {self.signed.facts.get('key', '')}): " + group_code(self.signed.code, 8)
         c.setFont(self.font, 4.2)
         c.setFillColor(self.color((0.55, 0.55, 0.58)))
-        y = 33 * MM - 15
+        y -= 2
         for line in simpleSplit(text, self.font, 4.2, right - left):
-            c.drawString(left, y, line)
             y -= 5
+            c.drawString(left, y, line)
 
 
 def write_certificate(a: Assessment, dest: str | Path, *, level: int | None = None, valid_years: int = 3,
-                      issued: date | None = None, keys: KeyStore | None = None) -> SignedStatement:
-    """Check eligibility, sign the facts and write the certificate PDF atomically; return the signed statement."""
+                      issued: date | None = None, keys: KeyStore | None = None) -> IssuedCertificate:
+    """Check eligibility, sign the facts and write the certificate PDF atomically; return what was signed."""
     facts = certificate_facts(a, level=level, valid_years=valid_years, issued=issued)
     signed = sign_statement(facts.statement(), keys)
-    render_certificate(facts, signed, dest, a.model)
-    return signed
+    issued_cert = IssuedCertificate(signed.facts, signed.code, make_short_code(signed.facts, signed.code, keys))
+    render_certificate(facts, issued_cert, dest, a.model)
+    return issued_cert
 
 
-def render_certificate(facts: CertificateFacts, signed: SignedStatement, dest: str | Path,
+def render_certificate(facts: CertificateFacts, signed: IssuedCertificate, dest: str | Path,
                        model: Model | None = None) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
@@ -383,7 +500,7 @@ def render_certificate(facts: CertificateFacts, signed: SignedStatement, dest: s
                      f"{facts.model_version})")
         c.setCreator("cdassess")
         # ASCII only, so the code stays a plain PDF string that code_from_pdf finds without a PDF library
-        c.setKeywords(f"cdassess-certificate {facts.number} {signed.code}")
+        c.setKeywords(f"cdassess-certificate {facts.number} {signed.code} {signed.short}")
         _Painter(c, facts, signed, model).paint()
         c.showPage()
         c.save()
@@ -394,6 +511,13 @@ def render_certificate(facts: CertificateFacts, signed: SignedStatement, dest: s
 
 
 _CODE_RE = re.compile(rb"(" + CODE_PREFIX.encode("ascii") + rb"[A-Z2-7]{40,})")
+_SHORT_RE = re.compile(rb"(" + SHORT_PREFIX.encode("ascii") + rb"[A-Z2-7]{100,})")
+
+
+def short_code_from_pdf(path: str | Path) -> str | None:
+    """The short code in a certificate's keywords (None for a certificate without one)."""
+    found = _SHORT_RE.findall(Path(path).read_bytes())
+    return str(found[0].decode("ascii")) if found else None
 
 
 def code_from_pdf(path: str | Path) -> str:

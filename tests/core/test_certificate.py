@@ -16,6 +16,9 @@ from cdassess.reports.certificate import (
     certificate_facts,
     check_printed_facts,
     code_from_pdf,
+    short_code_from_pdf,
+    short_matches,
+    verify_short_code,
     write_certificate,
 )
 from cdassess.scoring import Status
@@ -71,7 +74,7 @@ def test_certificate_states_the_facts_and_carries_a_verifiable_code(level2: Asse
     assert "2028-11-26" in ftext
     assert signed.facts["no"] in ftext
     assert "李明LiMing,SarahChen" in ftext
-    assert signed.short in text
+    assert signed.short in ftext
     assert level2.meta.frozen_digest in ftext
     assert_fonts_embedded(out)
     code = code_from_pdf(out)
@@ -147,3 +150,38 @@ def test_cli_certificate_refusal_is_one_clear_line(mini_assessment: Assessment, 
     assert err.startswith("cdassess: error:")
     assert "not locked" in err
     assert main(["verify", str(tmp_path / "nothing.pdf")]) == 1
+
+
+def test_short_code_is_signed_and_belongs_to_its_certificate(level2: Assessment, tmp_path: Path) -> None:
+    a = write_certificate(level2, tmp_path / "a.pdf", issued=date(2026, 11, 27), valid_years=3)
+    b = write_certificate(level2, tmp_path / "b.pdf", level=1, issued=date(2026, 11, 27))
+    assert short_code_from_pdf(tmp_path / "a.pdf") == a.short
+    assert len(a.short) == 150
+    sv = verify_short_code(" ".join(a.short[i:i + 5] for i in range(0, len(a.short), 5)).lower())
+    assert (sv.number, sv.level, sv.issued, sv.valid_until) == (a.facts["no"], 2, "2026-11-27", "2029-11-26")
+    assert a.facts["digest"].startswith(sv.digest_prefix)
+    assert short_matches(sv, a.facts, a.code) == ""
+    assert "level" in short_matches(sv, b.facts, b.code)
+    # one changed letter anywhere breaks the signature
+    i = 60
+    typo = a.short[:i] + ("A" if a.short[i] != "A" else "B") + a.short[i + 1:]
+    with pytest.raises(VerificationError):
+        verify_short_code(typo)
+    with pytest.raises(VerificationError, match="missing or extra"):
+        verify_short_code(a.short[:-5])
+
+
+def test_verify_cli_short_code_and_a_pdf_with_a_swapped_short_code(
+        level2: Assessment, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = write_certificate(level2, tmp_path / "one.pdf", level=2)
+    two = write_certificate(level2, tmp_path / "two.pdf", level=1)
+    assert main(["verify", "--code", one.short]) == 0
+    out = capsys.readouterr().out
+    assert "VALID" in out
+    assert one.facts["no"] in out
+    assert main(["verify", "--code", two.short[:-1] + ("A" if two.short[-1] != "A" else "B")]) == 1
+    capsys.readouterr()
+    raw = (tmp_path / "one.pdf").read_bytes().replace(one.short.encode(), two.short.encode())
+    (tmp_path / "mixed.pdf").write_bytes(raw)
+    assert main(["verify", str(tmp_path / "mixed.pdf")]) == 1
+    assert "does not belong" in capsys.readouterr().err

@@ -138,7 +138,7 @@ def test_certificate_written_for_a_locked_assessment_and_opened(qtbot: Any, mini
     assert offered == [2]
     assert opened == [str(tmp_path / "cert.pdf")]
     assert dialogs.kinds() == ["info"]
-    assert "Check code" in dialogs.shown[0][2]
+    assert "Verification code: CDS1" in dialogs.shown[0][2]
     from cdassess.reports.certificate import code_from_pdf
 
     assert verify_code(code_from_pdf(tmp_path / "cert.pdf")).facts["level"] == 2
