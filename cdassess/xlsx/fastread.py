@@ -22,6 +22,9 @@ from xml.parsers import expat
 from cdassess.xlsx.safety import WorkbookFileError
 
 _CHUNK = 1 << 16
+MAX_COLUMNS = 64
+"""Cells right of this column are not read (our sheets have a dozen; this bounds memory per row)."""
+MAX_SHARED_STRINGS = 1_000_000
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
 _FMT_STRIP = re.compile(r'"[^"]*"|\[(?!(?:hh?|mm?|ss?)\])[^\]]*\]|\\.|_.|\*.')
@@ -175,6 +178,8 @@ class Book:
             elif tag == "rPh":
                 state["rph"] -= 1
             elif tag == "si":
+                if len(strings) >= MAX_SHARED_STRINGS:
+                    raise WorkbookFileError(f"part {part} holds more than {MAX_SHARED_STRINGS:,} texts; refused")
                 strings.append("".join(buf))
 
         def chars(data: str) -> None:
@@ -302,8 +307,10 @@ class _RowHandler:
         elif tag == "rPh":
             self.rph -= 1
         elif tag == "c":
-            if self.formula is not None:
+            if self.formula is not None and 0 <= self.col < MAX_COLUMNS:
                 self.formulas[(self.r, self.col)] = "=" + self.formula
+            if self.col >= MAX_COLUMNS or self.col < 0:
+                return
             value = _value(self.kind, self.value, self.style, self.shared, self.date_styles, self.epoch)
             if value is not None:
                 self.row[self.col] = value

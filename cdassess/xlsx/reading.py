@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 META_SHEET = "_cdassess"
 HEADER_SCAN_ROWS = 15
+MAX_ROWS = 50_000
+"""Rows with content below a header; a questionnaire has one per requirement (a few hundred)."""
 
 
 @contextmanager
@@ -105,8 +107,16 @@ def read_table(book: Book, columns: Sequence[Column], *, prefer: Sequence[str] =
         if match is None:
             rows_iter.close()
             continue
-        rows = [(r, row) for r, row in head if r > match.row]
-        rows.extend(rows_iter)
+        rows = [(r, row) for r, row in head if r > match.row and row]
+        for r, row in rows_iter:
+            if row:
+                rows.append((r, row))
+                if len(rows) > MAX_ROWS:
+                    rows_iter.close()
+                    break
+        if len(rows) > MAX_ROWS:
+            raise WorkbookFileError(f"sheet {name!r} has more than {MAX_ROWS:,} rows below its header; a "
+                                    "questionnaire or workbook has one row per requirement")
         return Table(name, match, rows, sheet.formulas)
     return None
 

@@ -172,3 +172,21 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         check_workbook_file(tmp_path / "missing.xlsx")
     with pytest.raises(WorkbookFileError, match="is a folder"):
         check_workbook_file(tmp_path)
+
+
+def test_too_many_rows_and_far_columns(tmp_path: Path, mini_assessment: Assessment, questionnaire: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded: rows below a header are capped, cells far to the right are not read."""
+    from cdassess.xlsx import reading
+
+    part = _sheet_part(questionnaire, "问卷 Questionnaire")
+    with zipfile.ZipFile(questionnaire) as z:
+        xml = z.read(part)
+    far = b'<c r="XFD3" t="inlineStr"><is><t>far away</t></is></c></row>'
+    row3_end = xml.index(b"</row>", xml.index(b'<row r="3"'))
+    p = _rewrite(questionnaire, tmp_path / "far.xlsx", {part: xml[:row3_end] + far + xml[row3_end + 6:]})
+    preview = read_questionnaire(mini_assessment, p)
+    assert preview.ok and preview.rows_read == 5
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    msg = _refused(mini_assessment, p, "more than 3 rows below its header")
+    assert "问卷 Questionnaire" in msg
