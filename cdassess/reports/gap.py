@@ -352,8 +352,7 @@ class _Builder:
         for f in findings:
             owners.append("<br/>".join(x for x in (
                 esc(f.owner), esc(f.due_date),
-                esc(pick(self.lang, {"high": "高", "medium": "中", "low": "低"}.get(f.priority, f.priority),
-                         f.priority)) if f.priority else "") if x))
+                esc(self.priority(f.priority))) if x))
         if not owners and claim is not None and claim.owner:
             owners.append(esc(claim.owner))
         return [self.para(f"{esc(req.id)}<br/>L{req.level}", s.cell), text,
@@ -381,17 +380,23 @@ class _Builder:
                              self.L("发现与建议", "Finding and recommendation"),
                              self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))
             out += self.chunked(head, [self.gap_row(r) for r in group.requirements], widths)
-        general = d.findings.get(None, [])
-        if general:
-            out.append(self.heading(self.L("总体发现", "General findings"), 2))
-            rows = [self.head(self.L("发现", "Finding"), self.L("建议", "Recommendation"),
-                              self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))]
-            for f in general:
-                rows.append([self.para(esc(f.observation), self.s.cell), self.para(esc(f.recommendation), self.s.cell),
-                             self.para("<br/>".join(x for x in (esc(f.owner), esc(f.due_date), esc(f.priority)) if x),
-                                       self.s.cell)])
-            out.append(self.table(rows, [190, BODY_W - 190 - 90, 90]))
+        # findings not shown with a gap above: general ones, and those on requirements that are not gaps
+        shown = {r.id for g in d.gaps for r in g.requirements}
+        other = [f for key, found in d.findings.items() if key is None or key not in shown for f in found]
+        if other:
+            out.append(self.heading(self.L("其他发现", "Other findings"), 2))
+            head = self.head(self.L("要求", "Requirement"), self.L("发现", "Finding"), self.L("建议", "Recommendation"),
+                             self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))
+            widths = [76, 170, BODY_W - 76 - 170 - 90, 90]
+            rows = [[self.fit(f.req_id or "—", widths[0]), self.para(esc(f.observation), self.s.cell),
+                     self.para(esc(f.recommendation) or "—", self.s.cell),
+                     self.para("<br/>".join(x for x in (esc(f.owner), esc(f.due_date), esc(self.priority(f.priority)))
+                                            if x), self.s.cell)] for f in other]
+            out += self.chunked(head, rows, widths)
         return out
+
+    def priority(self, value: str) -> str:
+        return pick(self.lang, {"high": "高", "medium": "中", "low": "低"}.get(value, value), value) if value else ""
 
     def blockers(self) -> list[Any]:
         ex = self.d.next_level

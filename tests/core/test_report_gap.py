@@ -255,3 +255,16 @@ def test_report_has_an_outline_of_its_sections(demo_report: tuple[Path, Assessme
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert titles[:3] == ["总体结果 Summary", "能力项热力图 Heat map of items by level",
                           "距目标级别 3 的差距 Gaps to target level 3"]
+
+
+def test_findings_on_satisfied_requirements_are_not_lost(mini_assessment: Assessment, tmp_path: Path) -> None:
+    a = mini_assessment
+    a.rate("A.X.1.L1", Status.MET)
+    a.save_finding(Finding(None, "A.X.1.L1", "Met, but only since last week", "Keep records", "QA"))
+    a.save_finding(Finding(None, None, "Nobody owns the backlog", "Name an owner", "CTO"))
+    out = tmp_path / "f.pdf"
+    write_gap_report(a, out, lang="en")
+    ftext = flat(pdf_text(out))
+    assert "Otherfindings" in ftext
+    assert "Met,butonlysincelastweek" in ftext
+    assert "Nobodyownsthebacklog" in ftext
