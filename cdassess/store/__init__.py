@@ -25,6 +25,7 @@ from cdassess.scoring import Status
 from cdassess.store import audit as audit_log
 from cdassess.store import evidence as evidence_store
 from cdassess.store.connection import (
+    WAL_SIZE_LIMIT,
     acquire_edit_lock,
     connect,
     damaged,
@@ -481,6 +482,10 @@ class AssessmentStore:
                 self._audit("add_evidence", f"evidence:{eid}", None, stored.as_audit())
             for req_id in req_ids:
                 self._link(eid, req_id)
+        if size >= WAL_SIZE_LIMIT and not self.db.conn.in_transaction:
+            # give the disk space back now, not at close: the -wal file holds a second copy of the content
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return self.evidence(eid), is_new
 
     def _link(self, evidence_id: int, req_id: str) -> bool:

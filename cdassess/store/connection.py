@@ -77,10 +77,15 @@ def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
+WAL_SIZE_LIMIT = 64 * 2**20
+
+
 def make_durable(conn: sqlite3.Connection) -> None:
     """WAL and synchronous=FULL; only after the file is known to be ours (switching to WAL writes the header)."""
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
+    # a -wal file grown by one big transaction (a 1 GB evidence file) shrinks back when it is next reset
+    conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
 
 
 def damaged(path: Path, exc: BaseException) -> AssessmentFileError:

@@ -74,6 +74,7 @@ class Figures:
     extract_seconds: float
     check_seconds: float
     file_size: int
+    wal_after_add: int
     ok: bool
 
     @property
@@ -93,6 +94,8 @@ def measure_child(src: Path, work: Path, expected_sha: str) -> Figures:
     ev, _ = a.add_evidence_file(src, [next(iter(a.model.requirements))], provided_by="harness")
     t1 = time.perf_counter()
     rss1 = peak_rss_bytes()
+    wal = Path(str(path) + "-wal")
+    wal_size = wal.stat().st_size if wal.exists() else 0
     out = a.extract_evidence(ev.id, work / "extracted.bin")
     t2 = time.perf_counter()
     rss2 = peak_rss_bytes()
@@ -103,7 +106,7 @@ def measure_child(src: Path, work: Path, expected_sha: str) -> Figures:
     same = ev.sha256 == expected_sha and out.stat().st_size == src.stat().st_size
     out.unlink()
     return Figures(src.stat().st_size, rss0, rss1, rss2, rss3, t1 - t0, t2 - t1, t3 - t2, path.stat().st_size,
-                   same and not problems)
+                   wal_size, same and not problems)
 
 
 def run(size: int, workdir: Path) -> tuple[Figures, float]:
@@ -138,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cdassess-large-", dir=args.dir) as tmp:
         f, sha_s = run(args.size_mb * MB, Path(tmp))
     mb = f.size / MB
-    print(f"evidence size:          {mb:.0f} MB (assessment file {f.file_size / MB:.0f} MB)")
+    print(f"evidence size:          {mb:.0f} MB (assessment file {f.file_size / MB:.0f} MB, -wal file "
+          f"{f.wal_after_add / MB:.0f} MB while the file stays open)")
     print(f"peak RSS setup:         {f.rss_setup / MB:.1f} MB")
     print(f"peak RSS growth:        add {(f.rss_after_add - f.rss_setup) / MB:.1f} MB, "
           f"extract {(f.rss_after_extract - f.rss_setup) / MB:.1f} MB, "
