@@ -100,6 +100,11 @@ def test_frozen_cli_commands_and_portable_mode(bundle: Path, tmp_path: Path) -> 
         assert keys.returncode == 0, keys.stderr
         assert (bundle.parent / "cdassess-data" / "keys" / "private-ed25519.pem").is_file()
         assert str(bundle.parent / "cdassess-data") in keys.stdout
+        gui = run([str(bundle), "gui", "--demo"], {**env, "CDASSESS_QUIT_WHEN_SHOWN": "1"}, cwd=tmp_path,
+                  timeout=120)
+        assert gui.returncode == 0, gui.stderr
+        assert (bundle.parent / "cdassess-data" / "demo.cdassess").is_file()
+        assert (bundle.parent / "cdassess-data" / "settings.ini").is_file()
         assert files_under(home) == []  # portable: nothing in the profile
     finally:
         marker.unlink()
