@@ -408,7 +408,7 @@ class _Builder:
             f"当前总体级别为 {ex.overall}。以下 {len(reqs)} 项要求（{len(ex.blocked_items)} 个能力项）"
             f"未满足，使总体级别无法达到 {ex.level}。",
             f"The overall level is {ex.overall}. These {len(reqs)} requirements ({len(ex.blocked_items)} items) "
-            f"are not satisfied and keep the overall level below {ex.level}.")), self.s.body))
+            f"are not satisfied and keep the overall level below {ex.level}.")), self.s.intro))
         head = self.head(self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
                          self.L("要求", "Requirement"))
         widths = [76, 44, 84, BODY_W - 204]

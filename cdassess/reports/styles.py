@@ -101,6 +101,7 @@ class Styles:
                                   **kw)
 
         self.body = make("body", 9.5, spaceAfter=4)
+        self.intro = make("intro", 9.5, spaceAfter=4, keepWithNext=1)  # a table's lead-in stays with it
         self.small = make("small", 8)
         self.tiny = make("tiny", 7, textColor=muted)
         self.cell = make("cell", 8, 10.4)
