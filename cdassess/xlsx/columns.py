@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -135,7 +136,8 @@ CLAIM_CHOICES = tuple(claim_choice(s) for s in (Status.MET, Status.PARTIAL, Stat
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.replace("\u3000", " ").replace("\xa0", " ").split()).lower()
+    """Case, width (Ｙ typed with a Chinese input method is Y) and white space do not matter."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 def parse_status_word(value: object) -> Status | None:

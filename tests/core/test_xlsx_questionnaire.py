@@ -199,6 +199,7 @@ def test_round_trip_preview_then_apply(tmp_path: Path, mini_assessment: Assessme
     ("N", Status.NOT_MET), ("no", Status.NOT_MET), ("0", Status.NOT_MET), (0, Status.NOT_MET),
     ("FALSE", Status.NOT_MET), ("N/A", Status.NA), ("不适用", Status.NA), ("na", Status.NA), ("n / a", Status.NA),
     ("不适用 / N/A", Status.NA), ("满足 / Met", Status.MET), ("", Status.UNRATED), (None, Status.UNRATED),
+    ("Ｙ", Status.MET), ("\u3000满足\xa0", Status.MET), ("Ｎ／Ａ", Status.NA), ("Partially Met", Status.PARTIAL),
     ("maybe", None), ("满足 / Not met", None), (2, None),
 ])
 def test_claim_words(word: object, status: Status | None) -> None:
