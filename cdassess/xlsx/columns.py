@@ -52,7 +52,7 @@ class Column:
 
 
 def header_words(text: str) -> tuple[frozenset[str], str]:
-    low = text.lower()
+    low = unicodedata.normalize("NFKC", text).lower()
     return frozenset(_WORD.findall(low)), low
 
 
