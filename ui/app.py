@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from cdassess.paths import resource
@@ -56,6 +56,8 @@ def create_app(argv: Sequence[str] | None = None, settings: Settings | None = No
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv[:1]))
     app.setOrganizationName("cdassess")
     app.setApplicationName("cdassess")
+    app.setDesktopFileName("cdassess")  # Wayland/X11 match the window to cdassess.desktop
+    app.setWindowIcon(QIcon(str(resource("icons", "cdassess.png"))))
     settings = settings or Settings()
     load_cjk_font(app)
     install_translations(app, settings.ui_language)
