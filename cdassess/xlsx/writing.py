@@ -196,7 +196,8 @@ class BookWriter:
 
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a bare CR would be
+# read back as a line feed
 
 
 def _render_cell(ref: str, value: Any, sid: int) -> str:
