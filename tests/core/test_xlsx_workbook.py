@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,8 @@ def test_edits_in_the_workbook_are_imported(tmp_path: Path, rich: Assessment) ->
     ws = wb[S_FINDINGS]
     c = _cols(ws)
     ws.cell(2, c["Priority"]).value = "低"
-    ws.append([None, "B.1.L2", "new from the workshop", "", "", "2027-01-15", "medium"])
+    ws.append([None, "B.1.L2", "new from the workshop", "", "", dt.datetime(2027, 1, 15), "medium"])
+    ws.cell(ws.max_row, c["Due date"]).number_format = "yyyy/m/d"  # typed as a date, as a workshop would
     wb.save(w)
     preview = read_workbook(a, w)
     assert preview.ok, preview.problems
@@ -145,6 +147,7 @@ def test_edits_in_the_workbook_are_imported(tmp_path: Path, rich: Assessment) ->
     assert a.ratings()["B.1.L1"].note == "seen on site"
     assert a.findings()[0].priority == "low"
     assert a.findings()[-1].observation == "new from the workshop"
+    assert a.findings()[-1].due_date == "2027-01-15"
 
 
 def test_bad_values_are_problems_and_nothing_changes(tmp_path: Path, rich: Assessment) -> None:
