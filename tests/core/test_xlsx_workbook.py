@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +212,13 @@ def test_gap_plan(tmp_path: Path, rich: Assessment) -> None:
     assert ws.auto_filter.ref
     assert ws.freeze_panes == "B2"
     assert ws.page_setup.orientation == "landscape"
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed (CI)")
+def test_workbook_resaved_by_libreoffice_changes_nothing(tmp_path: Path, rich: Assessment) -> None:
+    w = export_workbook(rich, tmp_path / "w.xlsx")
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(w)],
+                   check=True, capture_output=True, timeout=180)
+    preview = read_workbook(rich, tmp_path / "lo" / "w.xlsx")
+    assert preview.ok, preview.problems
+    assert preview.changes == []
