@@ -25,6 +25,7 @@ class _Command(QUndoCommand):
     def __init__(self, session: AssessmentSession, text: str, on_error: ErrorSink | None) -> None:
         super().__init__(text)
         self.session = session
+        self.req_id: str | None = None  # the requirement the edit is about (undo shows it)
         self._done = True
         self._on_error = on_error
 
@@ -60,6 +61,7 @@ class RatingCommand(_Command):
         super().__init__(session, text, on_error)
         self.old, self.new = old, new
         self.mergeable = mergeable
+        self.req_id = new.req_id
 
     def do(self) -> None:
         self.session.set_rating(self.new)
@@ -85,6 +87,7 @@ class SaveFindingCommand(_Command):
             QCoreApplication.translate("Commands", "Add finding")
         super().__init__(session, text, on_error)
         self.old, self.new = old, new
+        self.req_id = new.req_id
 
     def do(self) -> None:
         if self.old is None:
@@ -104,6 +107,7 @@ class DeleteFindingCommand(_Command):
     def __init__(self, session: AssessmentSession, old: Finding, on_error: ErrorSink | None = None) -> None:
         super().__init__(session, QCoreApplication.translate("Commands", "Delete finding"), on_error)
         self.old = old
+        self.req_id = old.req_id
 
     def do(self) -> None:
         assert self.old.id is not None
@@ -121,6 +125,7 @@ class LinkEvidenceCommand(_Command):
         super().__init__(session, text, on_error)
         self.evidence_id = evidence_id
         self.req_ids = req_ids
+        self.req_id = req_ids[0] if req_ids else None
 
     def do(self) -> None:
         self.session.link_evidence(self.evidence_id, self.req_ids)
@@ -135,7 +140,7 @@ class UnlinkEvidenceCommand(_Command):
                  on_error: ErrorSink | None = None) -> None:
         super().__init__(session, QCoreApplication.translate("Commands", "Unlink evidence"), on_error)
         self.evidence_id = evidence_id
-        self.req_id = req_id
+        self.req_id: str | None = req_id
 
     def do(self) -> None:
         self.session.unlink_evidence(self.evidence_id, self.req_id)

@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.tree_model: ModelTreeModel | None = None
         self.proxy: RequirementFilter | None = None
         self.undo = QUndoStack(self)
+        self._undo_index = 0
+        self.undo.indexChanged.connect(self._undo_moved)
         self.setWindowIcon(icons.app_icon())
         self.setWindowTitle("cdassess")
 
@@ -321,6 +323,10 @@ class MainWindow(QMainWindow):
         self.undo.clear()
         self.session = AssessmentSession(assessment, self) if assessment is not None else None
         s = self.session
+        for stale in (self.proxy, self.tree_model):
+            if stale is not None:
+                stale.deleteLater()
+        self.tree_model = self.proxy = None
         if s is not None:
             self.tree_model = ModelTreeModel(s, self.settings.text_language, self)
             self.proxy = RequirementFilter(self.tree_model, self)
@@ -347,6 +353,7 @@ class MainWindow(QMainWindow):
                 self.tree.expand(self.proxy.index(row, 0))
             s.saved.connect(self._show_saved)
             s.metaChanged.connect(self._update_state)
+            s.reloaded.connect(self._after_reload)
             s.ratingsChanged.connect(self._matches_timer.start)
             s.evidenceChanged.connect(self._matches_timer.start)
         else:
@@ -368,6 +375,16 @@ class MainWindow(QMainWindow):
                 ids = self.tree_model.requirement_ids()
                 if ids:
                     self.go_to(ids[0])
+
+    def _after_reload(self) -> None:
+        """The model was reset (an import): expand the domains again and keep the shown requirement."""
+        current = self.requirement_pane.req.id if self.requirement_pane.req is not None else None
+        if self.proxy is not None:
+            for row in range(self.proxy.rowCount()):
+                self.tree.expand(self.proxy.index(row, 0))
+        if current is not None:
+            self.go_to(current, reveal=False)
+        self._matches_timer.start()
 
     def _update_state(self) -> None:
         s = self.session
@@ -569,14 +586,27 @@ class MainWindow(QMainWindow):
             return None
         return str(idx.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole).id)
 
-    def go_to(self, node_id: str) -> bool:
-        """Select a node (requirement, item, subdomain, domain) in the tree; clear the filter if it hides it."""
+    def _undo_moved(self, index: int) -> None:
+        """After undo or redo, show the requirement the edit was about (when the filter shows it)."""
+        previous, self._undo_index = self._undo_index, index
+        if index == previous:
+            return
+        cmd = self.undo.command(index if index < previous else index - 1)
+        req_id = getattr(cmd, "req_id", None)
+        if req_id and req_id != self.current_requirement():
+            self.go_to(req_id, reveal=False)
+
+    def go_to(self, node_id: str, *, reveal: bool = True) -> bool:
+        """Select a node (requirement, item, subdomain, domain) in the tree; with ``reveal``, clear the filter
+        and search when they hide it."""
         if self.tree_model is None or self.proxy is None:
             return False
         src = self.tree_model.index_of(node_id)
         if not src.isValid():
             return False
         idx = self.proxy.mapFromSource(src)
+        if not idx.isValid() and not reveal:
+            return False
         if not idx.isValid():
             self.search.clear()
             self.filter.setCurrentIndex(0)

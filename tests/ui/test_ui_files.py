@@ -167,3 +167,29 @@ def test_model_text_language_setting(window: Any, mini_path: Path) -> None:
     window.set_text_language("zh")
     assert index.data() == "L1  A.X.1 第1级要求"
     assert window.settings.text_language == "zh"
+
+
+def test_views_reload_after_an_import(window: Any, mini_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import types
+
+    def import_questionnaire_interactive(parent: Any, assessment: Assessment) -> bool:
+        with assessment.store.batch("fake import"):
+            assessment.rate("B.1.L1", Status.NOT_MET)
+            assessment.rate("B.1.L2", Status.PARTIAL)
+        return True
+
+    fake = types.ModuleType("ui.import_dialog")
+    fake.import_questionnaire_interactive = import_questionnaire_interactive  # type: ignore[attr-defined]
+    real = importlib.import_module
+    monkeypatch.setattr(importlib, "import_module",
+                        lambda name, *a: fake if name == "ui.import_dialog" else real(name, *a))
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    press(window.tree, Qt.Key.Key_1)
+    action = next(a for a in window._plugged if "questionnaire" in a.text() and "Import" in a.text())
+    action.trigger()
+    assert window.session.status("B.1.L1") is Status.NOT_MET
+    assert window.tree_model.index_of("B.1.L2", 1).data() == "Partially met"
+    assert window.current_requirement() == "A.X.1.L1"  # the shown requirement stays
+    assert window.undo.count() == 0  # edits before an import cannot be undone across it

@@ -110,3 +110,17 @@ def test_findings_are_saved_and_undone(window: Any, mini_path: Path) -> None:
     window.undo.undo()
     with Assessment.open(mini_path, readonly=True) as a:
         assert a.findings("A.X.1.L1") == []
+
+
+def test_undo_shows_the_requirement_it_changes(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    press(window.tree, Qt.Key.Key_1)
+    select(window, "B.1.L2")
+    window.undo.undo()
+    assert window.current_requirement() == "A.X.1.L1"
+    assert window.session.status("A.X.1.L1") is Status.UNRATED
+    select(window, "B.1.L2")
+    window.undo.redo()
+    assert window.current_requirement() == "A.X.1.L1"
+    assert window.session.status("A.X.1.L1") is Status.MET
