@@ -106,14 +106,11 @@ class _Builder:
         p._bookmark = (text, level)  # read back in afterFlowable: the PDF outline
         return p
 
-    def model_para(self, text: Any, style: Any, *, muted_en: bool = True) -> str:
-        """Model text as Paragraph markup; in "both" the English follows in grey."""
+    def model_para(self, text: Any) -> str:
+        """Model text as Paragraph markup; in "both" the English follows in grey on its own line."""
         if self.lang != "both" or not text.zh or not text.en or text.zh == text.en:
             return esc(text.get(self.lang if self.lang != "both" else "zh"))
-        en = esc(text.en)
-        if muted_en:
-            return f'{esc(text.zh)}<br/><font color="{MUTED_HEX}">{en}</font>'
-        return f"{esc(text.zh)}<br/>{en}"
+        return f'{esc(text.zh)}<br/><font color="{MUTED_HEX}">{esc(text.en)}</font>'
 
     def table(self, rows: list[list[Any]], widths: list[float], *, header_rows: int = 1,
               extra: list[tuple[Any, ...]] | None = None) -> Any:
@@ -179,7 +176,7 @@ class _Builder:
         out.append(Spacer(1, 12 * MM))
         if d.final:
             status = self.L("终稿（已锁定）", "FINAL (locked)")
-            detail = self.L("锁定于", "locked on") + f" {esc((meta.locked_at or '')[:19])}"
+            detail = self.L("锁定于", "locked on") + f" {esc((meta.locked_at or '')[:19].replace('T', ' '))}"
             if meta.locked_by:
                 detail += f" · {esc(meta.locked_by)}"
             detail += f'<br/><font size="7">{self.L("结果摘要", "results digest")} SHA-256 ' \
@@ -496,8 +493,8 @@ class _Builder:
         out.append(self.heading(self.L("级别", "Levels"), 2))
         rows = [self.head(self.L("级别", "Level"), self.L("名称", "Name"), self.L("含义", "Meaning"))]
         for lv in m.levels:
-            rows.append([str(lv.n), self.para(self.model_para(lv.names, self.s.cell), self.s.cell),
-                         self.para(self.model_para(lv.meaning, self.s.cell), self.s.cell)])
+            rows.append([str(lv.n), self.para(self.model_para(lv.names), self.s.cell),
+                         self.para(self.model_para(lv.meaning), self.s.cell)])
         out.append(self.table(rows, [50, 110, BODY_W - 160]))
         out.append(self.heading(self.L("评定标度", "Rating scale"), 2))
         meaning = {
@@ -523,7 +520,7 @@ class _Builder:
         out.append(self.para(f"{esc(model_text(m.names, self.lang))} ({esc(m.id)} {esc(m.version)})", self.s.body))
         for text in (m.source, m.provenance_note):
             if text.zh or text.en:
-                out.append(self.para(self.model_para(text, self.s.body), self.s.body))
+                out.append(self.para(self.model_para(text), self.s.body))
         prov: dict[str, int] = {}
         for r in m.iter_requirements():
             prov[r.provenance] = prov.get(r.provenance, 0) + 1
