@@ -140,10 +140,11 @@ class UnlinkEvidenceCommand(_Command):
                  on_error: ErrorSink | None = None) -> None:
         super().__init__(session, QCoreApplication.translate("Commands", "Unlink evidence"), on_error)
         self.evidence_id = evidence_id
-        self.req_id: str | None = req_id
+        self.unlinked = req_id
+        self.req_id = req_id
 
     def do(self) -> None:
-        self.session.unlink_evidence(self.evidence_id, self.req_id)
+        self.session.unlink_evidence(self.evidence_id, self.unlinked)
 
     def undo_it(self) -> None:
-        self.session.link_evidence(self.evidence_id, [self.req_id])
+        self.session.link_evidence(self.evidence_id, [self.unlinked])
