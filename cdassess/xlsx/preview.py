@@ -27,7 +27,8 @@ class ChangeRow:
     """What changes: a requirement ID, ``finding 3`` or ``evidence 2``."""
     field: str
     action: str
-    """``set`` (was empty), ``changed``, ``cleared``, ``added`` (a new finding/link) or ``removed``."""
+    """``set`` (was empty), ``added`` (evidence text where there was none, a new finding or link), ``changed``,
+    ``cleared`` or ``removed``."""
     old: str
     new: str
 
@@ -127,8 +128,10 @@ class ImportPreview:
                 "notes": list(self.notes)}
 
 
-def add_change(changes: list[ChangeRow], sheet: str, row: int, target: str, fld: str, old: str, new: str) -> None:
+def add_change(changes: list[ChangeRow], sheet: str, row: int, target: str, fld: str, old: str, new: str,
+               *, first: str = "set") -> None:
+    """Record a field that differs; ``first`` names a value given where there was none ("set", "added")."""
     if old == new:
         return
-    action = "set" if not old else ("cleared" if not new else "changed")
+    action = first if not old else ("cleared" if not new else "changed")
     changes.append(ChangeRow(sheet, row, target, fld, action, old, new))

@@ -256,7 +256,8 @@ def read_questionnaire(assessment: Assessment, path: str | Path, *, force: bool 
         add_change(preview.changes, sheet, rnum, req_id, "self-assessment", _status_text(old.status),
                 _status_text(new.status))
         for key in ANSWER_KEYS[1:]:
-            add_change(preview.changes, sheet, rnum, req_id, ANSWER_FIELDS[key], getattr(old, key), getattr(new, key))
+            add_change(preview.changes, sheet, rnum, req_id, ANSWER_FIELDS[key], getattr(old, key), getattr(new, key),
+                       first="added" if key.startswith("evidence") else "set")
         if len(preview.changes) > before:
             new_claims.append(new)
     if not preview.problems:

@@ -294,7 +294,7 @@ def _read_claims(a: Assessment, table: Any, preview: ImportPreview) -> list[Edit
         add_change(preview.changes, table.sheet, rnum, req_id, "self-assessment", _st(old.status), _st(status))
         for k in fields:
             add_change(preview.changes, table.sheet, rnum, req_id, k.replace("_", " "), getattr(old, k),
-                       getattr(new, k))
+                       getattr(new, k), first="added" if k.startswith("evidence") else "set")
         if len(preview.changes) > before:
             edits.append(_claim_edit(new))
     return edits

@@ -164,7 +164,8 @@ def test_round_trip_preview_then_apply(tmp_path: Path, mini_assessment: Assessme
     assert a.claims() == before  # a preview writes nothing
     got = {(c.target, c.field, c.action, c.new) for c in preview.changes}
     assert ("A.X.1.L1", "self-assessment", "set", "met") in got
-    assert ("A.X.1.L1", "evidence description", "set", "CI logs") in got
+    assert ("A.X.1.L1", "evidence description", "added", "CI logs") in got
+    assert ("A.X.1.L1", "owner", "set", "张三") in got
     assert ("A.X.1.L2", "self-assessment", "set", "partial") in got
     assert ("B.1.L1", "self-assessment", "set", "na") in got
     assert ("B.1.L2", "self-assessment", "cleared", "") in got
