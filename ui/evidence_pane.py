@@ -29,6 +29,7 @@ from cdassess.records import Evidence
 from ui import messages, workers
 from ui.commands import LinkEvidenceCommand, UnlinkEvidenceCommand
 from ui.dialogs import PickEvidenceDialog
+from ui.labels import when
 from ui.session import AssessmentSession
 
 BIG_FILE = 4 * 1024 * 1024  # show a progress dialog when the files together are larger
@@ -146,8 +147,9 @@ class EvidencePane(QWidget):
             date = ev.collected_on or ev.added_at[:10]
             it = QTreeWidgetItem([ev.original_name, human_size(ev.size), date, ev.sha256[:12], ev.provided_by])
             it.setData(0, Qt.ItemDataRole.UserRole, ev)
-            it.setToolTip(0, f"{ev.original_name}\n{ev.media_type}\n" + self.tr("Linked to: %1")
-                          .replace("%1", ", ".join(ev.req_ids)))
+            it.setToolTip(0, f"{ev.original_name}\n{ev.media_type}\n"
+                          + self.tr("Added by %1 at %2").replace("%1", ev.added_by).replace("%2", when(ev.added_at))
+                          + "\n" + self.tr("Linked to: %1").replace("%1", ", ".join(ev.req_ids)))
             it.setToolTip(3, ev.sha256)
             it.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.list.addTopLevelItem(it)
@@ -184,8 +186,8 @@ class EvidencePane(QWidget):
         s, req_id = self.session, self.req_id
         if s is None or req_id is None or not s.editable or self.job is not None:
             return False
-        worker = workers.AttachWorker(s.assessment.path, files, [req_id], actor=self.actor or s.assessment.store.actor,
-                                      provided_by=self.actor)
+        # "Provided by" is the assessed team's side and unknown here; who attached it is in added_by.
+        worker = workers.AttachWorker(s.assessment.path, files, [req_id], actor=self.actor or s.assessment.store.actor)
         relay = _Relay(self)
         attached: list[int] = []
         problems: list[str] = []

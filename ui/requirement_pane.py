@@ -255,6 +255,14 @@ class RequirementPane(QWidget):
         types = ", ".join(evidence_type_label(t) for t in r.evidence_types) or "—"
         self.meta.setText(self.tr("Expected evidence: %1    Text: %2").replace("%1", types)
                           .replace("%2", provenance_label(r.provenance)))
+        self._show_rating()
+        self._show_findings()
+        self.update_enabled()
+
+    def _show_claim(self) -> None:
+        s, r = self.session, self.req
+        if s is None or r is None:
+            return
         c = s.claim(r.id)
         if c is None or c.is_blank:
             self.claim_icon.clear()
@@ -266,15 +274,17 @@ class RequirementPane(QWidget):
                                  (self.tr("Owner"), c.owner), (self.tr("Comment"), c.comment)):
                 if value:
                     lines.append(f"{label}: {_html(value)}")
+            rating = s.rating(r.id).status
+            if c.status is not Status.UNRATED and rating is not Status.UNRATED and c.status is not rating:
+                lines.append('<span style="color:#c62828">' + _html(self.tr("Differs from the assessor's rating (%1)")
+                                                                    .replace("%1", status_label(rating))) + "</span>")
             self.claim.setText("<br>".join(lines))
-        self._show_rating()
-        self._show_findings()
-        self.update_enabled()
 
     def _show_rating(self) -> None:
         s, r = self.session, self.req
         if s is None or r is None:
             return
+        self._show_claim()
         rating = s.rating(r.id)
         for st, b in self.buttons.items():
             b.setChecked(st is rating.status and st is not Status.UNRATED)

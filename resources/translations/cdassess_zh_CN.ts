@@ -4,22 +4,22 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../ui/commands.py" line="84" />
+        <location filename="../../ui/commands.py" line="86" />
         <source>Save finding</source>
         <translation>保存发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="85" />
+        <location filename="../../ui/commands.py" line="87" />
         <source>Add finding</source>
         <translation>添加发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="105" />
+        <location filename="../../ui/commands.py" line="108" />
         <source>Delete finding</source>
         <translation>删除发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="136" />
+        <location filename="../../ui/commands.py" line="141" />
         <source>Unlink evidence</source>
         <translation>取消关联证据</translation>
     </message>
@@ -100,131 +100,136 @@
 <context>
     <name>EvidencePane</name>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="71" />
-        <location filename="../../ui/evidence_pane.py" line="139" />
-        <location filename="../../ui/evidence_pane.py" line="160" />
-        <location filename="../../ui/evidence_pane.py" line="331" />
+        <location filename="../../ui/evidence_pane.py" line="72" />
+        <location filename="../../ui/evidence_pane.py" line="140" />
+        <location filename="../../ui/evidence_pane.py" line="162" />
+        <location filename="../../ui/evidence_pane.py" line="333" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="73" />
+        <location filename="../../ui/evidence_pane.py" line="74" />
         <source>Drop files here to attach them.</source>
         <translation>将文件拖放到此处即可附加。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
+        <location filename="../../ui/evidence_pane.py" line="78" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
+        <location filename="../../ui/evidence_pane.py" line="78" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
+        <location filename="../../ui/evidence_pane.py" line="78" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
+        <location filename="../../ui/evidence_pane.py" line="78" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="78" />
+        <location filename="../../ui/evidence_pane.py" line="79" />
         <source>Provided by</source>
         <translation>提供者</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="87" />
+        <location filename="../../ui/evidence_pane.py" line="88" />
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="88" />
+        <location filename="../../ui/evidence_pane.py" line="89" />
         <source>Link existing…</source>
         <translation>关联已有证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="89" />
+        <location filename="../../ui/evidence_pane.py" line="90" />
         <source>Open a copy</source>
         <translation>打开副本</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="90" />
+        <location filename="../../ui/evidence_pane.py" line="91" />
         <source>Unlink</source>
         <translation>取消关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="91" />
+        <location filename="../../ui/evidence_pane.py" line="92" />
         <source>Remove from file…</source>
         <translation>从文件中删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="143" />
+        <location filename="../../ui/evidence_pane.py" line="144" />
         <source>Evidence for %1 (%2)</source>
         <translation>%1 的证据（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="149" />
+        <location filename="../../ui/evidence_pane.py" line="151" />
+        <source>Added by %1 at %2</source>
+        <translation>由 %1 于 %2 添加</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="152" />
         <source>Linked to: %1</source>
         <translation>已关联：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="165" />
-        <location filename="../../ui/evidence_pane.py" line="206" />
+        <location filename="../../ui/evidence_pane.py" line="167" />
+        <location filename="../../ui/evidence_pane.py" line="208" />
         <source>Attach evidence to %1</source>
         <translation>为 %1 附加证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="246" />
+        <location filename="../../ui/evidence_pane.py" line="248" />
         <source>Attaching evidence…</source>
         <translation>正在附加证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="246" />
+        <location filename="../../ui/evidence_pane.py" line="248" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="253" />
+        <location filename="../../ui/evidence_pane.py" line="255" />
         <source>Attaching %1…</source>
         <translation>正在附加 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="210" />
+        <location filename="../../ui/evidence_pane.py" line="212" />
         <source>Some files were not attached</source>
         <translation>部分文件未附加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="211" />
+        <location filename="../../ui/evidence_pane.py" line="213" />
         <source>%1 of %2 files could not be attached; nothing else changed.</source>
         <translation>%2 个文件中有 %1 个未能附加；其他内容未改变。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="275" />
+        <location filename="../../ui/evidence_pane.py" line="277" />
         <source>Link evidence to %1</source>
         <translation>将证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="295" />
+        <location filename="../../ui/evidence_pane.py" line="297" />
         <source>links</source>
         <translation>个关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="296" />
+        <location filename="../../ui/evidence_pane.py" line="298" />
         <source>Remove evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="297" />
+        <location filename="../../ui/evidence_pane.py" line="299" />
         <source>Remove these files and all their links from the assessment? This cannot be undone.</source>
         <translation>从评估中删除这些文件及其全部关联？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="332" />
+        <location filename="../../ui/evidence_pane.py" line="334" />
         <source>No program to open it; a copy is at %1</source>
         <translation>没有可打开它的程序；副本位于 %1</translation>
     </message>
@@ -363,378 +368,378 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="129" />
+        <location filename="../../ui/main_window.py" line="131" />
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171" />
+        <location filename="../../ui/main_window.py" line="173" />
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172" />
+        <location filename="../../ui/main_window.py" line="174" />
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188" />
+        <location filename="../../ui/main_window.py" line="190" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189" />
+        <location filename="../../ui/main_window.py" line="191" />
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190" />
+        <location filename="../../ui/main_window.py" line="192" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="193" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193" />
+        <location filename="../../ui/main_window.py" line="195" />
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195" />
+        <location filename="../../ui/main_window.py" line="197" />
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196" />
+        <location filename="../../ui/main_window.py" line="198" />
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198" />
+        <location filename="../../ui/main_window.py" line="200" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200" />
+        <location filename="../../ui/main_window.py" line="202" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202" />
+        <location filename="../../ui/main_window.py" line="204" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203" />
+        <location filename="../../ui/main_window.py" line="205" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205" />
+        <location filename="../../ui/main_window.py" line="207" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210" />
+        <location filename="../../ui/main_window.py" line="212" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215" />
+        <location filename="../../ui/main_window.py" line="217" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216" />
+        <location filename="../../ui/main_window.py" line="218" />
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219" />
+        <location filename="../../ui/main_window.py" line="221" />
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222" />
+        <location filename="../../ui/main_window.py" line="224" />
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223" />
+        <location filename="../../ui/main_window.py" line="225" />
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228" />
+        <location filename="../../ui/main_window.py" line="230" />
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231" />
+        <location filename="../../ui/main_window.py" line="233" />
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232" />
+        <location filename="../../ui/main_window.py" line="234" />
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233" />
+        <location filename="../../ui/main_window.py" line="235" />
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234" />
+        <location filename="../../ui/main_window.py" line="236" />
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238" />
+        <location filename="../../ui/main_window.py" line="240" />
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239" />
+        <location filename="../../ui/main_window.py" line="241" />
         <source>Import the team's &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241" />
+        <location filename="../../ui/main_window.py" line="243" />
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="246" />
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245" />
+        <location filename="../../ui/main_window.py" line="247" />
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246" />
+        <location filename="../../ui/main_window.py" line="248" />
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248" />
+        <location filename="../../ui/main_window.py" line="250" />
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249" />
+        <location filename="../../ui/main_window.py" line="251" />
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250" />
+        <location filename="../../ui/main_window.py" line="252" />
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254" />
+        <location filename="../../ui/main_window.py" line="256" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255" />
+        <location filename="../../ui/main_window.py" line="257" />
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256" />
+        <location filename="../../ui/main_window.py" line="258" />
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258" />
+        <location filename="../../ui/main_window.py" line="260" />
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260" />
+        <location filename="../../ui/main_window.py" line="262" />
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260" />
+        <location filename="../../ui/main_window.py" line="262" />
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261" />
+        <location filename="../../ui/main_window.py" line="263" />
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267" />
+        <location filename="../../ui/main_window.py" line="269" />
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268" />
+        <location filename="../../ui/main_window.py" line="270" />
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280" />
+        <location filename="../../ui/main_window.py" line="282" />
         <source>Not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281" />
+        <location filename="../../ui/main_window.py" line="283" />
         <source>This function is not available in this build (%1.%2 is missing).</source>
         <translation>此版本中没有该功能（缺少 %1.%2）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312" />
+        <location filename="../../ui/main_window.py" line="314" />
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364" />
+        <location filename="../../ui/main_window.py" line="371" />
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365" />
+        <location filename="../../ui/main_window.py" line="372" />
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="376" />
+        <location filename="../../ui/main_window.py" line="393" />
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383" />
+        <location filename="../../ui/main_window.py" line="400" />
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="388" />
+        <location filename="../../ui/main_window.py" line="405" />
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406" />
+        <location filename="../../ui/main_window.py" line="423" />
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412" />
+        <location filename="../../ui/main_window.py" line="429" />
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413" />
+        <location filename="../../ui/main_window.py" line="430" />
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="421" />
+        <location filename="../../ui/main_window.py" line="438" />
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="435" />
+        <location filename="../../ui/main_window.py" line="452" />
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="436" />
+        <location filename="../../ui/main_window.py" line="453" />
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448" />
+        <location filename="../../ui/main_window.py" line="465" />
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468" />
+        <location filename="../../ui/main_window.py" line="485" />
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477" />
+        <location filename="../../ui/main_window.py" line="494" />
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478" />
+        <location filename="../../ui/main_window.py" line="495" />
         <source>Lock the results? Ratings cannot change until it is unlocked with a reason.</source>
         <translation>锁定结果？锁定后，须填写理由解锁才能修改评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484" />
+        <location filename="../../ui/main_window.py" line="501" />
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492" />
-        <location filename="../../ui/main_window.py" line="497" />
+        <location filename="../../ui/main_window.py" line="509" />
+        <location filename="../../ui/main_window.py" line="514" />
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493" />
+        <location filename="../../ui/main_window.py" line="510" />
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497" />
+        <location filename="../../ui/main_window.py" line="514" />
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="502" />
+        <location filename="../../ui/main_window.py" line="519" />
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="514" />
+        <location filename="../../ui/main_window.py" line="531" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515" />
+        <location filename="../../ui/main_window.py" line="532" />
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="526" />
+        <location filename="../../ui/main_window.py" line="543" />
         <source>About cdassess</source>
         <translation>关于 cdassess</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="527" />
+        <location filename="../../ui/main_window.py" line="544" />
         <source>cdassess %1: an offline workbench for DevOps capability-maturity assessments.</source>
         <translation>cdassess %1：DevOps 能力成熟度离线评估工作台。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="553" />
+        <location filename="../../ui/main_window.py" line="570" />
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="607" />
+        <location filename="../../ui/main_window.py" line="637" />
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="641" />
+        <location filename="../../ui/main_window.py" line="671" />
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="641" />
+        <location filename="../../ui/main_window.py" line="671" />
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -947,7 +952,7 @@
     </message>
     <message>
         <location filename="../../ui/requirement_pane.py" line="184" />
-        <location filename="../../ui/requirement_pane.py" line="266" />
+        <location filename="../../ui/requirement_pane.py" line="274" />
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
@@ -982,68 +987,73 @@
         <translation>预期证据：%1    文本：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="261" />
+        <location filename="../../ui/requirement_pane.py" line="269" />
         <source>No claim from the questionnaire.</source>
         <translation>问卷中没有自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="265" />
+        <location filename="../../ui/requirement_pane.py" line="273" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="265" />
+        <location filename="../../ui/requirement_pane.py" line="273" />
         <source>References</source>
         <translation>参考</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="266" />
+        <location filename="../../ui/requirement_pane.py" line="274" />
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="282" />
+        <location filename="../../ui/requirement_pane.py" line="279" />
+        <source>Differs from the assessor's rating (%1)</source>
+        <translation>与评估师评定（%1）不一致</translation>
+    </message>
+    <message>
+        <location filename="../../ui/requirement_pane.py" line="292" />
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="285" />
+        <location filename="../../ui/requirement_pane.py" line="295" />
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="337" />
-        <location filename="../../ui/requirement_pane.py" line="382" />
+        <location filename="../../ui/requirement_pane.py" line="347" />
+        <location filename="../../ui/requirement_pane.py" line="392" />
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="338" />
+        <location filename="../../ui/requirement_pane.py" line="348" />
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="347" />
+        <location filename="../../ui/requirement_pane.py" line="357" />
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="358" />
+        <location filename="../../ui/requirement_pane.py" line="368" />
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="371" />
+        <location filename="../../ui/requirement_pane.py" line="381" />
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="383" />
+        <location filename="../../ui/requirement_pane.py" line="393" />
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="386" />
+        <location filename="../../ui/requirement_pane.py" line="396" />
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>

@@ -150,3 +150,20 @@ def test_large_file_shows_progress_and_is_stored(window: Any, mini_path: Path, q
     assert seen and max(seen) == 1000  # progress reached the end
     with Assessment.open(mini_path, readonly=True) as check:
         assert check.evidence_for("A.X.1.L1")[0].sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
+
+
+def test_unlink_and_undo(window: Any, mini_path: Path, qtbot: Any, tmp_path: Path) -> None:
+    f = tmp_path / "screenshot.png"
+    f.write_bytes(b"\x89PNG fake")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    _attach(window, qtbot, [f])
+    pane = window.evidence_pane
+    pane.list.topLevelItem(0).setSelected(True)
+    pane.unlink()
+    assert pane.list.topLevelItemCount() == 0
+    assert window.tree_model.index_of("A.X.1.L1", 3).data() == ""
+    window.undo.undo()
+    assert pane.list.topLevelItemCount() == 1
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert [e.original_name for e in check.evidence_for("A.X.1.L1")] == ["screenshot.png"]
