@@ -660,9 +660,29 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------ rating
 
     def rate_current(self, status: Status) -> bool:
-        if self.current_requirement() is None:
+        rid = self.current_requirement()
+        if rid is None:
             return False
-        return self.requirement_pane.rate(status)
+        done = self.requirement_pane.rate(status)
+        if done and self._hidden(rid):
+            # The filter hides it now (e.g. "unrated"): carry on with the next requirement it shows.
+            self._select_after(rid)
+        return done
+
+    def _hidden(self, req_id: str) -> bool:
+        if self.proxy is None or self.tree_model is None:
+            return False
+        return not self.proxy.mapFromSource(self.tree_model.index_of(req_id)).isValid()
+
+    def _select_after(self, req_id: str) -> None:
+        if self.tree_model is None:
+            return
+        ids = self.tree_model.requirement_ids()
+        start = ids.index(req_id)
+        for rid in ids[start + 1:] + ids[:start]:
+            if not self._hidden(rid):
+                self.go_to(rid, reveal=False)
+                return
 
     # ------------------------------------------------------------------------------------ closing
 

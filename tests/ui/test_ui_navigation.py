@@ -48,6 +48,9 @@ def test_filters_select_the_right_requirements(window: Any, mini_path: Path) -> 
     select(window, "A.X.2.L3")
     press(window.tree, Qt.Key.Key_1)
     assert visible_requirements(window) == ["A.X.1.L3", "B.1.L2", "B.1.L3"]
+    assert window.current_requirement() == "B.1.L2"  # carries on with the next one the filter shows
+    press(window.tree, Qt.Key.Key_2)
+    assert window.current_requirement() == "B.1.L3"
 
 
 def test_search_in_chinese_and_english(window: Any, mini_path: Path) -> None:
