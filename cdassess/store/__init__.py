@@ -542,6 +542,7 @@ class AssessmentStore:
                 problems.append(Problem(f"table {row[0]} row {row[1]}", f"refers to a missing {row[2]} row"))
             problems += evidence_store.verify_all(self.db)
             problems += evidence_store.verify_against_audit(self.db)
+            problems += audit_log.verify_records(self.db)
             problems += audit_log.verify(self.db)
         except sqlite3.DatabaseError as exc:
             problems.append(Problem("SQLite", f"the file is damaged: {exc}"))

@@ -75,3 +75,83 @@ def verify(db: Database) -> list[Problem]:
 def head(db: Database) -> str:
     row = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     return str(row[0]) if row else GENESIS
+
+
+_RATING_FIELDS = ("status", "note", "justification", "needs_review")
+_CLAIM_FIELDS = ("status", "evidence_text", "evidence_refs", "owner", "comment")
+_FINDING_FIELDS = ("req_id", "observation", "recommendation", "owner", "due_date", "priority")
+
+
+def verify_records(db: Database) -> list[Problem]:
+    """Replay the log: each rating, claim and finding must be as its last audit row left it.
+
+    An edit made with another SQLite tool (no audit row) shows here, named by its record and field.
+    """
+    ratings: dict[str, dict[str, Any]] = {}
+    claims: dict[str, dict[str, Any]] = {}
+    findings: dict[str, dict[str, Any] | None] = {}
+    tainted: set[str] = set()  # records with an altered log row: verify() reports the row, nothing to compare
+    for e in entries(db):
+        kind, _, key = e.target.partition(":")
+        try:
+            if row_hash(e.seq, e.at, e.actor, e.action, e.target, e.old, e.new, e.prev_hash) != e.hash:
+                raise ValueError(e.seq)
+            value = json.loads(e.new) if e.new is not None else None
+        except ValueError:
+            tainted.add(e.target)
+            continue
+        action = e.action
+        if kind == "requirement" and isinstance(value, dict):
+            (claims if action == "claim" else ratings)[key] = value
+        elif kind == "finding" and (value is None or isinstance(value, dict)):
+            findings[key] = value
+    problems: list[Problem] = []
+    blank_rating = {"status": "unrated", "note": "", "justification": "", "needs_review": False}
+    blank_claim = {"status": "unrated", "evidence_text": "", "evidence_refs": "", "owner": "", "comment": ""}
+    rows = {r[0]: {"status": r[1], "note": r[2], "justification": r[3], "needs_review": bool(r[4])} for r in
+            db.execute("SELECT req_id, status, note, justification, needs_review FROM rating")}
+    rows = {k: v for k, v in rows.items() if f"requirement:{k}" not in tainted}
+    ratings = {k: v for k, v in ratings.items() if f"requirement:{k}" not in tainted}
+    claims = {k: v for k, v in claims.items() if f"requirement:{k}" not in tainted}
+    problems += _compare("rating of", rows, ratings, _RATING_FIELDS, blank_rating)
+    rows = {r[0]: dict(zip(_CLAIM_FIELDS, r[1:], strict=True)) for r in
+            db.execute("SELECT req_id, status, evidence_text, evidence_refs, owner, comment FROM claim")}
+    rows = {k: v for k, v in rows.items() if f"requirement:{k}" not in tainted}
+    problems += _compare("self-assessment claim of", rows, claims, _CLAIM_FIELDS, blank_claim)
+    frows = {str(r[0]): dict(zip(_FINDING_FIELDS, r[1:], strict=True)) for r in
+             db.execute("SELECT id, req_id, observation, recommendation, owner, due_date, priority FROM finding")}
+    keys = (frows.keys() | {k for k, v in findings.items() if v is not None}) - {t[8:] for t in tainted
+                                                                                if t.startswith("finding:")}
+    for fid in sorted(keys, key=_num):
+        logged, row = findings.get(fid), frows.get(fid)
+        if row is None:
+            problems.append(Problem(f"finding {fid}", "is in the audit log but missing from the file "
+                                                      "(deleted behind cdassess)"))
+        elif logged is None:
+            problems.append(Problem(f"finding {fid}", "has no audit log row (added behind cdassess)"))
+        else:
+            changed = [f for f in _FINDING_FIELDS if logged.get(f) != row[f]]
+            if changed:
+                problems.append(Problem(f"finding {fid}", f"{_differ(changed)} from the audit log "
+                                                          "(changed behind cdassess)"))
+    return problems
+
+
+def _compare(what: str, rows: dict[str, dict[str, Any]], logged: dict[str, dict[str, Any]],
+             fields: tuple[str, ...], blank: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    for key in sorted(rows.keys() | logged.keys()):
+        row, entry = rows.get(key, blank), logged.get(key, blank)
+        changed = [f for f in fields if entry.get(f, blank[f]) != row[f]]
+        if changed:
+            problems.append(Problem(f"{what} {key}", f"{_differ(changed)} from the audit log "
+                                                     "(changed behind cdassess)"))
+    return problems
+
+
+def _differ(fields: list[str]) -> str:
+    return f"{', '.join(fields)} {'differs' if len(fields) == 1 else 'differ'}"
+
+
+def _num(key: str) -> int:
+    return int(key) if key.isdigit() else -1

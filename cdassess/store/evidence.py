@@ -119,7 +119,8 @@ def verify_against_audit(db: Database) -> list[Problem]:
             continue
         changed = [f for f, v in zip(AUDITED_FIELDS, values, strict=True) if entry.get(f) != v]
         if changed:
-            problems.append(Problem(where, f"{', '.join(changed)} differ from the audit log's record of it "
+            verb = "differs" if len(changed) == 1 else "differ"
+            problems.append(Problem(where, f"{', '.join(changed)} {verb} from the audit log's record of it "
                                            "(altered after it was added)"))
     return problems
 

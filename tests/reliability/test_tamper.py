@@ -188,3 +188,55 @@ def test_evidence_id_reused_after_removal_checks_clean(tampered_base: Path) -> N
         again, _ = a.add_evidence_bytes("replacement.txt", b"replacement content", [])
         assert again.id == last.id
         assert a.check() == []
+
+
+RATED = "CD.CM.CH.03.L3"  # rated not_met in the demo, with a claim and a finding
+
+
+@pytest.mark.parametrize(("sql", "where", "fields"), [
+    ("UPDATE rating SET status='met' WHERE req_id='{req}'", "rating of {req}", "status"),
+    ("UPDATE rating SET note='all fine', needs_review=1 WHERE req_id='{req}'", "rating of {req}",
+     "note, needs_review"),
+    ("DELETE FROM rating WHERE req_id='{req}'", "rating of {req}", "status"),
+    ("INSERT INTO rating (req_id, status, updated_at, updated_by) VALUES ('CD.MF.MD.03.L3', 'met', 'x', 'y')",
+     "rating of CD.MF.MD.03.L3", "status"),
+    ("UPDATE claim SET owner='someone else' WHERE req_id='{req}'", "self-assessment claim of {req}", "owner"),
+    ("DELETE FROM claim WHERE req_id='{req}'", "self-assessment claim of {req}", "status"),
+    ("UPDATE finding SET priority='low' WHERE req_id='{req}'", "finding 1", "priority"),
+])
+def test_records_changed_behind_cdassess_are_named(tampered_base: Path, sql: str, where: str, fields: str) -> None:
+    with attacker(tampered_base) as con:
+        con.execute(sql.format(req=RATED))
+    found = problems_of(tampered_base)
+    named = [p for p in found if p.startswith(where.format(req=RATED) + ": ")]
+    assert len(named) == 1, found
+    assert named[0].endswith("from the audit log (changed behind cdassess)")
+    assert all(f in named[0] for f in fields.split(", ")), named
+
+
+def test_findings_deleted_or_added_behind_cdassess_are_named(tampered_base: Path) -> None:
+    with attacker(tampered_base) as con:
+        con.execute("DELETE FROM finding WHERE id = 2")
+        con.execute("INSERT INTO finding (id, observation, created_at, updated_at) VALUES (99, 'made up', 'x', 'x')")
+    found = problems_of(tampered_base)
+    assert "finding 2: is in the audit log but missing from the file (deleted behind cdassess)" in found
+    assert "finding 99: has no audit log row (added behind cdassess)" in found
+
+
+def test_every_edit_through_cdassess_keeps_the_records_and_log_in_step(tampered_base: Path) -> None:
+    """The replay check must not cry wolf: clearing, undoing, re-adding and importing all stay clean."""
+    from cdassess.records import Claim, Finding, Rating
+
+    with Assessment.open(tampered_base) as a:
+        a.rate(RATED, "met", note="fixed", needs_review=True)
+        a.set_rating(Rating(RATED))  # cleared (row deleted)
+        a.set_claim(Claim(RATED))  # cleared
+        a.set_claim(Claim(RATED, a.rating(RATED).status, "again"))
+        old = a.findings()[0]
+        a.delete_finding(old.id or 0)
+        a.restore_finding(old)
+        a.save_finding(Finding(old.id, old.req_id, old.observation + " (updated)", priority="low"))
+        with a.store.batch("an import"):
+            a.rate("CD.MF.MD.03.L3", "partial")
+            a.set_claim(Claim("CD.MF.MD.03.L3", a.rating("CD.MF.MD.03.L3").status))
+        assert a.check() == []
