@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import io
 import os
 import re
 import tempfile
@@ -134,7 +136,7 @@ class BookWriter:
                 value, sid = item, 0
             if isinstance(value, str) and i < len(widths) and (len(value) > widths[i] * 0.45 or "\n" in value):
                 lines = max(lines, text_lines(value, widths[i]))
-            out.append(_render_cell(f"{col_letter(i)}{r}", value, sid))
+            out.append(_render_cell(f"{_letter(i)}{r}", value, sid))
         self._max_col[id(ws)] = max(self._max_col[id(ws)], len(cells))
         height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
         rows.append(f'<row r="{r}"{height}>{"".join(out)}</row>')
@@ -156,22 +158,20 @@ class BookWriter:
     def save(self, path: str | Path, *, refuse: Sequence[Path] = ()) -> Path:
         """Save atomically to ``path`` (replacing an older file there)."""
         target = check_target(path, refuse=refuse)
-        fd, frame = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-", suffix=".xlsx.tmp")
-        os.close(fd)
+        frame = io.BytesIO()
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-", suffix=".xlsx.tmp")
         os.close(fd)
         try:
             self.wb.save(frame)  # every style used was registered by append(), before this
-            self._splice(Path(frame), Path(tmp))
+            self._splice(frame, Path(tmp))
             os.replace(tmp, target)
         except OSError as exc:
             raise CdassessError(f"{target}: cannot be written ({exc.strerror or exc})") from None
         finally:
-            Path(frame).unlink(missing_ok=True)
             Path(tmp).unlink(missing_ok=True)
         return target
 
-    def _splice(self, frame: Path, dest: Path) -> None:
+    def _splice(self, frame: io.BytesIO, dest: Path) -> None:
         """Copy openpyxl's file, putting each sheet's rendered rows into its (empty) sheetData."""
         by_part = {ws.path.lstrip("/"): ws for ws in self._sheets}
         with zipfile.ZipFile(frame) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -196,8 +196,24 @@ class BookWriter:
 
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a bare CR would be
-# read back as a line feed
+_LETTERS = [col_letter(i) for i in range(128)]
+
+
+def _letter(i: int) -> str:
+    return _LETTERS[i] if i < len(_LETTERS) else col_letter(i)
+
+
+def _escape(text: str) -> str:
+    """Text for an XML element; a bare CR is written as a reference (a parser would read it as a line feed)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
 
 def _render_cell(ref: str, value: Any, sid: int) -> str:
@@ -210,7 +226,7 @@ def _render_cell(ref: str, value: Any, sid: int) -> str:
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
     if isinstance(value, float):
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    text = str(value).translate(_XML_ESCAPES)
+    text = _escape(str(value))
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -230,6 +246,7 @@ def check_target(path: str | Path, *, refuse: Sequence[Path] = ()) -> Path:
     return target
 
 
+@functools.lru_cache(maxsize=4096)  # domain, item and guidance texts repeat on many rows
 def text_lines(text: str, width: float) -> int:
     """Lines ``text`` takes in a wrapped column ``width`` characters wide (a CJK character is two wide)."""
     room = max((width - 1) * 1.15, 4.0)  # measured against LibreOffice output: fonts run narrower
