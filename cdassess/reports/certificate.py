@@ -28,6 +28,7 @@ from cdassess.signing import (
     CODE_PREFIX,
     KeyStore,
     PublicKey,
+    SignedStatement,
     VerificationError,
     decode_code,
     group_code,
@@ -450,15 +451,16 @@ class _Painter:
         c = self.c
         left = 20 * MM
         y = 36 * MM
-        c.setFillColor(self.color(GREY))
-        c.setFont(self.font, 5.8)
-        c.drawString(left, y, "核验码（输入 cdassess verify --code 核验）· Verification code "
-                              "(type it into 'cdassess verify --code'):")
-        c.setFillColor(self.color(NAVY))
-        for line in simpleSplit(group_code(self.signed.short, 5), self.font, 7, right - left):
-            y -= 8.5
-            c.setFont(self.font, 7)
-            c.drawString(left, y, line)
+        if self.signed.short:
+            c.setFillColor(self.color(GREY))
+            c.setFont(self.font, 5.8)
+            c.drawString(left, y, "核验码（输入 cdassess verify --code 核验）· Verification code "
+                                  "(type it into 'cdassess verify --code'):")
+            c.setFillColor(self.color(NAVY))
+            for line in simpleSplit(group_code(self.signed.short, 5), self.font, 7, right - left):
+                y -= 8.5
+                c.setFont(self.font, 7)
+                c.drawString(left, y, line)
         c.setFillColor(self.color(GREY))
         c.setFont(self.font, 5.6)
         y -= 8
@@ -482,10 +484,13 @@ def write_certificate(a: Assessment, dest: str | Path, *, level: int | None = No
     return issued_cert
 
 
-def render_certificate(facts: CertificateFacts, signed: IssuedCertificate, dest: str | Path,
+def render_certificate(facts: CertificateFacts, signed: IssuedCertificate | SignedStatement, dest: str | Path,
                        model: Model | None = None) -> None:
+    """Draw the certificate of already signed facts (a :class:`SignedStatement` alone prints no short code)."""
     from reportlab.pdfgen.canvas import Canvas
 
+    if not isinstance(signed, IssuedCertificate):
+        signed = IssuedCertificate(signed.facts, signed.code, "")
     target = Path(dest)
     if not target.parent.is_dir():
         raise CdassessError(f"{target.parent}: no such folder")
@@ -500,7 +505,7 @@ def render_certificate(facts: CertificateFacts, signed: IssuedCertificate, dest:
                      f"{facts.model_version})")
         c.setCreator("cdassess")
         # ASCII only, so the code stays a plain PDF string that code_from_pdf finds without a PDF library
-        c.setKeywords(f"cdassess-certificate {facts.number} {signed.code} {signed.short}")
+        c.setKeywords(f"cdassess-certificate {facts.number} {signed.code} {signed.short}".rstrip())
         _Painter(c, facts, signed, model).paint()
         c.showPage()
         c.save()
