@@ -4,7 +4,8 @@ Checks, in order, each with a message that names the file and says what to do:
 empty file, legacy .xls and password-encrypted workbooks (both OLE containers), text or other files renamed
 to .xlsx, damaged zips, other zip documents (.ods, .docx), encrypted zip members, too many parts, parts that
 inflate beyond a limit or with an implausible compression ratio (zip bombs), and XML document type
-declarations (entity bombs; defusedxml refuses them too, this just says so clearly).
+declarations at the start of a part (entity bombs; the reader in fastread.py refuses a DTD anywhere, and
+defusedxml makes openpyxl refuse them too: this check just names the part before any parsing).
 """
 
 from __future__ import annotations
