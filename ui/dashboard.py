@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from cdassess.model import Model
 from cdassess.scoring import LevelReport, explain, unsatisfied
 from ui import icons
-from ui.labels import model_text, status_label
+from ui.labels import model_text, priority_label, status_label
 from ui.session import AssessmentSession
 
 IdRole = Qt.ItemDataRole.UserRole
@@ -129,22 +130,13 @@ class Dashboard(QWidget):
         self.text_language = "both"
         self.ui_language = "en"  # the table names domains in one language when model text is "both"
         self._dirty = True
+        self._findings_dirty = True
         self._chart_key: tuple[object, ...] = ()
-        self._svg_fn = chart_svg_function()
+        self._svg_fn: SvgFn | bool | None = False  # looked up when the first chart is drawn (start-up speed)
         self._chart_timer = QTimer(self, singleShot=True, interval=0)
         self._chart_timer.timeout.connect(self._update_chart)
 
-        self.headline = QLabel()
-        self.headline.setObjectName("dashboardHeadline")
-        self.headline.setWordWrap(True)
-        font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.headline.setFont(font)
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.gap_label = QLabel()
-        self.gap_label.setWordWrap(True)
+        self._build_head()
 
         self.chart = LevelChart()
         self._build_table()
@@ -154,11 +146,16 @@ class Dashboard(QWidget):
         top.addWidget(self.table)
         top.setStretchFactor(0, 4)
         top.setStretchFactor(1, 5)
-        bottom = QWidget()
-        bl = QVBoxLayout(bottom)
-        bl.setContentsMargins(0, 0, 0, 0)
+        blockers_page = QWidget()
+        bl = QVBoxLayout(blockers_page)
+        bl.setContentsMargins(4, 4, 4, 4)
         bl.addWidget(self.blockers_label)
         bl.addWidget(self.blockers)
+        self._build_findings()
+        bottom = QTabWidget()
+        bottom.addTab(blockers_page, self.tr("Blocking the next level"))
+        bottom.addTab(self.findings, self.tr("All findings"))
+        self.bottom_tabs = bottom
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(bottom)
@@ -173,6 +170,19 @@ class Dashboard(QWidget):
         layout.addWidget(self.gap_label)
         layout.addWidget(split, 1)
 
+    def _build_head(self) -> None:
+        self.headline = QLabel()
+        self.headline.setObjectName("dashboardHeadline")
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.gap_label = QLabel()
+        self.gap_label.setWordWrap(True)
+
     def _build_table(self) -> None:
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([self.tr("Domain"), self.tr("Level"), self.tr("Target"),
@@ -185,6 +195,35 @@ class Dashboard(QWidget):
             self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemActivated.connect(self._table_activated)
         self.table.itemClicked.connect(self._table_activated)
+
+    def _build_findings(self) -> None:
+        self.findings = QTreeWidget()
+        self.findings.setColumnCount(5)
+        self.findings.setHeaderLabels([self.tr("Priority"), self.tr("Requirement"), self.tr("Observation"),
+                                       self.tr("Owner"), self.tr("Due")])
+        self.findings.setRootIsDecorated(False)
+        self.findings.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.findings.header().setStretchLastSection(False)
+        self.findings.itemActivated.connect(self._blocker_activated)
+        self.findings.itemDoubleClicked.connect(self._blocker_activated)
+
+    def _show_findings(self) -> None:
+        s = self.session
+        self.findings.clear()
+        if s is None:
+            return
+        rank = {"high": 0, "medium": 1, "low": 2}
+        items = []
+        for f in sorted(s.assessment.findings(), key=lambda f: (rank.get(f.priority, 3), f.req_id or "")):
+            it = QTreeWidgetItem([priority_label(f.priority), f.req_id or self.tr("(general)"), f.observation,
+                                  f.owner, f.due_date])
+            it.setData(0, IdRole, f.req_id or "")
+            it.setToolTip(2, f"{f.observation}\n\n{f.recommendation}")
+            items.append(it)
+        self.findings.addTopLevelItems(items)
+        for col in (0, 1, 3, 4):
+            self.findings.resizeColumnToContents(col)
+        self.bottom_tabs.setTabText(1, self.tr("All findings (%1)").replace("%1", str(len(items))))
 
     def _build_blockers(self) -> None:
         self.blockers_label = QLabel()
@@ -201,15 +240,21 @@ class Dashboard(QWidget):
     def set_session(self, session: AssessmentSession | None) -> None:
         self.session = session
         self._chart_key = ()
+        self._findings_dirty = True
         if session is not None:
             session.ratingsChanged.connect(self.mark_dirty)
-            session.reloaded.connect(self.mark_dirty)
+            session.reloaded.connect(self._findings_changed)
             session.metaChanged.connect(self.mark_dirty)
+            session.findingsChanged.connect(self._findings_changed)
         self.mark_dirty()
 
     def set_text_language(self, lang: str) -> None:
         self.text_language = lang
         self._chart_key = ()
+        self.mark_dirty()
+
+    def _findings_changed(self, *_: object) -> None:
+        self._findings_dirty = True
         self.mark_dirty()
 
     def mark_dirty(self, *_: object) -> None:
@@ -269,6 +314,9 @@ class Dashboard(QWidget):
                 name_item.setToolTip(f"{d.id}\n{d.names.zh}\n{d.names.en}")
 
         self._show_blockers()
+        if self._findings_dirty:
+            self._findings_dirty = False
+            self._show_findings()
         key = (tuple(report.domains.items()), target, self.text_language)
         if key != self._chart_key:
             self._chart_key = key
@@ -321,7 +369,9 @@ class Dashboard(QWidget):
         if s is None:
             return
         lang = self.text_language
-        if self._svg_fn is not None:
+        if self._svg_fn is False:
+            self._svg_fn = chart_svg_function()
+        if callable(self._svg_fn):
             try:
                 self.chart.set_svg(self._svg_fn(s.model, s.report, s.target, lang))
                 return

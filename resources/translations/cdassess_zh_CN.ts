@@ -27,72 +27,113 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="178" />
+        <location filename="../../ui/dashboard.py" line="156" />
+        <source>Blocking the next level</source>
+        <translation>阻碍下一级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="157" />
+        <source>All findings</source>
+        <translation>全部发现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="188" />
         <source>Domain</source>
         <translation>能力域</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="178" />
+        <location filename="../../ui/dashboard.py" line="188" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="178" />
+        <location filename="../../ui/dashboard.py" line="188" />
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="179" />
+        <location filename="../../ui/dashboard.py" line="189" />
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="179" />
+        <location filename="../../ui/dashboard.py" line="189" />
         <source>Gaps</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="194" />
+        <location filename="../../ui/dashboard.py" line="202" />
+        <location filename="../../ui/dashboard.py" line="233" />
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="194" />
+        <location filename="../../ui/dashboard.py" line="202" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="202" />
+        <source>Observation</source>
+        <translation>观察</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="203" />
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="203" />
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="218" />
+        <source>(general)</source>
+        <translation>（总体）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="226" />
+        <source>All findings (%1)</source>
+        <translation>全部发现（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="233" />
         <source>Rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="194" />
+        <location filename="../../ui/dashboard.py" line="233" />
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="251" />
+        <location filename="../../ui/dashboard.py" line="296" />
         <source>Overall level L%1 of target L%2</source>
         <translation>总体级别 L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="256" />
+        <location filename="../../ui/dashboard.py" line="301" />
         <source>%1 of %2 rated</source>
         <translation>已评 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="257" />
+        <location filename="../../ui/dashboard.py" line="302" />
         <source>%1 gaps to the target level (requirements up to L%2 not satisfied)</source>
         <translation>距目标级别有 %1 项差距（L%2 及以下未满足的要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="261" />
+        <location filename="../../ui/dashboard.py" line="306" />
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="284" />
+        <location filename="../../ui/dashboard.py" line="332" />
         <source>The top level is reached; nothing blocks.</source>
         <translation>已达到最高级别，没有阻碍项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="287" />
+        <location filename="../../ui/dashboard.py" line="335" />
         <source>%1 requirements block level L%2 (double-click to open):</source>
         <translation>%1 项要求阻碍达到 L%2（双击打开）：</translation>
     </message>
@@ -734,12 +775,12 @@
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="671" />
+        <location filename="../../ui/main_window.py" line="691" />
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="671" />
+        <location filename="../../ui/main_window.py" line="691" />
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>

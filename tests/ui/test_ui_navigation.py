@@ -107,3 +107,18 @@ def test_dashboard_domain_row_jumps_to_the_domain(window: Any, mini_path: Path) 
     window.dashboard._table_activated(window.dashboard.table.item(2, 0))
     idx = window.tree.currentIndex()
     assert idx.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole).id == "B"
+
+
+def test_dashboard_lists_every_finding_and_jumps(window: Any, demo_path: Path) -> None:
+    assert window.open_path(demo_path)
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    findings = window.dashboard.findings
+    with Assessment.open(demo_path, readonly=True) as a:
+        assert findings.topLevelItemCount() == len(a.findings())
+    rows = [findings.topLevelItem(i) for i in range(findings.topLevelItemCount())]
+    assert rows[0].text(0) == "High"
+    assert any(r.text(1) == "(general)" for r in rows)
+    target = next(r for r in rows if r.text(1) == "CD.TM.TA.03.L3")
+    window.dashboard._blocker_activated(target)
+    assert window.current_requirement() == "CD.TM.TA.03.L3"
