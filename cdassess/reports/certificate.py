@@ -250,6 +250,36 @@ class _Painter:
         self.c.setFillColor(self.color(rgb))
         self.c.drawCentredString(x, y, text)
 
+    def names(self, top: float, bottom: float) -> None:
+        """Organization, project and scope between ``top`` and ``bottom``: the largest organization size at
+        which all three fit (long names wrap onto up to three lines; only the scope is ever cut short, the
+        full text being in the signed statement)."""
+        from cdassess.reports.charts import wrap_text
+
+        f, width = self.f, 225 * MM
+        scope = f"评估范围 Scope: {f.scope}" if f.scope else ""
+        plan: list[tuple[list[str], float, tuple[float, float, float], float]] = []
+        for org_size in (23, 21, 19, 17, 15, 13, 11, 9):
+            small = org_size < 17
+            proj_size, scope_size = (11.0, 7.5) if small else (13.0, 8.5)
+            org = wrap_text(f.organization, self.font, org_size, width)
+            proj = wrap_text(f.project, self.font, proj_size, width)
+            sc = wrap_text(scope, self.font, scope_size, width) if scope else []
+            if len(sc) > 2:
+                sc = [sc[0], sc[1][:-1] + "…"]
+            plan = [(org, org_size, NAVY, 0.0), (proj, proj_size, NAVY, 3.3 * MM)]
+            if sc:
+                plan.append((sc, scope_size, GREY, 2.3 * MM))
+            height = sum(len(lines) * size * 1.25 + gap for lines, size, _, gap in plan) - 0.25 * org_size
+            if len(org) <= 3 and height <= top - bottom:
+                break
+        y = top + 0.25 * plan[0][1]
+        for lines, size, rgb, gap in plan:
+            y -= gap
+            for line in lines:
+                y -= size * 1.25
+                self.centred(y, line, size, rgb, max_width=width)
+
     def frame(self) -> None:
         c = self.c
         c.setFillColor(self.color((0.995, 0.99, 0.975)))
@@ -360,10 +390,7 @@ class _Painter:
         c.setLineWidth(0.8)
         c.line(PAGE_W / 2 - 60 * MM, 160 * MM, PAGE_W / 2 + 60 * MM, 160 * MM)
         self.centred(150 * MM, "兹证明  ·  This is to certify that", 10.5, GREY)
-        self.centred(137 * MM, f.organization, 23)
-        self.centred(128 * MM, f.project, 13, NAVY)
-        if f.scope:
-            self.centred(122 * MM, f"评估范围 Scope: {f.scope}", 8.5, GREY)
+        self.names(145 * MM, 116.5 * MM)
         model_zh = self.model.names.zh if self.model is not None else ""
         model_en = self.model.names.en if self.model is not None else ""
         self.centred(112 * MM, f"在《{model_zh or f.model_id}》（{f.model_id} {f.model_version}）评估中达到", 11, GREY)
@@ -371,7 +398,7 @@ class _Painter:
         lv_zh, lv_en = self.level_names()
         self.centred(91 * MM, f"{f.level} 级" + (f" · {lv_zh}" if lv_zh else ""), 28, SEAL)
         self.centred(82 * MM, f"Level {f.level}" + (f" · {lv_en}" if lv_en else ""), 14, SEAL)
-        self.details(62 * MM)
+        self.details(66 * MM)
         self.signature(190 * MM, 226 * MM, 27 * MM)
         self.seal(209 * MM, 41 * MM, 16 * MM)
         qr_size = 40 * MM
@@ -450,7 +477,7 @@ class _Painter:
 
         c = self.c
         left = 20 * MM
-        y = 36 * MM
+        y = 39.5 * MM
         if self.signed.short:
             c.setFillColor(self.color(GREY))
             c.setFont(self.font, 5.8)
@@ -466,11 +493,16 @@ class _Painter:
         y -= 8
         c.drawString(left, y, f"结果摘要 Results digest (SHA-256): {self.f.digest}")
         text = f"签名声明 Signed statement (key {self.signed.facts.get('key', '')}): " + group_code(self.signed.code, 8)
-        c.setFont(self.font, 4.2)
         c.setFillColor(self.color((0.55, 0.55, 0.58)))
+        room = y - 2 - 16.5 * MM  # down to just above the inner frame
+        for size in (4.2, 3.8, 3.4, 3.0, 2.6):
+            lines = simpleSplit(text, self.font, size, right - left)
+            if len(lines) * size * 1.2 <= room:
+                break
         y -= 2
-        for line in simpleSplit(text, self.font, 4.2, right - left):
-            y -= 5
+        c.setFont(self.font, size)
+        for line in lines:
+            y -= size * 1.2
             c.drawString(left, y, line)
 
 
