@@ -8,7 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -58,6 +68,38 @@ class ModelTree(QTreeView):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+
+    def _requirement_at(self, event: QDropEvent | QDragMoveEvent) -> str | None:
+        idx = self.indexAt(event.position().toPoint())
+        if not idx.isValid() or idx.data(KindRole) != "requirement":
+            return None
+        return str(idx.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole).id)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        s = self._window.session
+        if event.mimeData().hasUrls() and s is not None and s.editable:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        # Files dropped on a requirement row are attached to that requirement.
+        if event.mimeData().hasUrls() and self._requirement_at(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        rid = self._requirement_at(event)
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if rid is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self._window.go_to(rid, reveal=False)
+        self._window.evidence_pane.attach(paths)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         status = RATING_DIGITS.get(Qt.Key(event.key()))

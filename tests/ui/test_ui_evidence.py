@@ -167,3 +167,26 @@ def test_unlink_and_undo(window: Any, mini_path: Path, qtbot: Any, tmp_path: Pat
     assert pane.list.topLevelItemCount() == 1
     with Assessment.open(mini_path, readonly=True) as check:
         assert [e.original_name for e in check.evidence_for("A.X.1.L1")] == ["screenshot.png"]
+
+
+def test_dropping_files_on_a_tree_row_attaches_them_to_that_requirement(window: Any, mini_path: Path,
+                                                                         qtbot: Any, tmp_path: Path) -> None:
+    f1, f2 = tmp_path / "a.txt", tmp_path / "b.txt"
+    f1.write_text("a", encoding="utf-8")
+    f2.write_text("b", encoding="utf-8")
+    assert window.open_path(mini_path)
+    window.show()
+    qtbot.waitExposed(window)
+    select(window, "A.X.1.L1")
+    window.tree.expandAll()
+    row = window.tree.visualRect(window.proxy.mapFromSource(window.tree_model.index_of("B.1.L2")))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f1)), QUrl.fromLocalFile(str(f2))])
+    event = QDropEvent(QPointF(row.center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.evidence_pane.attachFinished, timeout=10_000):
+        window.tree.dropEvent(event)
+    assert window.current_requirement() == "B.1.L2"
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert sorted(e.original_name for e in check.evidence_for("B.1.L2")) == ["a.txt", "b.txt"]
+        assert check.evidence_for("A.X.1.L1") == []
