@@ -203,7 +203,7 @@ def read_model_workbook(path: str | Path) -> Model:
         fmt = meta.get("format", ("", 0))[0]
         if fmt and fmt != f"cdassess-{KIND}/1":
             raise ModelError(f"{p}: this is not a model workbook", [Problem(f"{p.name}: sheet _cdassess",
-                                                                            f"its format is {fmt}")])
+                                                                            f"its format is {fmt[:80]}")])
         rd = _Reader(book)
         tables = (rd.table(S_MODEL, MODEL_COLUMNS, ("model", "模型")), rd.table(S_LEVELS, LEVEL_COLUMNS,
                                                                               ("levels", "级别")),

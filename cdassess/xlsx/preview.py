@@ -6,6 +6,7 @@ every edit inside one ``store.batch`` so the import is all or nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,10 @@ class ProblemRow:
     accepted: str = ""
 
     COLUMNS = ("Sheet", "Row", "Column", "Problem", "Accepted")
+
+    def __post_init__(self) -> None:
+        # messages quote cell values, and a hostile cell holds up to 32,767 characters: keep them readable
+        object.__setattr__(self, "message", _readable(self.message))
 
     def cells(self) -> tuple[str, ...]:
         return (self.sheet, str(self.row) if self.row else "", self.column, self.message, self.accepted)
@@ -135,3 +140,15 @@ def add_change(changes: list[ChangeRow], sheet: str, row: int, target: str, fld:
         return
     action = first if not old else ("cleared" if not new else "changed")
     changes.append(ChangeRow(sheet, row, target, fld, action, old, new))
+
+
+_LONG_RUN = re.compile(r"\S{100,}")
+MAX_MESSAGE = 600
+
+
+def _readable(message: str) -> str:
+    """A message with over-long quoted values cut (a 40,000-character 'ID' is shown by its start)."""
+    if len(message) <= 200:
+        return message
+    text = _LONG_RUN.sub(lambda m: m.group(0)[:60] + "…", message)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"

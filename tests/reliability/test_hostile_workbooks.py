@@ -169,3 +169,39 @@ def test_other_compression_with_garbage_data_is_refused_clearly(demo: Assessment
     bad = tmp_path / "other.xlsx"
     bad.write_bytes(_patch_zip(data, patch))
     assert "is damaged" in _refused(demo, bad)
+
+
+@pytest.mark.parametrize("value", ["中" * 30000, "a" * 32000, "word " * 6000])
+def test_huge_cell_values_are_quoted_short_in_problems(demo: Assessment, tmp_path: Path, value: str) -> None:
+    """A 32,767-character cell quoted in a message would make it a dump; it is cut and stays recognisable."""
+    import openpyxl
+
+    path = tmp_path / "answers.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "问卷 Questionnaire"
+    ws.append(["ID", "Self-assessment"])
+    ws.append([value, "met"])
+    wb.save(path)
+    with pytest.raises(ValidationError) as info:
+        import_questionnaire(demo, path)
+    assert len(str(info.value)) < 1000
+    assert value[:20] in str(info.value)
+    assert all(len(str(p)) < 1000 for p in info.value.problems)
+
+
+def test_huge_model_workbook_format_is_quoted_short(demo: Assessment, tmp_path: Path) -> None:
+    import openpyxl
+
+    from cdassess.xlsx import export_model_workbook, read_model_workbook
+
+    path = export_model_workbook(demo.model, tmp_path / "model.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["_cdassess"]
+    row = next(r for r in range(1, 30) if ws.cell(r, 1).value == "format")
+    ws.cell(row, 2).value = "x" * 30000
+    wb.save(path)
+    with pytest.raises(CdassessError) as info:
+        read_model_workbook(path)
+    assert len(str(info.value)) < 1000
+    assert all(len(str(p)) < 1000 for p in getattr(info.value, "problems", []))
