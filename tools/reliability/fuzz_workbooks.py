@@ -562,8 +562,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         _worker(*args.worker)
         return 0
-    os.environ.setdefault("CDASSESS_HOME", tempfile.mkdtemp(prefix="cdassess-fuzz-home-"))
     with tempfile.TemporaryDirectory(prefix="cdassess-fuzz-") as tmp:
+        os.environ.setdefault("CDASSESS_HOME", str(Path(tmp) / "home"))  # settings and model library
         rep = run(args.inputs, args.seed, Path(tmp), workers=args.workers, timeout=args.timeout,
                   keep_failures=args.keep_failures, progress=True)
     print(f"inputs tried:      {rep.inputs} ({rep.runs} importer runs, seed {args.seed})")
