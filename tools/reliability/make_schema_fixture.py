@@ -72,8 +72,8 @@ def main() -> int:
     if target.exists() or expected.exists():
         print(f"{target.name} exists; a released fixture never changes", file=sys.stderr)
         return 1
-    os.environ.setdefault("CDASSESS_HOME", tempfile.mkdtemp(prefix="cdassess-fixture-home-"))
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("CDASSESS_HOME", str(Path(tmp) / "home"))
         path = Path(tmp) / target.name
         data = build(path)
         for leftover in (Path(str(path) + "-wal"), Path(str(path) + "-shm")):
