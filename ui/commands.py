@@ -7,6 +7,7 @@ first redo() that QUndoStack.push() calls is therefore skipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
@@ -51,6 +52,21 @@ class _Command(QUndoCommand):
 
     def undo_it(self) -> None:
         raise NotImplementedError
+
+
+class DetailsCommand(_Command):
+    """A change of the assessment's details; undo writes the old values back."""
+
+    def __init__(self, session: AssessmentSession, old: dict[str, Any], new: dict[str, Any],
+                 on_error: ErrorSink | None = None) -> None:
+        super().__init__(session, QCoreApplication.translate("Commands", "Change the assessment details"), on_error)
+        self.old, self.new = old, new
+
+    def do(self) -> None:
+        self.session.update_details(**self.new)
+
+    def undo_it(self) -> None:
+        self.session.update_details(**self.old)
 
 
 class RatingCommand(_Command):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from cdassess.errors import CdassessError
 from cdassess.library import ModelEntry, ModelLibrary
 from cdassess.model import load_model_file
-from cdassess.records import PRIORITIES, Evidence, Finding
+from cdassess.records import PRIORITIES, AssessmentMeta, Evidence, Finding
 from ui.labels import priority_label
 from ui.settings import Settings
 
@@ -185,6 +185,52 @@ class NewAssessmentDialog(QDialog):
             "model_path": e.path if e else None,
             "target_level": self.target.value(),
         }
+
+
+class DetailsDialog(QDialog):
+    """Edit organization, project, scope, assessors, dates and target level of the open assessment."""
+
+    def __init__(self, meta: AssessmentMeta, levels: tuple[int, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Assessment details"))
+        self.meta = meta
+        self.organization = QLineEdit(meta.organization)
+        self.project = QLineEdit(meta.project)
+        self.scope = QLineEdit(meta.scope)
+        self.assessors = QLineEdit(", ".join(meta.assessors))
+        self.start_date = QLineEdit(meta.start_date or "")
+        self.end_date = QLineEdit(meta.end_date or "")
+        for edit in (self.start_date, self.end_date):
+            edit.setPlaceholderText("YYYY-MM-DD")
+        self.target = QSpinBox()
+        self.target.setRange(min(levels), max(levels))
+        self.target.setValue(meta.target_level)
+        form = QFormLayout()
+        form.addRow(self.tr("Organization"), self.organization)
+        form.addRow(self.tr("Project / system"), self.project)
+        form.addRow(self.tr("Scope"), self.scope)
+        form.addRow(self.tr("Assessors"), self.assessors)
+        form.addRow(self.tr("Start date"), self.start_date)
+        form.addRow(self.tr("End date"), self.end_date)
+        form.addRow(self.tr("Target level"), self.target)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, 300)
+
+    def changes(self) -> dict[str, object]:
+        """Only the fields that changed."""
+        new: dict[str, object] = {
+            "organization": self.organization.text().strip(), "project": self.project.text().strip(),
+            "scope": self.scope.text().strip(),
+            "assessors": tuple(a.strip() for a in self.assessors.text().split(",") if a.strip()),
+            "start_date": self.start_date.text().strip() or None, "end_date": self.end_date.text().strip() or None,
+            "target_level": self.target.value(),
+        }
+        return {k: v for k, v in new.items() if getattr(self.meta, k) != v}
 
 
 class SettingsDialog(QDialog):

@@ -40,8 +40,9 @@ from cdassess.errors import CdassessError, FileInUseError
 from cdassess.scoring import Status
 from cdassess.services import Assessment
 from ui import icons, messages
+from ui.commands import DetailsCommand
 from ui.dashboard import Dashboard
-from ui.dialogs import NewAssessmentDialog, SettingsDialog
+from ui.dialogs import DetailsDialog, NewAssessmentDialog, SettingsDialog
 from ui.evidence_pane import EvidencePane
 from ui.labels import status_label, when
 from ui.requirement_pane import RATING_KEYS, RequirementPane
@@ -236,6 +237,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(f, self.tr("Open the &demo"), self.open_demo)
         f.addSeparator()
+        self.details_action = self._action(f, self.tr("Assessment &details…"), self.edit_details)
         self.lock_action = self._action(f, self.tr("&Lock the assessment"), self.lock)
         self.unlock_action = self._action(f, self.tr("&Unlock…"), self.unlock)
         f.addSeparator()
@@ -455,6 +457,7 @@ class MainWindow(QMainWindow):
             act.setEnabled(editable)
         self.review_action.setEnabled(editable)
         self.lock_action.setEnabled(editable)
+        self.details_action.setEnabled(editable)
         self.unlock_action.setEnabled(s is not None and not s.readonly and s.locked)
         for act in getattr(self, "_plugged", []):
             act.setEnabled(s is not None and (editable or not act.property("needs_edit")))
@@ -528,6 +531,26 @@ class MainWindow(QMainWindow):
             return
         self.set_assessment(a)
         self.settings.add_recent(a.path)
+
+    def edit_details(self) -> None:
+        s = self.session
+        if s is None or not s.editable:
+            return
+        dlg = DetailsDialog(s.assessment.meta, s.model.level_numbers, self)
+        while dlg.exec():
+            changes = dlg.changes()
+            if not changes:
+                return
+            try:
+                old = s.update_details(**changes)
+            except CdassessError as exc:
+                messages.show_error(self, self.tr("The change was not saved"), exc)
+                continue
+            self.undo.push(DetailsCommand(s, old, changes, self._command_error))
+            return
+
+    def _command_error(self, exc: CdassessError) -> None:
+        messages.show_error(self, self.tr("The change was not saved"), exc)
 
     def lock(self) -> None:
         s = self.session

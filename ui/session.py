@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -165,6 +166,17 @@ class AssessmentSession(QObject):
         self._count_evidence()
         self._saved()
         self.evidenceChanged.emit(req_ids)
+
+    # ------------------------------------------------------------------------------------ details
+
+    def update_details(self, **changes: Any) -> dict[str, Any]:
+        """Change assessment details (organization, target level, ...); returns the old values."""
+        old = self.assessment.meta
+        self.assessment.update_details(**changes)
+        self._recompute()
+        self._saved()
+        self.metaChanged.emit()
+        return {k: getattr(old, k) for k in changes}
 
     # ------------------------------------------------------------------------------------ lock
 

@@ -4,22 +4,27 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../ui/commands.py" line="86" />
+        <location filename="../../ui/commands.py" line="62" />
+        <source>Change the assessment details</source>
+        <translation>修改评估信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="102" />
         <source>Save finding</source>
         <translation>保存发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="87" />
+        <location filename="../../ui/commands.py" line="103" />
         <source>Add finding</source>
         <translation>添加发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="108" />
+        <location filename="../../ui/commands.py" line="124" />
         <source>Delete finding</source>
         <translation>删除发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="141" />
+        <location filename="../../ui/commands.py" line="157" />
         <source>Unlink evidence</source>
         <translation>取消关联证据</translation>
     </message>
@@ -136,6 +141,49 @@
         <location filename="../../ui/dashboard.py" line="335" />
         <source>%1 requirements block level L%2 (double-click to open):</source>
         <translation>%1 项要求阻碍达到 L%2（双击打开）：</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="195" />
+        <source>Assessment details</source>
+        <translation>评估信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="209" />
+        <source>Organization</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="210" />
+        <source>Project / system</source>
+        <translation>项目 / 系统</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="211" />
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="212" />
+        <source>Assessors</source>
+        <translation>评估师</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="213" />
+        <source>Start date</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="214" />
+        <source>End date</source>
+        <translation>结束日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="215" />
+        <source>Target level</source>
+        <translation>目标级别</translation>
     </message>
 </context>
 <context>
@@ -409,378 +457,389 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="131" />
+        <location filename="../../ui/main_window.py" line="174" />
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173" />
+        <location filename="../../ui/main_window.py" line="216" />
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174" />
+        <location filename="../../ui/main_window.py" line="217" />
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190" />
+        <location filename="../../ui/main_window.py" line="233" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="234" />
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
+        <location filename="../../ui/main_window.py" line="235" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193" />
+        <location filename="../../ui/main_window.py" line="236" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195" />
+        <location filename="../../ui/main_window.py" line="238" />
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197" />
+        <location filename="../../ui/main_window.py" line="240" />
+        <source>Assessment &amp;details…</source>
+        <translation>评估信息(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="241" />
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198" />
+        <location filename="../../ui/main_window.py" line="242" />
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200" />
+        <location filename="../../ui/main_window.py" line="244" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202" />
+        <location filename="../../ui/main_window.py" line="246" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204" />
+        <location filename="../../ui/main_window.py" line="248" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205" />
+        <location filename="../../ui/main_window.py" line="249" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207" />
+        <location filename="../../ui/main_window.py" line="251" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212" />
+        <location filename="../../ui/main_window.py" line="256" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217" />
+        <location filename="../../ui/main_window.py" line="261" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218" />
+        <location filename="../../ui/main_window.py" line="262" />
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221" />
+        <location filename="../../ui/main_window.py" line="265" />
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224" />
+        <location filename="../../ui/main_window.py" line="268" />
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225" />
+        <location filename="../../ui/main_window.py" line="269" />
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230" />
+        <location filename="../../ui/main_window.py" line="274" />
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233" />
+        <location filename="../../ui/main_window.py" line="277" />
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234" />
+        <location filename="../../ui/main_window.py" line="278" />
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235" />
+        <location filename="../../ui/main_window.py" line="279" />
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236" />
+        <location filename="../../ui/main_window.py" line="280" />
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240" />
+        <location filename="../../ui/main_window.py" line="284" />
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241" />
+        <location filename="../../ui/main_window.py" line="285" />
         <source>Import the team's &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243" />
+        <location filename="../../ui/main_window.py" line="287" />
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246" />
+        <location filename="../../ui/main_window.py" line="290" />
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247" />
+        <location filename="../../ui/main_window.py" line="291" />
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248" />
+        <location filename="../../ui/main_window.py" line="292" />
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250" />
+        <location filename="../../ui/main_window.py" line="294" />
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251" />
+        <location filename="../../ui/main_window.py" line="295" />
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252" />
+        <location filename="../../ui/main_window.py" line="296" />
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256" />
+        <location filename="../../ui/main_window.py" line="300" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257" />
+        <location filename="../../ui/main_window.py" line="301" />
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258" />
+        <location filename="../../ui/main_window.py" line="302" />
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260" />
+        <location filename="../../ui/main_window.py" line="304" />
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262" />
+        <location filename="../../ui/main_window.py" line="306" />
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262" />
+        <location filename="../../ui/main_window.py" line="306" />
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263" />
+        <location filename="../../ui/main_window.py" line="307" />
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269" />
+        <location filename="../../ui/main_window.py" line="313" />
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270" />
+        <location filename="../../ui/main_window.py" line="314" />
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282" />
+        <location filename="../../ui/main_window.py" line="326" />
         <source>Not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283" />
+        <location filename="../../ui/main_window.py" line="327" />
         <source>This function is not available in this build (%1.%2 is missing).</source>
         <translation>此版本中没有该功能（缺少 %1.%2）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314" />
+        <location filename="../../ui/main_window.py" line="358" />
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371" />
+        <location filename="../../ui/main_window.py" line="415" />
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372" />
+        <location filename="../../ui/main_window.py" line="416" />
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="393" />
+        <location filename="../../ui/main_window.py" line="437" />
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="400" />
+        <location filename="../../ui/main_window.py" line="444" />
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405" />
+        <location filename="../../ui/main_window.py" line="449" />
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423" />
+        <location filename="../../ui/main_window.py" line="468" />
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429" />
+        <location filename="../../ui/main_window.py" line="474" />
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="430" />
+        <location filename="../../ui/main_window.py" line="475" />
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="438" />
+        <location filename="../../ui/main_window.py" line="483" />
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="452" />
+        <location filename="../../ui/main_window.py" line="497" />
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="453" />
+        <location filename="../../ui/main_window.py" line="498" />
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465" />
+        <location filename="../../ui/main_window.py" line="510" />
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485" />
+        <location filename="../../ui/main_window.py" line="530" />
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="494" />
+        <location filename="../../ui/main_window.py" line="547" />
+        <location filename="../../ui/main_window.py" line="553" />
+        <source>The change was not saved</source>
+        <translation>更改未保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="559" />
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495" />
+        <location filename="../../ui/main_window.py" line="560" />
         <source>Lock the results? Ratings cannot change until it is unlocked with a reason.</source>
         <translation>锁定结果？锁定后，须填写理由解锁才能修改评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="501" />
+        <location filename="../../ui/main_window.py" line="566" />
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509" />
-        <location filename="../../ui/main_window.py" line="514" />
+        <location filename="../../ui/main_window.py" line="574" />
+        <location filename="../../ui/main_window.py" line="579" />
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510" />
+        <location filename="../../ui/main_window.py" line="575" />
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="514" />
+        <location filename="../../ui/main_window.py" line="579" />
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="519" />
+        <location filename="../../ui/main_window.py" line="584" />
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="531" />
+        <location filename="../../ui/main_window.py" line="596" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532" />
+        <location filename="../../ui/main_window.py" line="597" />
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543" />
+        <location filename="../../ui/main_window.py" line="608" />
         <source>About cdassess</source>
         <translation>关于 cdassess</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="544" />
+        <location filename="../../ui/main_window.py" line="609" />
         <source>cdassess %1: an offline workbench for DevOps capability-maturity assessments.</source>
         <translation>cdassess %1：DevOps 能力成熟度离线评估工作台。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="570" />
+        <location filename="../../ui/main_window.py" line="635" />
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="637" />
+        <location filename="../../ui/main_window.py" line="702" />
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="691" />
+        <location filename="../../ui/main_window.py" line="756" />
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="691" />
+        <location filename="../../ui/main_window.py" line="756" />
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -889,17 +948,17 @@
 <context>
     <name>PickEvidenceDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="237" />
+        <location filename="../../ui/dialogs.py" line="283" />
         <source>Link existing evidence to %1</source>
         <translation>将已有证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="244" />
+        <location filename="../../ui/dialogs.py" line="290" />
         <source>linked</source>
         <translation>已关联</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="252" />
+        <location filename="../../ui/dialogs.py" line="298" />
         <source>Evidence in this assessment that is not yet linked here:</source>
         <translation>本评估中尚未关联到此处的证据：</translation>
     </message>
@@ -1102,47 +1161,47 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="195" />
+        <location filename="../../ui/dialogs.py" line="241" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="198" />
+        <location filename="../../ui/dialogs.py" line="244" />
         <source>Your name, as written into the audit log</source>
         <translation>您的姓名，将写入审计日志</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="204" />
+        <location filename="../../ui/dialogs.py" line="250" />
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="205" />
+        <location filename="../../ui/dialogs.py" line="251" />
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="206" />
+        <location filename="../../ui/dialogs.py" line="252" />
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="209" />
+        <location filename="../../ui/dialogs.py" line="255" />
         <source>Assessor name</source>
         <translation>评估师姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="210" />
+        <location filename="../../ui/dialogs.py" line="256" />
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="211" />
+        <location filename="../../ui/dialogs.py" line="257" />
         <source>Model text</source>
         <translation>模型文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="212" />
+        <location filename="../../ui/dialogs.py" line="258" />
         <source>A change of the interface language takes effect when cdassess is restarted.</source>
         <translation>界面语言的更改在重新启动 cdassess 后生效。</translation>
     </message>

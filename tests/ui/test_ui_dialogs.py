@@ -71,3 +71,25 @@ def test_assessor_from_settings_is_the_actor(qtbot: Any, settings: Any, dialogs:
     with Assessment.open(mini_path, readonly=True) as a:
         assert a.rating("A.X.1.L1").updated_by == "Li Ming"
         assert a.store.audit_entries()[-1].actor == "Li Ming"
+
+
+def test_details_change_the_target_and_undo_restores_it(window: Any, mini_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs import DetailsDialog
+
+    def edit(dlg: DetailsDialog) -> int:
+        dlg.organization.setText("Acme Ltd")
+        dlg.target.setValue(3)
+        return 1
+
+    monkeypatch.setattr(DetailsDialog, "exec", edit)
+    assert window.open_path(mini_path)
+    window.edit_details()
+    assert window.tree_model.index_of("A", 1).data() == "L0 of L3"
+    assert window.tree_model.index_of("A", 2).data() == "0/5"
+    with Assessment.open(mini_path, readonly=True) as a:
+        assert (a.meta.organization, a.meta.target_level) == ("Acme Ltd", 3)
+    window.undo.undo()
+    assert window.tree_model.index_of("A", 1).data() == "L0 of L2"
+    with Assessment.open(mini_path, readonly=True) as a:
+        assert (a.meta.organization, a.meta.target_level) == ("Org", 2)
