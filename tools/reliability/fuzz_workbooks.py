@@ -420,7 +420,27 @@ class Report:
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     failures: dict[str, list[str]] = field(default_factory=dict)  # signature -> examples
     slowest: float = 0.0
+    slowest_input: str = ""
     seconds: float = 0.0
+
+    def record(self, n: int, what: str, data: bytes, results: list[tuple[str, str, str, float]],
+               keep_failures: Path | None) -> None:
+        """Count one input's outcomes; keep up to three examples (and their files) of each failure."""
+        self.inputs += 1
+        for imp, kind, detail, secs in results:
+            self.runs += 1
+            if secs > self.slowest:
+                self.slowest, self.slowest_input = secs, f"{imp} of input {n} ({what})"
+            self.outcomes[imp][kind] += 1
+            if kind not in ("traceback", "hang", "unclear", "changed"):
+                continue
+            sig = f"{imp}: {kind}: {re.sub(r'/tmp/[^ :]*', '<file>', detail)[:160]}"
+            examples = self.failures.setdefault(sig, [])
+            if len(examples) < 3:
+                examples.append(f"input {n} ({what})")
+                if keep_failures is not None:
+                    keep_failures.mkdir(parents=True, exist_ok=True)
+                    (keep_failures / f"failure-{n}-{imp}.xlsx").write_bytes(data)
 
     @property
     def failure_count(self) -> int:
@@ -488,7 +508,7 @@ class _Slot:
 
 
 def run(inputs: int, seed: int, workdir: Path, *, workers: int = 2, timeout: float = TIMEOUT,
-        keep_failures: Path | None = None, progress: bool = False) -> Report:
+        keep_failures: Path | None = None, progress: bool = False, start: int = 0) -> Report:
     """Build the seeds from the demo assessment, then try ``inputs`` mutants on every importer."""
     import threading
 
@@ -499,9 +519,9 @@ def run(inputs: int, seed: int, workdir: Path, *, workers: int = 2, timeout: flo
     with build_demo(pristine, actor="fuzz") as a:
         seeds = make_seeds(a, workdir)
     slots = [_Slot(pristine, workdir, n) for n in range(workers)]
-    rep = Report(outcomes={k: Counter() for k in IMPORTERS})
+    rep = Report(outcomes={k: Counter() for k in (*IMPORTERS, "harness")})
     rng = random.Random(seed)
-    jobs = [(n, rng.randrange(1 << 30)) for n in range(inputs)]
+    jobs = [(n, rng.randrange(1 << 30)) for n in range(start + inputs)][start:]
     lock = threading.Lock()
     cursor = iter(jobs)
 
@@ -516,25 +536,18 @@ def run(inputs: int, seed: int, workdir: Path, *, workers: int = 2, timeout: flo
                 data, seed_name, what = mutate(random.Random(job_seed), seeds)
             except Exception as exc:  # a harness bug must show, not silently drop inputs
                 with lock:
-                    rep.failures.setdefault(f"harness: {type(exc).__name__}: {exc}", []).append(f"input {n}")
+                    rep.record(n, f"seed {job_seed}: mutation", b"",
+                               [("harness", "traceback", f"{type(exc).__name__}: {exc}", 0.0)], None)
                 continue
             src = workdir / f"input-{slot.n}.xlsx"
             src.write_bytes(data)
-            results = [(imp, *slot.run(src, imp, timeout)) for imp in IMPORTERS]
+            try:
+                results = [(imp, *slot.run(src, imp, timeout)) for imp in IMPORTERS]
+            except Exception as exc:  # a harness bug must show, not end this thread's share of the inputs
+                slot.restart()
+                results = [("harness", "traceback", f"{type(exc).__name__}: {exc}", 0.0)]
             with lock:
-                rep.inputs += 1
-                for imp, kind, detail, secs in results:
-                    rep.runs += 1
-                    rep.slowest = max(rep.slowest, secs)
-                    rep.outcomes[imp][kind] += 1
-                    if kind in ("traceback", "hang", "unclear", "changed"):
-                        sig = f"{imp}: {kind}: {re.sub(r'/tmp/[^ :]*', '<file>', detail)[:160]}"
-                        examples = rep.failures.setdefault(sig, [])
-                        if len(examples) < 3:
-                            examples.append(f"input {n} (seed {job_seed}, from {seed_name}: {what})")
-                            if keep_failures is not None:
-                                keep_failures.mkdir(parents=True, exist_ok=True)
-                                (keep_failures / f"failure-{n}-{imp}.xlsx").write_bytes(data)
+                rep.record(n, f"seed {job_seed}, from {seed_name}: {what}", data, results, keep_failures)
                 if progress and rep.inputs % 500 == 0:
                     print(f"  {rep.inputs} inputs, {rep.failure_count} failures, "
                           f"{time.monotonic() - started:.0f} s", flush=True)
@@ -556,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)))
     p.add_argument("--timeout", type=float, default=TIMEOUT)
+    p.add_argument("--start", type=int, default=0, help="skip the first N inputs of the seed's sequence")
     p.add_argument("--keep-failures", type=Path, help="write each failing input into this folder")
     p.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -565,13 +579,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cdassess-fuzz-") as tmp:
         os.environ.setdefault("CDASSESS_HOME", str(Path(tmp) / "home"))  # settings and model library
         rep = run(args.inputs, args.seed, Path(tmp), workers=args.workers, timeout=args.timeout,
-                  keep_failures=args.keep_failures, progress=True)
+                  keep_failures=args.keep_failures, progress=True, start=args.start)
     print(f"inputs tried:      {rep.inputs} ({rep.runs} importer runs, seed {args.seed})")
     for imp, counts in rep.outcomes.items():
+        if not counts:
+            continue
         print(f"  {imp:<14} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     print(f"failures:          {rep.failure_count} (tracebacks, hangs over {args.timeout:.0f} s, unclear "
           "messages, changes after a rejection)")
-    print(f"slowest run:       {rep.slowest:.2f} s")
+    print(f"slowest run:       {rep.slowest:.2f} s: {rep.slowest_input}")
     print(f"time:              {rep.seconds:.0f} s")
     for sig, examples in sorted(rep.failures.items()):
         print(f"  - {sig}")
