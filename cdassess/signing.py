@@ -248,6 +248,21 @@ def encode_code(statement: bytes, signature: bytes) -> str:
     return CODE_PREFIX + base64.b32encode(packed).decode("ascii").rstrip("=")
 
 
+def b32_strict(body: str) -> bytes:
+    """Base32 without padding, decoded only when it is exactly what encoding the bytes gives back: the unused
+    bits of the last letter must be zero, so no typing error can go unnoticed there."""
+    if re.search(r"[^A-Z2-7]", body):
+        raise VerificationError("the code contains characters that are not part of a code "
+                                "(letters A-Z and digits 2-7); check for typing errors")
+    try:
+        packed = base64.b32decode(body + "=" * (-len(body) % 8))
+    except ValueError:
+        raise VerificationError("the code is incomplete or has extra letters; check for missing groups") from None
+    if base64.b32encode(packed).decode("ascii").rstrip("=") != body:
+        raise VerificationError("the code's last letters are not a valid ending; check for typing errors")
+    return packed
+
+
 def group_code(code: str, size: int = 5) -> str:
     """The code in groups for printing and typing (the groups are ignored when it is read back)."""
     return " ".join(code[i:i + size] for i in range(0, len(code), size))
@@ -269,12 +284,7 @@ def decode_code(code: str) -> tuple[bytes, bytes]:
     text = normalize_code(code)
     if not text.startswith(CODE_PREFIX):
         raise VerificationError(f"not a cdassess certificate code (codes start with {CODE_PREFIX})")
-    body = text[len(CODE_PREFIX):]
-    try:
-        packed = base64.b32decode(body + "=" * (-len(body) % 8))
-    except ValueError:
-        raise VerificationError("the code contains characters that are not part of a code "
-                                "(letters A-Z and digits 2-7); check for typing errors") from None
+    packed = b32_strict(text[len(CODE_PREFIX):])
     if len(packed) <= _SIG_LEN:
         raise VerificationError("the code is too short: part of it is missing")
     signature, compressed = packed[:_SIG_LEN], packed[_SIG_LEN:]

@@ -30,6 +30,7 @@ from cdassess.signing import (
     PublicKey,
     SignedStatement,
     VerificationError,
+    b32_strict,
     decode_code,
     group_code,
     sign_statement,
@@ -142,15 +143,12 @@ def verify_short_code(code: str, keys: KeyStore | None = None) -> ShortVerified:
     if not text.startswith(SHORT_PREFIX):
         raise VerificationError(f"not a short certificate code (they start with {SHORT_PREFIX})")
     body = text[len(SHORT_PREFIX):].translate(str.maketrans("018", "OIB"))  # digits base32 lacks
-    try:
-        packed = base64.b32decode(body + "=" * (-len(body) % 8))
-    except ValueError:
-        raise VerificationError("the code contains characters that are not part of a code "
-                                "(letters A-Z and digits 2-7); check for typing errors") from None
     size = _SHORT_LAYOUT.size
-    if len(packed) != size + 64:
-        raise VerificationError(f"the short code has {len(body)} characters after {SHORT_PREFIX}; "
-                                f"it needs {math.ceil((size + 64) * 8 / 5)}: check for missing or extra groups")
+    expected = math.ceil((size + 64) * 8 / 5)
+    if len(body) != expected:
+        raise VerificationError(f"the short code has {len(body)} characters after {SHORT_PREFIX}; it needs "
+                                f"{expected}: check for missing or extra groups")
+    packed = b32_strict(body)
     payload, signature = packed[:size], packed[size:]
     for key, own in (KeyStore() if keys is None else keys).verifiers().values():
         if key.verifies(signature, payload):

@@ -185,3 +185,11 @@ def test_verify_cli_short_code_and_a_pdf_with_a_swapped_short_code(
     (tmp_path / "mixed.pdf").write_bytes(raw)
     assert main(["verify", str(tmp_path / "mixed.pdf")]) == 1
     assert "does not belong" in capsys.readouterr().err
+
+
+def test_every_other_last_letter_of_the_short_code_is_rejected(level2: Assessment, tmp_path: Path) -> None:
+    short = write_certificate(level2, tmp_path / "c.pdf").short
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567":
+        if letter != short[-1]:
+            with pytest.raises(VerificationError):
+                verify_short_code(short[:-1] + letter)

@@ -155,3 +155,13 @@ def test_cli_keys_export_trust_list_and_verify_code(tmp_path: Path, capsys: pyte
     assert main(["keys", "trust", str(export)]) == 0
     assert "own key" in capsys.readouterr().out
     assert os.path.exists(export)
+
+
+def test_every_other_last_letter_is_rejected(tmp_path: Path) -> None:
+    """The last base32 letter carries unused bits: a typo there must not slip through."""
+    store = KeyStore(tmp_path / "k")
+    code = sign_statement(FACTS, store).code
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567":
+        if letter != code[-1]:
+            with pytest.raises(VerificationError):
+                verify_code(code[:-1] + letter, store)
