@@ -28,7 +28,6 @@ from cdassess.errors import CdassessError
 from cdassess.records import Evidence
 from ui import messages, workers
 from ui.commands import LinkEvidenceCommand, UnlinkEvidenceCommand
-from ui.dialogs import PickEvidenceDialog
 from ui.labels import when
 from ui.session import AssessmentSession
 
@@ -264,6 +263,8 @@ class EvidencePane(QWidget):
         s, req_id = self.session, self.req_id
         if s is None or req_id is None or not s.editable:
             return
+        from ui.dialogs import PickEvidenceDialog  # loaded when first used (start-up speed)
+
         dlg = PickEvidenceDialog(s.evidence_list(), req_id, self)
         if not dlg.exec():
             return

@@ -42,7 +42,6 @@ from cdassess.services import Assessment
 from ui import icons, messages
 from ui.commands import DetailsCommand
 from ui.dashboard import Dashboard
-from ui.dialogs import DetailsDialog, NewAssessmentDialog, SettingsDialog
 from ui.evidence_pane import EvidencePane
 from ui.labels import status_label, when
 from ui.requirement_pane import RATING_KEYS, RequirementPane
@@ -512,6 +511,8 @@ class MainWindow(QMainWindow):
         return self.open_path(path)
 
     def new_assessment(self) -> None:
+        from ui.dialogs import NewAssessmentDialog  # dialogs load when first used (start-up speed)
+
         dlg = NewAssessmentDialog(self.settings, self)
         if not dlg.exec():
             return
@@ -536,6 +537,8 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None or not s.editable:
             return
+        from ui.dialogs import DetailsDialog
+
         dlg = DetailsDialog(s.assessment.meta, s.model.level_numbers, self)
         while dlg.exec():
             changes = dlg.changes()
@@ -584,6 +587,8 @@ class MainWindow(QMainWindow):
             messages.show_error(self, self.tr("Cannot unlock"), exc)
 
     def edit_settings(self) -> None:
+        from ui.dialogs import SettingsDialog
+
         dlg = SettingsDialog(self.settings, self)
         if not dlg.exec():
             return

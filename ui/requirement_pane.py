@@ -31,7 +31,6 @@ from cdassess.records import Finding, Rating
 from cdassess.scoring import Status
 from ui import icons, messages
 from ui.commands import DeleteFindingCommand, RatingCommand, SaveFindingCommand
-from ui.dialogs import FindingDialog
 from ui.labels import evidence_type_label, priority_label, provenance_label, status_label, when
 from ui.session import AssessmentSession
 
@@ -423,6 +422,8 @@ class RequirementPane(QWidget):
         s = self.session
         if s is None or not s.editable:
             return
+        from ui.dialogs import FindingDialog  # loaded when first used (start-up speed)
+
         dlg = FindingDialog(finding, self)
         while dlg.exec():
             try:
