@@ -304,6 +304,15 @@ class Assessment:
         done = self.store.unlink_evidence(evidence_id, req_id)
         return Change("evidence", (req_id,) if done else (), evidence_id, None)
 
+    def update_evidence(self, evidence_id: int, *, description: str | None = None,
+                        provided_by: str | None = None, collected_on: str | None = None) -> Change:
+        """Edit what is said about stored evidence; its content and hash never change."""
+        if collected_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", collected_on):
+            raise InvalidValueError(f"collection date {collected_on!r} is not a date (write it as YYYY-MM-DD)")
+        given = {"description": description, "provided_by": provided_by, "collected_on": collected_on}
+        old, new = self.store.update_evidence(evidence_id, {k: v.strip() for k, v in given.items() if v is not None})
+        return Change("evidence", new.req_ids, old, new)
+
     def remove_evidence(self, evidence_id: int) -> Change:
         old = self.store.remove_evidence(evidence_id)
         return Change("evidence", old.req_ids, old, None)

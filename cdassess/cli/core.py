@@ -303,6 +303,14 @@ def cmd_evidence_unlink(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evidence_edit(args: argparse.Namespace) -> int:
+    with opened(args) as a:
+        ch = a.update_evidence(args.evidence_id, description=args.description, provided_by=args.provided_by,
+                               collected_on=args.collected_on)
+        print(f"evidence {args.evidence_id} ({ch.new.original_name}) updated")
+    return 0
+
+
 def cmd_evidence_remove(args: argparse.Namespace) -> int:
     with opened(args) as a:
         ch = a.remove_evidence(args.evidence_id)
@@ -549,6 +557,13 @@ def _register_evidence(sub: Any) -> None:
     p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
     p.add_argument("--req", required=True)
     p.set_defaults(handler=cmd_evidence_unlink)
+    p = ev.add_parser("edit", help="change the description, provider or collection date of evidence")
+    _file(p)
+    p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
+    p.add_argument("--description")
+    p.add_argument("--provided-by")
+    p.add_argument("--collected-on", help="YYYY-MM-DD")
+    p.set_defaults(handler=cmd_evidence_edit)
     p = ev.add_parser("remove", help="delete stored evidence and its links")
     _file(p)
     p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)

@@ -510,6 +510,19 @@ class AssessmentStore:
                 self._audit("unlink_evidence", f"evidence:{evidence_id}", {"req_id": req_id}, None)
             return bool(cur.rowcount)
 
+    def update_evidence(self, evidence_id: int, changes: dict[str, str]) -> tuple[Evidence, Evidence]:
+        """Change an evidence record's description, provider or collection date (never its content)."""
+        allowed = {"description", "provided_by", "collected_on"}
+        with self._edit("change evidence details"):
+            old = self.evidence(evidence_id)
+            fields = {k: v for k, v in changes.items() if k in allowed and getattr(old, k) != v}
+            if fields:
+                sets = ", ".join(f"{k} = ?" for k in fields)
+                self.db.execute(f"UPDATE evidence SET {sets} WHERE id = ?", [*fields.values(), evidence_id])
+                self._audit("update_evidence", f"evidence:{evidence_id}", {k: getattr(old, k) for k in fields},
+                            fields)
+            return old, self.evidence(evidence_id)
+
     def remove_evidence(self, evidence_id: int) -> Evidence:
         """Delete evidence, its content and its links (the audit keeps its hash and name)."""
         with self._edit("remove evidence"):

@@ -96,11 +96,13 @@ def verify_against_audit(db: Database) -> list[Problem]:
     recorded: dict[int, dict[str, object]] = {}
     # in log order: SQLite reuses the id of removed evidence for the next one added
     for action, target, new in db.execute("SELECT action, target, new FROM audit WHERE action IN "
-                                          "('add_evidence', 'remove_evidence') ORDER BY seq"):
+                                          "('add_evidence', 'update_evidence', 'remove_evidence') ORDER BY seq"):
         try:
             evidence_id = int(str(target).partition(":")[2])
             if action == "add_evidence":
                 recorded[evidence_id] = json.loads(new or "{}")
+            elif action == "update_evidence":  # details edited through cdassess: the newest values count
+                recorded.setdefault(evidence_id, {}).update(json.loads(new or "{}"))
             else:
                 recorded.pop(evidence_id, None)
         except ValueError:

@@ -3,7 +3,8 @@
 Sheets: Overview (read only), Ratings (rating, note, justification, review flag), Claims (the self-assessment),
 Findings, Evidence (the index: files stay in the assessment; links to requirements can be edited).
 Import makes the assessment equal to the workbook: findings missing from the Findings sheet are deleted,
-evidence links missing from the Evidence sheet are removed; the preview lists every such change.
+evidence links missing from the Evidence sheet are removed, and evidence details (description, provided by,
+collected on) are updated; the preview lists every such change.
 """
 
 from __future__ import annotations
@@ -410,11 +411,19 @@ def _read_evidence(a: Assessment, table: Any, preview: ImportPreview) -> list[Ed
                                                f"unknown requirement ID(s) {', '.join(unknown)}",
                                                "requirement IDs separated by commas"))
             continue
-        for key, label in (("description", "description"), ("provided_by", "provided by"),
-                           ("collected_on", "collected on")):
-            if key in table.header.index and cell_text(table.value(row, key)) != getattr(ev, key):
-                preview.notes.append(f"sheet {sheet!r} row {rnum}: the {label} of evidence {ev.id} cannot be "
-                                     "changed by import (edit it in the application); left as it is")
+        details: dict[str, str] = {}
+        for key in ("description", "provided_by", "collected_on"):
+            if key in table.header.index:
+                value = text_value(table, rnum, row, key, preview.problems)
+                if value != getattr(ev, key):
+                    details[key] = value
+                    preview.changes.append(ChangeRow(sheet, rnum, f"evidence {ev.id}", key, "changed",
+                                                     getattr(ev, key), value))
+        if details.get("collected_on") and not _DATE.fullmatch(details["collected_on"]):
+            preview.problems.append(ProblemRow(sheet, rnum, table.column("collected_on"),
+                                               f"{details['collected_on']!r} is not a date", "a date, YYYY-MM-DD"))
+        elif details:
+            edits.append(_details(ev.id, details))
         add = [r for r in dict.fromkeys(wanted) if r not in ev.req_ids]
         remove = [r for r in ev.req_ids if r not in wanted]
         for r in add:
@@ -425,6 +434,10 @@ def _read_evidence(a: Assessment, table: Any, preview: ImportPreview) -> list[Ed
             edits.append(_link(ev.id, add))
         edits.extend(_unlink(ev.id, r) for r in remove)
     return edits
+
+
+def _details(eid: int, details: dict[str, str]) -> Edit:
+    return lambda a: a.update_evidence(eid, **details)
 
 
 def _link(eid: int, req_ids: list[str]) -> Edit:

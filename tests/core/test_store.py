@@ -289,3 +289,15 @@ def test_extract_does_not_overwrite_and_check_detects_altered_content(demo: Asse
     with pytest.raises(AssessmentFileError, match="is damaged"):
         demo.extract_evidence(ev.id, tmp_path / "x.txt")
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_evidence_details_can_be_edited_but_not_its_content(demo: Assessment) -> None:
+    ev = demo.evidence_list()[0]
+    change = demo.update_evidence(ev.id, description="signed copy", collected_on="2026-11-20")
+    assert (change.new.description, change.new.collected_on, change.new.sha256) == ("signed copy", "2026-11-20",
+                                                                                     ev.sha256)
+    entry = demo.store.audit_entries(f"evidence:{ev.id}")[-1]
+    assert entry.action == "update_evidence" and "signed copy" in (entry.new or "")
+    with pytest.raises(InvalidValueError, match="is not a date"):
+        demo.update_evidence(ev.id, collected_on="yesterday")
+    assert demo.check() == []

@@ -33,8 +33,8 @@ def _findings(a: Assessment) -> list[tuple[Any, ...]]:
             for f in a.findings()]
 
 
-def _links(a: Assessment) -> dict[int, tuple[str, ...]]:
-    return {e.id: e.req_ids for e in a.evidence_list()}
+def _links(a: Assessment) -> dict[int, tuple[Any, ...]]:
+    return {e.id: (e.req_ids, e.description, e.provided_by, e.collected_on) for e in a.evidence_list()}
 
 
 def _everything(a: Assessment) -> tuple[Any, ...]:
@@ -150,6 +150,27 @@ def test_edits_in_the_workbook_are_imported(tmp_path: Path, rich: Assessment) ->
     assert a.findings()[0].priority == "low"
     assert a.findings()[-1].observation == "new from the workshop"
     assert a.findings()[-1].due_date == "2027-01-15"
+
+
+def test_evidence_details_edited_in_the_workbook_are_imported(tmp_path: Path, rich: Assessment) -> None:
+    w = export_workbook(rich, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(w)
+    ws = wb[S_EVIDENCE]
+    header = [str(v) for v in next(ws.iter_rows(min_row=1, max_row=1, values_only=True))]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    desc = next(i for n, i in col.items() if "Description" in n)
+    provided = next(i for n, i in col.items() if "Provided" in n)
+    ws.cell(2, desc).value = "CI log, signed by the release manager"
+    ws.cell(2, provided).value = "王五 Wang Wu"
+    wb.save(w)
+    preview = read_workbook(rich, w)
+    assert preview.ok, preview.problems
+    assert {(c.target, c.field) for c in preview.changes} == {("evidence 1", "description"),
+                                                               ("evidence 1", "provided_by")}
+    preview.apply(rich)
+    ev = rich.evidence_list()[0]
+    assert (ev.description, ev.provided_by) == ("CI log, signed by the release manager", "王五 Wang Wu")
+    assert rich.check() == []
 
 
 def test_bad_values_are_problems_and_nothing_changes(tmp_path: Path, rich: Assessment) -> None:
