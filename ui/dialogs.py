@@ -47,7 +47,7 @@ class FindingDialog(QDialog):
             edit.setTabChangesFocus(True)
             edit.setMinimumHeight(70)
         self.owner = QLineEdit(finding.owner)
-        self.has_due = QCheckBox(self.tr("Due date"))
+        self.has_due = QCheckBox(self.tr("Set"))
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")

@@ -189,136 +189,136 @@
 <context>
     <name>EvidencePane</name>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="72" />
-        <location filename="../../ui/evidence_pane.py" line="140" />
-        <location filename="../../ui/evidence_pane.py" line="162" />
-        <location filename="../../ui/evidence_pane.py" line="333" />
+        <location filename="../../ui/evidence_pane.py" line="71" />
+        <location filename="../../ui/evidence_pane.py" line="139" />
+        <location filename="../../ui/evidence_pane.py" line="161" />
+        <location filename="../../ui/evidence_pane.py" line="334" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="74" />
+        <location filename="../../ui/evidence_pane.py" line="73" />
         <source>Drop files here to attach them.</source>
         <translation>将文件拖放到此处即可附加。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="78" />
+        <location filename="../../ui/evidence_pane.py" line="77" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="78" />
+        <location filename="../../ui/evidence_pane.py" line="77" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="78" />
+        <location filename="../../ui/evidence_pane.py" line="77" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="78" />
+        <location filename="../../ui/evidence_pane.py" line="77" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="79" />
+        <location filename="../../ui/evidence_pane.py" line="78" />
         <source>Provided by</source>
         <translation>提供者</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="88" />
+        <location filename="../../ui/evidence_pane.py" line="87" />
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="89" />
+        <location filename="../../ui/evidence_pane.py" line="88" />
         <source>Link existing…</source>
         <translation>关联已有证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="90" />
+        <location filename="../../ui/evidence_pane.py" line="89" />
         <source>Open a copy</source>
         <translation>打开副本</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="91" />
+        <location filename="../../ui/evidence_pane.py" line="90" />
         <source>Unlink</source>
         <translation>取消关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="92" />
+        <location filename="../../ui/evidence_pane.py" line="91" />
         <source>Remove from file…</source>
         <translation>从文件中删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="144" />
+        <location filename="../../ui/evidence_pane.py" line="143" />
         <source>Evidence for %1 (%2)</source>
         <translation>%1 的证据（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="151" />
+        <location filename="../../ui/evidence_pane.py" line="150" />
         <source>Added by %1 at %2</source>
         <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="152" />
+        <location filename="../../ui/evidence_pane.py" line="151" />
         <source>Linked to: %1</source>
         <translation>已关联：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="167" />
-        <location filename="../../ui/evidence_pane.py" line="208" />
+        <location filename="../../ui/evidence_pane.py" line="166" />
+        <location filename="../../ui/evidence_pane.py" line="207" />
         <source>Attach evidence to %1</source>
         <translation>为 %1 附加证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="248" />
+        <location filename="../../ui/evidence_pane.py" line="247" />
         <source>Attaching evidence…</source>
         <translation>正在附加证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="248" />
+        <location filename="../../ui/evidence_pane.py" line="247" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="255" />
+        <location filename="../../ui/evidence_pane.py" line="254" />
         <source>Attaching %1…</source>
         <translation>正在附加 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="212" />
+        <location filename="../../ui/evidence_pane.py" line="211" />
         <source>Some files were not attached</source>
         <translation>部分文件未附加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="213" />
+        <location filename="../../ui/evidence_pane.py" line="212" />
         <source>%1 of %2 files could not be attached; nothing else changed.</source>
         <translation>%2 个文件中有 %1 个未能附加；其他内容未改变。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="277" />
+        <location filename="../../ui/evidence_pane.py" line="278" />
         <source>Link evidence to %1</source>
         <translation>将证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="297" />
+        <location filename="../../ui/evidence_pane.py" line="298" />
         <source>links</source>
         <translation>个关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="298" />
+        <location filename="../../ui/evidence_pane.py" line="299" />
         <source>Remove evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="299" />
+        <location filename="../../ui/evidence_pane.py" line="300" />
         <source>Remove these files and all their links from the assessment? This cannot be undone.</source>
         <translation>从评估中删除这些文件及其全部关联？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="334" />
+        <location filename="../../ui/evidence_pane.py" line="335" />
         <source>No program to open it; a copy is at %1</source>
         <translation>没有可打开它的程序；副本位于 %1</translation>
     </message>
@@ -332,8 +332,8 @@
     </message>
     <message>
         <location filename="../../ui/dialogs.py" line="50" />
-        <source>Due date</source>
-        <translation>截止日期</translation>
+        <source>Set</source>
+        <translation>设定</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs.py" line="65" />
@@ -457,389 +457,389 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="174" />
+        <location filename="../../ui/main_window.py" line="173" />
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216" />
+        <location filename="../../ui/main_window.py" line="215" />
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217" />
+        <location filename="../../ui/main_window.py" line="216" />
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233" />
+        <location filename="../../ui/main_window.py" line="232" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234" />
+        <location filename="../../ui/main_window.py" line="233" />
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235" />
+        <location filename="../../ui/main_window.py" line="234" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236" />
+        <location filename="../../ui/main_window.py" line="235" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238" />
+        <location filename="../../ui/main_window.py" line="237" />
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240" />
+        <location filename="../../ui/main_window.py" line="239" />
         <source>Assessment &amp;details…</source>
         <translation>评估信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241" />
+        <location filename="../../ui/main_window.py" line="240" />
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242" />
+        <location filename="../../ui/main_window.py" line="241" />
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="243" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246" />
+        <location filename="../../ui/main_window.py" line="245" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248" />
+        <location filename="../../ui/main_window.py" line="247" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249" />
+        <location filename="../../ui/main_window.py" line="248" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251" />
+        <location filename="../../ui/main_window.py" line="250" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256" />
+        <location filename="../../ui/main_window.py" line="255" />
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261" />
+        <location filename="../../ui/main_window.py" line="260" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262" />
+        <location filename="../../ui/main_window.py" line="261" />
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265" />
+        <location filename="../../ui/main_window.py" line="264" />
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268" />
+        <location filename="../../ui/main_window.py" line="267" />
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269" />
+        <location filename="../../ui/main_window.py" line="268" />
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274" />
+        <location filename="../../ui/main_window.py" line="273" />
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277" />
+        <location filename="../../ui/main_window.py" line="276" />
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278" />
+        <location filename="../../ui/main_window.py" line="277" />
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279" />
+        <location filename="../../ui/main_window.py" line="278" />
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280" />
+        <location filename="../../ui/main_window.py" line="279" />
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284" />
+        <location filename="../../ui/main_window.py" line="283" />
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285" />
+        <location filename="../../ui/main_window.py" line="284" />
         <source>Import the team's &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287" />
+        <location filename="../../ui/main_window.py" line="286" />
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290" />
+        <location filename="../../ui/main_window.py" line="289" />
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291" />
+        <location filename="../../ui/main_window.py" line="290" />
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292" />
+        <location filename="../../ui/main_window.py" line="291" />
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294" />
+        <location filename="../../ui/main_window.py" line="293" />
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295" />
+        <location filename="../../ui/main_window.py" line="294" />
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296" />
+        <location filename="../../ui/main_window.py" line="295" />
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300" />
+        <location filename="../../ui/main_window.py" line="299" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301" />
+        <location filename="../../ui/main_window.py" line="300" />
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302" />
+        <location filename="../../ui/main_window.py" line="301" />
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304" />
+        <location filename="../../ui/main_window.py" line="303" />
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306" />
+        <location filename="../../ui/main_window.py" line="305" />
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306" />
+        <location filename="../../ui/main_window.py" line="305" />
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307" />
+        <location filename="../../ui/main_window.py" line="306" />
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313" />
+        <location filename="../../ui/main_window.py" line="312" />
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314" />
+        <location filename="../../ui/main_window.py" line="313" />
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326" />
+        <location filename="../../ui/main_window.py" line="325" />
         <source>Not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327" />
+        <location filename="../../ui/main_window.py" line="326" />
         <source>This function is not available in this build (%1.%2 is missing).</source>
         <translation>此版本中没有该功能（缺少 %1.%2）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358" />
+        <location filename="../../ui/main_window.py" line="357" />
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415" />
+        <location filename="../../ui/main_window.py" line="414" />
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416" />
+        <location filename="../../ui/main_window.py" line="415" />
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437" />
+        <location filename="../../ui/main_window.py" line="436" />
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="444" />
+        <location filename="../../ui/main_window.py" line="443" />
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449" />
+        <location filename="../../ui/main_window.py" line="448" />
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468" />
+        <location filename="../../ui/main_window.py" line="467" />
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474" />
+        <location filename="../../ui/main_window.py" line="473" />
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475" />
+        <location filename="../../ui/main_window.py" line="474" />
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="483" />
+        <location filename="../../ui/main_window.py" line="482" />
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497" />
+        <location filename="../../ui/main_window.py" line="496" />
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498" />
+        <location filename="../../ui/main_window.py" line="497" />
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510" />
+        <location filename="../../ui/main_window.py" line="509" />
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530" />
+        <location filename="../../ui/main_window.py" line="531" />
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="547" />
-        <location filename="../../ui/main_window.py" line="553" />
+        <location filename="../../ui/main_window.py" line="550" />
+        <location filename="../../ui/main_window.py" line="556" />
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="559" />
+        <location filename="../../ui/main_window.py" line="562" />
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="560" />
+        <location filename="../../ui/main_window.py" line="563" />
         <source>Lock the results? Ratings cannot change until it is unlocked with a reason.</source>
         <translation>锁定结果？锁定后，须填写理由解锁才能修改评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="566" />
+        <location filename="../../ui/main_window.py" line="569" />
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="574" />
-        <location filename="../../ui/main_window.py" line="579" />
+        <location filename="../../ui/main_window.py" line="577" />
+        <location filename="../../ui/main_window.py" line="582" />
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="575" />
+        <location filename="../../ui/main_window.py" line="578" />
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="579" />
+        <location filename="../../ui/main_window.py" line="582" />
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="584" />
+        <location filename="../../ui/main_window.py" line="587" />
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="596" />
+        <location filename="../../ui/main_window.py" line="601" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="597" />
+        <location filename="../../ui/main_window.py" line="602" />
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="608" />
+        <location filename="../../ui/main_window.py" line="613" />
         <source>About cdassess</source>
         <translation>关于 cdassess</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609" />
+        <location filename="../../ui/main_window.py" line="614" />
         <source>cdassess %1: an offline workbench for DevOps capability-maturity assessments.</source>
         <translation>cdassess %1：DevOps 能力成熟度离线评估工作台。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="635" />
+        <location filename="../../ui/main_window.py" line="640" />
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="702" />
+        <location filename="../../ui/main_window.py" line="707" />
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="756" />
+        <location filename="../../ui/main_window.py" line="761" />
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="756" />
+        <location filename="../../ui/main_window.py" line="761" />
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -966,194 +966,194 @@
 <context>
     <name>RequirementPane</name>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="98" />
+        <location filename="../../ui/requirement_pane.py" line="97" />
         <source>Choose a requirement in the tree on the left.</source>
         <translation>请在左侧树中选择一项要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="111" />
+        <location filename="../../ui/requirement_pane.py" line="110" />
         <source>中文</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="111" />
+        <location filename="../../ui/requirement_pane.py" line="110" />
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="118" />
+        <location filename="../../ui/requirement_pane.py" line="117" />
         <source>What to look for</source>
         <translation>查看要点</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="128" />
+        <location filename="../../ui/requirement_pane.py" line="127" />
         <source>Team's self-assessment claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="135" />
+        <location filename="../../ui/requirement_pane.py" line="134" />
         <source>Assessor's rating</source>
         <translation>评估师评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="147" />
+        <location filename="../../ui/requirement_pane.py" line="146" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="149" />
+        <location filename="../../ui/requirement_pane.py" line="148" />
         <source>Rate as %1 (key %2)</source>
         <translation>评定为 %1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="160" />
+        <location filename="../../ui/requirement_pane.py" line="159" />
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="163" />
+        <location filename="../../ui/requirement_pane.py" line="162" />
         <source>N/A justification (required):</source>
         <translation>不适用理由（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="165" />
+        <location filename="../../ui/requirement_pane.py" line="164" />
         <source>Why the requirement does not apply</source>
         <translation>该要求不适用的原因</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="169" />
+        <location filename="../../ui/requirement_pane.py" line="168" />
         <source>Note</source>
         <translation>评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="171" />
+        <location filename="../../ui/requirement_pane.py" line="170" />
         <source>What you saw; saved as you type</source>
         <translation>现场所见；输入时自动保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="179" />
+        <location filename="../../ui/requirement_pane.py" line="178" />
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="183" />
+        <location filename="../../ui/requirement_pane.py" line="182" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="183" />
+        <location filename="../../ui/requirement_pane.py" line="182" />
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="183" />
+        <location filename="../../ui/requirement_pane.py" line="182" />
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="184" />
-        <location filename="../../ui/requirement_pane.py" line="274" />
+        <location filename="../../ui/requirement_pane.py" line="183" />
+        <location filename="../../ui/requirement_pane.py" line="273" />
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="184" />
+        <location filename="../../ui/requirement_pane.py" line="183" />
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="192" />
+        <location filename="../../ui/requirement_pane.py" line="191" />
         <source>Add finding…</source>
         <translation>添加发现…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="193" />
+        <location filename="../../ui/requirement_pane.py" line="192" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="194" />
+        <location filename="../../ui/requirement_pane.py" line="193" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="227" />
+        <location filename="../../ui/requirement_pane.py" line="226" />
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="256" />
+        <location filename="../../ui/requirement_pane.py" line="255" />
         <source>Expected evidence: %1    Text: %2</source>
         <translation>预期证据：%1    文本：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="269" />
+        <location filename="../../ui/requirement_pane.py" line="268" />
         <source>No claim from the questionnaire.</source>
         <translation>问卷中没有自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="273" />
+        <location filename="../../ui/requirement_pane.py" line="272" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="273" />
+        <location filename="../../ui/requirement_pane.py" line="272" />
         <source>References</source>
         <translation>参考</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="274" />
+        <location filename="../../ui/requirement_pane.py" line="273" />
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="279" />
+        <location filename="../../ui/requirement_pane.py" line="278" />
         <source>Differs from the assessor's rating (%1)</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="292" />
+        <location filename="../../ui/requirement_pane.py" line="291" />
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="295" />
+        <location filename="../../ui/requirement_pane.py" line="294" />
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="347" />
-        <location filename="../../ui/requirement_pane.py" line="392" />
+        <location filename="../../ui/requirement_pane.py" line="346" />
+        <location filename="../../ui/requirement_pane.py" line="391" />
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="348" />
+        <location filename="../../ui/requirement_pane.py" line="347" />
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="357" />
+        <location filename="../../ui/requirement_pane.py" line="356" />
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="368" />
+        <location filename="../../ui/requirement_pane.py" line="367" />
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="381" />
+        <location filename="../../ui/requirement_pane.py" line="380" />
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="393" />
+        <location filename="../../ui/requirement_pane.py" line="392" />
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="396" />
+        <location filename="../../ui/requirement_pane.py" line="395" />
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>

@@ -57,6 +57,18 @@ def main() -> None:
         for _ in range(5):
             QApplication.processEvents()
         w.grab().save(str(out / f"filter-{lang}.png"))
+        from ui.dialogs import FindingDialog, NewAssessmentDialog
+
+        new = NewAssessmentDialog(settings, w)
+        new.show()
+        QApplication.processEvents()
+        new.grab().save(str(out / f"new-assessment-{lang}.png"))
+        new.close()
+        finding = FindingDialog(w.session.findings("CD.CM.CH.03.L3")[0], w)
+        finding.show()
+        QApplication.processEvents()
+        finding.grab().save(str(out / f"finding-{lang}.png"))
+        finding.close()
         w.close()
     print(f"screenshots in {out}")
 
