@@ -175,6 +175,11 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self._search_changed)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        escape = QAction(self.search)
+        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        escape.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.triggered.connect(self._search_escape)
+        self.search.addAction(escape)
         self.tree = ModelTree(self)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -638,6 +643,11 @@ class MainWindow(QMainWindow):
         n = sum(1 for node in self.tree_model.nodes.values()
                 if node.kind == "requirement" and self.proxy.accepts(node))
         self.match_label.setText(self.tr("%1 requirements match").replace("%1", str(n)))
+
+    def _search_escape(self) -> None:
+        self.search.clear()
+        self._search_changed()
+        self.tree.setFocus()
 
     def _focus_search(self) -> None:
         self.search.setFocus()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
+from cdassess.errors import CdassessError
 from cdassess.paths import user_data_dir
 
 DEMO_NAME = "demo.cdassess"
@@ -35,7 +38,17 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle_gui)
 
 
+def _check_display() -> None:
+    """Qt aborts the process without a display; say so plainly instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise CdassessError("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); run it "
+                            "in a desktop session, or use the command line (cdassess --help)")
+
+
 def handle_gui(args: argparse.Namespace) -> int:
+    _check_display()
     path: Path | None = Path(args.file) if getattr(args, "file", None) else None
     if path is None and getattr(args, "demo", False):
         path = ensure_demo()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from uihelpers import press, select
+from uihelpers import press, select, visible_requirements
 
 from cdassess.scoring import Status
 from cdassess.services import Assessment
@@ -193,3 +193,25 @@ def test_views_reload_after_an_import(window: Any, mini_path: Path, monkeypatch:
     assert window.tree_model.index_of("B.1.L2", 1).data() == "Partially met"
     assert window.current_requirement() == "A.X.1.L1"  # the shown requirement stays
     assert window.undo.count() == 0  # edits before an import cannot be undone across it
+
+
+def test_gui_without_a_display_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    from cdassess.cli import main
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["gui", "--demo"]) == 1
+    assert "no display" in capsys.readouterr().err
+
+
+def test_search_escape_clears_it(window: Any, mini_path: Path) -> None:
+    assert window.open_path(mini_path)
+    window.show()
+    window.search.setText("level 3")
+    window._search_changed()
+    assert len(visible_requirements(window)) == 3
+    window.search.setFocus()
+    window._search_escape()
+    assert window.search.text() == ""
+    assert len(visible_requirements(window)) == 8
