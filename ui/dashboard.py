@@ -3,8 +3,10 @@ requirements that block the next level, each clickable to jump to it in the tree
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QTimer, Signal
@@ -34,6 +36,7 @@ from ui.labels import model_text, priority_label, status_label
 from ui.session import AssessmentSession
 
 IdRole = Qt.ItemDataRole.UserRole
+WARM_UP_DELAY_MS = 1500  # after start-up, while the assessor reads the first requirement
 
 _CLIP_PATH = re.compile(rb"<clipPath\b.*?</clipPath>", re.DOTALL)
 
@@ -48,6 +51,26 @@ def chart_svg_function() -> SvgFn | None:
         return None
     fn: SvgFn | None = getattr(module, "level_radar_svg", None)
     return fn
+
+
+_warmed = threading.Event()
+
+
+def warm_up_chart(model: Model, report: LevelReport, target: int) -> None:
+    """Draw one chart in a background thread and throw it away: importing ReportLab and registering the CJK
+    font take a few hundred ms once, which would otherwise freeze the window when the dashboard is first
+    opened. (Pure computation on frozen objects; the font registry is guarded by a lock.)"""
+    if _warmed.is_set():
+        return
+    _warmed.set()
+
+    def run() -> None:
+        fn = chart_svg_function()
+        if fn is not None:
+            with contextlib.suppress(Exception):  # only a warm-up; the real draw reports problems
+                fn(model, report, target, "both")
+
+    threading.Thread(target=run, name="cdassess-chart-warm-up").start()
 
 
 class LevelChart(QWidget):
@@ -242,6 +265,8 @@ class Dashboard(QWidget):
         self._chart_key = ()
         self._findings_dirty = True
         if session is not None:
+            s = session
+            QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: warm_up_chart(s.model, s.report, s.target))
             session.ratingsChanged.connect(self.mark_dirty)
             session.reloaded.connect(self._findings_changed)
             session.metaChanged.connect(self.mark_dirty)
