@@ -32,6 +32,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_ignore(*QT_LOG_IGNORE))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_chart_warm_up() -> None:
+    """The window warms ReportLab up in a thread 1.5 s after start; tests draw charts directly and gain
+    nothing from a stray thread importing modules while pytest rewrites test modules."""
+    from ui import dashboard
+
+    dashboard._warmed.set()
+
+
 @dataclass
 class Dialogs:
     """Records what the window told or asked the user; answers from the queues (default: cancel / no)."""
