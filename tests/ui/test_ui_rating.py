@@ -124,3 +124,25 @@ def test_undo_shows_the_requirement_it_changes(window: Any, mini_path: Path) -> 
     window.undo.redo()
     assert window.current_requirement() == "A.X.1.L1"
     assert window.session.status("A.X.1.L1") is Status.MET
+
+
+def test_digits_typed_in_the_note_are_text_not_ratings(window: Any, mini_path: Path, qtbot: Any) -> None:
+    from PySide6.QtTest import QTest
+
+    assert window.open_path(mini_path)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    select(window, "A.X.1.L1")
+    note = window.requirement_pane.note
+    note.setFocus()
+    for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
+        QTest.keyClick(note, key)
+    assert note.toPlainText() == "123"
+    assert window.session.status("A.X.1.L1") is Status.UNRATED
+    window.requirement_pane.flush()
+    assert _stored(mini_path, "A.X.1.L1").note == "123"
+    # the window's rating shortcut works once the focus is back on the tree
+    window.tree.setFocus()
+    QTest.keyClick(window.tree, Qt.Key.Key_3)
+    assert window.session.status("A.X.1.L1") is Status.NOT_MET
