@@ -149,3 +149,24 @@ def test_certificate_dialog_offers_only_reached_levels(qtbot: Any, mini_assessme
     qtbot.addWidget(dialog)
     assert [dialog.level.itemData(i) for i in range(dialog.level.count())] == [1, 2]
     assert dialog.options() == CertificateOptions(2, 3)
+
+
+def test_radar_svg_renders_in_qtsvg_without_a_black_box(qtbot: Any, demo: Assessment) -> None:
+    """The dashboard draws the report's chart with QtSvg: mostly light pixels, some dark ink, Chinese text."""
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    from cdassess.reports.charts import level_radar_svg
+
+    svg = level_radar_svg(demo.model, demo.levels(), 3, "both")
+    renderer = QSvgRenderer(QByteArray(svg))
+    assert renderer.isValid()
+    image = QImage(460, 340, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    dark = sum(1 for x in range(0, 460, 4) for y in range(0, 340, 4) if QColor(image.pixel(x, y)).lightness() < 60)
+    total = (460 // 4) * (340 // 4)
+    assert 0 < dark < total * 0.2
