@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
         self.rating_actions: list[QAction] = []
         for status, key in RATING_KEYS:
             label = self.tr("Clear the rating") if status is Status.UNRATED else \
-                self.tr("Rate: %1").replace("%1", _status_text(status))
+                self.tr("Rate: %1").replace("%1", status_label(status))
             act = self._action(r, label, lambda st=status: self.rate_current(st), key)
             act.setIcon(icons.status_icon(status))
             self.rating_actions.append(act)
@@ -653,12 +653,10 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         rid = self.current_requirement()
         self.requirement_pane.set_requirement(rid)
         self.evidence_pane.set_requirement(rid)
-        if rid is not None and self.tabs.currentIndex() != 0 and self.sender() is not None:
-            pass
 
     def current_requirement(self) -> str | None:
         idx = self.tree.currentIndex()
@@ -781,9 +779,3 @@ class MainWindow(QMainWindow):
             self.session.close()
             self.session = None
         event.accept()
-
-
-def _status_text(status: Status) -> str:
-    from ui.labels import status_label
-
-    return status_label(status)
