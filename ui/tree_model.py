@@ -151,7 +151,7 @@ class ModelTreeModel(QAbstractItemModel):
         return out
 
     def _on_requirements_changed(self, req_ids: list[str]) -> None:
-        levels_changed = False
+        # A rating changes only its own row and the levels and progress of its ancestors.
         for rid in req_ids:
             node = self.nodes.get(rid)
             if node is None:
@@ -165,13 +165,6 @@ class ModelTreeModel(QAbstractItemModel):
                     n.rated += delta
             for n in chain:
                 self._changed(n)
-            levels_changed = True
-        if levels_changed and len(req_ids) > 1:
-            self._changed_all_nodes()
-
-    def _changed_all_nodes(self) -> None:
-        for d in self.root.children:
-            self._changed(d)
 
     def _on_evidence_changed(self, req_ids: list[str]) -> None:
         for rid in req_ids or list(self.nodes):
