@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -72,6 +73,9 @@ class ModelLibrary:
     def add(self, model: Model, *, replace: bool = False) -> Path:
         """Store ``model`` in the user library (atomically); refuse to overwrite unless ``replace``."""
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in f"{model.id}-{model.version}")
+        if len(safe.encode("utf-8")) > 120:  # a file name holds 255 bytes; an id from a workbook cell may not
+            digest = hashlib.sha256(safe.encode("utf-8")).hexdigest()[:16]
+            safe = safe.encode("utf-8")[:100].decode("utf-8", "ignore") + "-" + digest
         target = self.user_dir / f"{safe}.json"
         if target.exists() and not replace:
             raise ModelError(f"model {model.id} {model.version} is already in the library",

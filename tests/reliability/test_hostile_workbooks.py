@@ -13,6 +13,7 @@ from types import ModuleType
 import pytest
 
 from cdassess.errors import CdassessError, ValidationError
+from cdassess.model import Model
 from cdassess.services import Assessment
 from cdassess.xlsx import WorkbookFileError, export_questionnaire, export_workbook, import_questionnaire, read_workbook
 
@@ -205,3 +206,18 @@ def test_huge_model_workbook_format_is_quoted_short(demo: Assessment, tmp_path: 
         read_model_workbook(path)
     assert len(str(info.value)) < 1000
     assert all(len(str(p)) < 1000 for p in getattr(info.value, "problems", []))
+
+
+@pytest.mark.parametrize("model_id", ["m" * 300, "模" * 200])
+def test_model_with_a_huge_id_is_stored_in_the_library(tmp_path: Path, mini_model: Model, model_id: str) -> None:
+    """Found by the fuzz harness: the library file name was the id itself ('File name too long')."""
+    from dataclasses import replace as copy_with
+
+    from cdassess.library import ModelLibrary
+
+    lib = ModelLibrary(user_dir=tmp_path / "library")
+    path = lib.add(copy_with(mini_model, id=model_id))
+    assert len(path.name.encode("utf-8")) < 200
+    assert lib.load(model_id).id == model_id
+    other = lib.add(copy_with(mini_model, id=model_id + "x"))
+    assert other != path
