@@ -7,7 +7,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -185,6 +185,8 @@ class MainWindow(QMainWindow):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAllColumnsShowFocus(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.match_label = QLabel()
         self._matches_timer = QTimer(self, singleShot=True, interval=0)  # count once per burst of changes
         self._matches_timer.timeout.connect(self._update_matches)
@@ -657,6 +659,21 @@ class MainWindow(QMainWindow):
         rid = self.current_requirement()
         self.requirement_pane.set_requirement(rid)
         self.evidence_pane.set_requirement(rid)
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        """Right-click on a requirement: rate it, flag it, attach evidence."""
+        idx = self.tree.indexAt(pos)
+        if not idx.isValid() or idx.data(KindRole) != "requirement":
+            return
+        self.tree.setCurrentIndex(idx)
+        menu = QMenu(self)
+        for act in self.rating_actions:
+            menu.addAction(act)
+        menu.addSeparator()
+        menu.addAction(self.review_action)
+        attach = menu.addAction(self.tr("Attach files…"), self.evidence_pane.choose_files)
+        attach.setEnabled(self.session is not None and self.session.editable)
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     def current_requirement(self) -> str | None:
         idx = self.tree.currentIndex()

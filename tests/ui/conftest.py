@@ -22,6 +22,8 @@ from ui.settings import Settings
 # Messages Qt prints that say nothing about our code (each one explained).
 QT_LOG_IGNORE = (
     "This plugin does not support propagateSizeHints",  # the offscreen platform cannot resize to hints
+    "This plugin does not support raise()",  # ... nor raise a popup menu
+    "This plugin does not support grabbing the keyboard",  # ... nor let a popup grab the keyboard
 )
 
 

@@ -146,3 +146,20 @@ def test_digits_typed_in_the_note_are_text_not_ratings(window: Any, mini_path: P
     window.tree.setFocus()
     QTest.keyClick(window.tree, Qt.Key.Key_3)
     assert window.session.status("A.X.1.L1") is Status.NOT_MET
+
+
+def test_context_menu_on_a_requirement_rates_it(window: Any, mini_path: Path, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    assert window.open_path(mini_path)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tree.expandAll()
+    rect = window.tree.visualRect(window.proxy.mapFromSource(window.tree_model.index_of("B.1.L1")))
+    window._tree_menu(rect.center())
+    menu = next(m for m in window.findChildren(QMenu) if m.isVisible())
+    assert window.current_requirement() == "B.1.L1"
+    partial = next(a for a in menu.actions() if a.text().endswith("Partially met"))
+    partial.trigger()
+    menu.close()
+    assert _stored(mini_path, "B.1.L1").status is Status.PARTIAL
