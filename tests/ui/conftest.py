@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before PySide6 is imported anywhere
 
@@ -31,7 +32,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.qt_log_ignore(*QT_LOG_IGNORE))
+            item.add_marker(pytest.mark.qt_log_ignore(*(re.escape(m) for m in QT_LOG_IGNORE)))
 
 
 @pytest.fixture(autouse=True, scope="session")
