@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPixmap, QShowEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from ui.labels import model_text, priority_label, status_label
 from ui.session import AssessmentSession
 
 IdRole = Qt.ItemDataRole.UserRole
+CHART_CACHE = 16  # recent chart pictures kept (each a parsed SVG of a few kB)
 WARM_UP_DELAY_MS = 1500  # after start-up, while the assessor reads the first requirement
 
 _CLIP_PATH = re.compile(rb"<clipPath\b.*?</clipPath>", re.DOTALL)
@@ -85,19 +86,49 @@ class LevelChart(QWidget):
         self.target = 0
         self.max_level = 5
         self.svg_error = ""
+        self._pixmap: QPixmap | None = None
+        self._generation = 0  # which picture the pixmap shows
+        self._pixmap_key: tuple[object, ...] = ()
 
-    def set_svg(self, svg: bytes) -> None:
+    def set_svg(self, svg: bytes) -> QSvgRenderer | None:
+        """Show an SVG chart; returns its renderer (to keep for the same picture later) or None if invalid."""
         # QtSvg draws ReportLab's <clipPath> rectangle as a filled black box; the clip is a no-op anyway.
         svg = _CLIP_PATH.sub(b"", svg).replace(b' style="clip-path: url(#clip)"', b"")
         renderer = QSvgRenderer(QByteArray(svg), self)
-        if renderer.isValid():
+        if not renderer.isValid():
+            return None
+        self.set_renderer(renderer)
+        return renderer
+
+    def set_renderer(self, renderer: QSvgRenderer) -> None:
+        if renderer is not self.renderer:
             self.renderer = renderer
+            self._generation += 1
         self.update()
 
     def set_bars(self, bars: list[tuple[str, int]], target: int, max_level: int) -> None:
         self.renderer = None
         self.bars, self.target, self.max_level = bars, target, max_level
         self.update()
+
+    def _picture(self, renderer: QSvgRenderer) -> QPixmap:
+        """The chart drawn at the widget's size, kept until the picture or the size changes (repaints are
+        frequent: every rating repaints the dashboard)."""
+        ratio = self.devicePixelRatioF()
+        key = (self._generation, self.width(), self.height(), ratio)
+        if self._pixmap is None or self._pixmap_key != key:
+            pm = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+            pm.setDevicePixelRatio(ratio)
+            pm.fill(QColor("white"))
+            painter = QPainter(pm)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            size = renderer.defaultSize().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            x = (self.width() - size.width()) / 2
+            y = (self.height() - size.height()) / 2
+            renderer.render(painter, QRectF(x, y, size.width(), size.height()))
+            painter.end()
+            self._pixmap, self._pixmap_key = pm, key
+        return self._pixmap
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(420, 380)
@@ -107,10 +138,7 @@ class LevelChart(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("white"))
         if self.renderer is not None:
-            size = self.renderer.defaultSize().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            x = (self.width() - size.width()) / 2
-            y = (self.height() - size.height()) / 2
-            self.renderer.render(p, QRectF(x, y, size.width(), size.height()))
+            p.drawPixmap(0, 0, self._picture(self.renderer))
             p.end()
             return
         self._paint_bars(p)
@@ -155,6 +183,7 @@ class Dashboard(QWidget):
         self._dirty = True
         self._findings_dirty = True
         self._chart_key: tuple[object, ...] = ()
+        self._charts: dict[tuple[object, ...], QSvgRenderer] = {}  # recent pictures, least recent first
         self._svg_fn: SvgFn | bool | None = False  # looked up when the first chart is drawn (start-up speed)
         self._chart_timer = QTimer(self, singleShot=True, interval=0)
         self._chart_timer.timeout.connect(self._update_chart)
@@ -263,6 +292,7 @@ class Dashboard(QWidget):
     def set_session(self, session: AssessmentSession | None) -> None:
         self.session = session
         self._chart_key = ()
+        self._charts.clear()
         self._findings_dirty = True
         if session is not None:
             s = session
@@ -394,11 +424,21 @@ class Dashboard(QWidget):
         if s is None:
             return
         lang = self.text_language
+        key = (s.model.id, s.model.version, tuple(s.report.domains.items()), s.target, lang)
+        cached = self._charts.pop(key, None)
+        if cached is not None:  # the same picture again (a rating toggled back, undo): no new drawing
+            self._charts[key] = cached
+            self.chart.set_renderer(cached)
+            return
         if self._svg_fn is False:
             self._svg_fn = chart_svg_function()
         if callable(self._svg_fn):
             try:
-                self.chart.set_svg(self._svg_fn(s.model, s.report, s.target, lang))
+                renderer = self.chart.set_svg(self._svg_fn(s.model, s.report, s.target, lang))
+                if renderer is not None:
+                    self._charts[key] = renderer
+                    while len(self._charts) > CHART_CACHE:
+                        self._charts.pop(next(iter(self._charts))).deleteLater()
                 return
             except Exception as exc:  # the chart is decoration; fall back to bars, keep working
                 self.chart.svg_error = str(exc)
