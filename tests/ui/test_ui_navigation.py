@@ -122,3 +122,34 @@ def test_dashboard_lists_every_finding_and_jumps(window: Any, demo_path: Path) -
     target = next(r for r in rows if r.text(1) == "CD.TM.TA.03.L3")
     window.dashboard._blocker_activated(target)
     assert window.current_requirement() == "CD.TM.TA.03.L3"
+
+
+def test_a_2000_requirement_model_opens_without_a_widget_per_requirement(window: Any, tmp_path: Path) -> None:
+    import measure_ui
+    from PySide6.QtWidgets import QWidget
+
+    from cdassess.model import load_model_file
+
+    model_path = tmp_path / "synthetic.json"
+    measure_ui._synthetic_model(model_path)
+    model = load_model_file(model_path)
+    assert len(model.requirements) == 2000
+    big = tmp_path / "big.cdassess"
+    with Assessment.create(big, organization="O", project="P", model=model, target_level=3) as a, \
+            a.store.batch("rate some"):
+        for k, rid in enumerate(model.requirements):
+            if k % 4 == 0:
+                a.rate(rid, Status.NOT_MET)
+    assert window.open_path(big)
+    widgets = len(window.findChildren(QWidget))
+    assert widgets < 500, widgets  # views over item models, not a widget per requirement
+    assert _choose(window, "not_met") == [r for k, r in enumerate(model.requirements) if k % 4 == 0]
+    window.search.setText("I7.L")
+    window._search_changed()
+    shown = visible_requirements(window)  # not_met filter and search: items I7 rated not met
+    assert shown == [r for k, r in enumerate(model.requirements) if k % 4 == 0 and r.split(".")[2] == "I7"]
+    assert not window.next_unrated(1)  # the not-met filter shows no unrated requirement
+    _choose(window, "all")
+    window._search_escape()
+    assert window.next_unrated(1)
+    assert window.session.status(window.current_requirement()) is Status.UNRATED
