@@ -7,6 +7,7 @@ ancestors (dataChanged), never the whole tree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,6 +306,8 @@ class ModelTreeModel(QAbstractItemModel):
         return self._requirement_ids
 
 
+_TERMS = re.compile(r'"([^"]+)"|(\S+)')
+
 FILTERS = ("all", "unrated", "not_met", "partial", "needs_review", "claim_differs", "no_evidence")
 
 
@@ -328,6 +331,7 @@ class RequirementFilter(QSortFilterProxyModel):
         self.tree = source
         self.filter_key = "all"
         self.search = ""
+        self.terms: list[str] = []
         self.setRecursiveFilteringEnabled(True)
         self.setDynamicSortFilter(True)
         self.setSourceModel(source)
@@ -344,6 +348,8 @@ class RequirementFilter(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         self.search = text.strip().casefold()
+        # Words must all occur (any order); "quoted words" must occur together.
+        self.terms = [a or b for a, b in _TERMS.findall(self.search.replace("“", '"').replace("”", '"'))]
         self._refilter()
 
     def _refilter(self) -> None:
@@ -363,7 +369,7 @@ class RequirementFilter(QSortFilterProxyModel):
         return self.accepts(node)
 
     def accepts(self, node: Node) -> bool:
-        if self.search and not all(word in node.search for word in self.search.split()):
+        if self.terms and not all(term in node.search for term in self.terms):
             return False
         s = self.tree.session
         rid = node.id

@@ -67,6 +67,12 @@ def test_search_in_chinese_and_english(window: Any, mini_path: Path) -> None:
     window.search.setText("level 3 requirement A.X.2")
     window._search_changed()
     assert visible_requirements(window) == ["A.X.2.L3"]
+    window.search.setText('"level 3 requirement" A.X')
+    window._search_changed()
+    assert visible_requirements(window) == ["A.X.1.L3", "A.X.2.L3"]
+    window.search.setText('"3 level"')  # a quoted phrase must occur as written
+    window._search_changed()
+    assert visible_requirements(window) == []
     # search combines with a filter
     window.search.setText(".L1")
     window.filter.setCurrentIndex(window.filter.findData("unrated"))
