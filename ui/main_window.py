@@ -518,27 +518,26 @@ class MainWindow(QMainWindow):
         return self.open_path(path)
 
     def new_assessment(self) -> None:
+        from cdassess.model import load_model_file
         from ui.dialogs import NewAssessmentDialog  # dialogs load when first used (start-up speed)
 
         dlg = NewAssessmentDialog(self.settings, self)
-        if not dlg.exec():
+        while dlg.exec():  # a refused value (file exists, ...) keeps the dialog and what was typed
+            v = dlg.values()
+            try:
+                model = load_model_file(Path(str(v["model_path"])))
+                assessors = v["assessors"]
+                assert isinstance(assessors, list)
+                a = Assessment.create(Path(str(v["path"])), organization=str(v["organization"]),
+                                      project=str(v["project"]), scope=str(v["scope"]), assessors=assessors,
+                                      model=model, target_level=int(str(v["target_level"])),
+                                      assessor=self.settings.assessor or None)
+            except CdassessError as exc:
+                messages.show_error(self, self.tr("Cannot create the assessment"), exc)
+                continue
+            self.set_assessment(a)
+            self.settings.add_recent(a.path)
             return
-        v = dlg.values()
-        from cdassess.model import load_model_file
-
-        try:
-            model = load_model_file(Path(str(v["model_path"])))
-            assessors = v["assessors"]
-            assert isinstance(assessors, list)
-            a = Assessment.create(Path(str(v["path"])), organization=str(v["organization"]),
-                                  project=str(v["project"]), scope=str(v["scope"]), assessors=assessors,
-                                  model=model, target_level=int(str(v["target_level"])),
-                                  assessor=self.settings.assessor or None)
-        except CdassessError as exc:
-            messages.show_error(self, self.tr("Cannot create the assessment"), exc)
-            return
-        self.set_assessment(a)
-        self.settings.add_recent(a.path)
 
     def edit_details(self) -> None:
         s = self.session

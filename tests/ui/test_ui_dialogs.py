@@ -27,7 +27,7 @@ def test_new_assessment_lists_builtin_and_imported_models(qtbot: Any, settings: 
 
 
 def test_new_assessment_creates_the_file_and_opens_it(window: Any, tmp_path: Path, mini_model: Model,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                      monkeypatch: pytest.MonkeyPatch, dialogs: Any) -> None:
     ModelLibrary().add(mini_model)
     target = tmp_path / "acme.cdassess"
 
@@ -42,7 +42,20 @@ def test_new_assessment_creates_the_file_and_opens_it(window: Any, tmp_path: Pat
         return 1
 
     monkeypatch.setattr(NewAssessmentDialog, "exec", fill_and_accept)
+    target.write_bytes(b"")  # taken: the error is shown and the dialog comes back
+    calls = []
+    original = fill_and_accept
+
+    def twice(dlg: NewAssessmentDialog) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            target.unlink()
+        return original(dlg)
+
+    monkeypatch.setattr(NewAssessmentDialog, "exec", twice)
     window.new_assessment()
+    assert len(calls) == 2
+    assert "already exists" in dialogs.errors()[0]
     assert window.session is not None
     assert window.session.assessment.path == target
     window.close()
