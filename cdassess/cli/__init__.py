@@ -18,7 +18,11 @@ COMMAND_MODULES = ("cdassess.cli.core",)
 OPTIONAL_COMMAND_MODULES = ("cdassess.cli.excel", "cdassess.cli.reports", "cdassess.cli.app")
 
 
-def build_parser() -> argparse.ArgumentParser:
+GUI_MODULE = "cdassess.cli.app"
+
+
+def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command-line parser with every command family, or only ``modules`` (the window starts faster)."""
     parser = argparse.ArgumentParser(
         prog="cdassess",
         description="DevOps capability-maturity assessments (CAICT DevOps CMM Part 3: Continuous Delivery). "
@@ -30,11 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="NAME", help="who makes the edits (written to the audit log); "
                         "default: $CDASSESS_USER or the login name")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
+    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES if modules is None else modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name and name in OPTIONAL_COMMAND_MODULES:
+            if exc.name == name and name not in COMMAND_MODULES:
                 continue
             raise
         module.register(sub)
@@ -46,8 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    # Opening the window needs only the window's command: building every parser costs start-up time.
+    window_only = not given or (given[0] == "gui" and not {"-h", "--help"} & set(given))
+    parser = build_parser((GUI_MODULE,) if window_only else None)
+    args = parser.parse_args(given)
     if args.version is True:  # a sub-command's own --version option uses another dest
         from cdassess.versions import version_report
 
@@ -66,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             handler = gui
         else:  # a command family called without its sub-command
-            parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+            parser.parse_args([*given, "--help"])
             return 2
     return run_handler(handler, args)
 

@@ -219,3 +219,13 @@ def test_interviews_are_recorded_and_dates_checked(tmp_path: Path, capsys: pytes
     assert code == 1 and "is not a date (write it as YYYY-MM-DD)" in err
     _, out, _ = run(capsys, "interview", "list", str(f), "--json")
     assert [(i["held_on"], i["interviewees"]) for i in json.loads(out)] == [("2026-11-25", "王芳 (release manager)")]
+
+
+def test_help_lists_every_command_family(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exc.value.code == 0
+    for command in ("new", "demo", "info", "rate", "gaps", "evidence", "questionnaire", "workbook", "report",
+                    "verify", "keys", "gui", "lock", "check"):
+        assert f"    {command}" in out, command
