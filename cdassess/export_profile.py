@@ -9,10 +9,11 @@ SHA-256 (which names no content).
 
 The redaction is a data transformation, so the renderers do not need to know about it:
 
-* gap report: ``redact_report_data(build_report_data(a), CONFIDENTIAL)`` and then ``build_story``/``render``
-  as usual (or :func:`write_gap_report` here, which does exactly that);
-* workbooks: every exporter that reads an :class:`~cdassess.services.Assessment` can be given
-  ``redacted(a, CONFIDENTIAL)`` instead, a read-only view that answers the same queries with redacted records.
+* gap report: ``write_gap_report(a, dest, profile=CONFIDENTIAL)`` in cdassess.reports.gap, which runs
+  ``profile.report_data(build_report_data(a))`` before ``build_story``/``render``;
+* workbooks: ``export_workbook(a, path, profile=CONFIDENTIAL)`` and ``export_gap_plan(..., profile=...)``
+  export from ``redacted(a, profile)``, a read-only view that answers the same queries with redacted records
+  (any other exporter that reads an Assessment can be given the view the same way).
 
 Free text that happens to name someone (an observation saying "Zhang Wei said ...") cannot be recognised
 and is kept; the assessor reviews observations before sharing.
@@ -179,8 +180,6 @@ def redacted(a: Assessment, profile: ExportProfile) -> Assessment:
 def write_gap_report(a: Assessment, dest: str | Path, *, profile: ExportProfile = CONFIDENTIAL,
                      target: int | None = None, lang: str = "both") -> int:
     """The gap report with ``profile`` applied; returns the number of pages."""
-    from cdassess.reports.data import build_report_data
-    from cdassess.reports.gap import build_story, render
+    from cdassess.reports.gap import write_gap_report as write
 
-    data = profile.report_data(build_report_data(a, target=target, lang=lang))
-    return render(build_story(data), dest, data)
+    return write(a, dest, target=target, lang=lang, profile=profile)

@@ -36,6 +36,7 @@ from cdassess.scoring import Status
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
+    from cdassess.export_profile import ExportProfile
     from cdassess.model import Domain, Item, Requirement
     from cdassess.services import Assessment
 
@@ -683,8 +684,14 @@ def render(story: list[Flowable], dest: str | Path, data: ReportData, *, progres
 
 
 def write_gap_report(a: Assessment, dest: str | Path, *, target: int | None = None, lang: str = "both",
-                     progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> int:
-    """Write the gap report of an open assessment to ``dest``; return the number of pages."""
+                     progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
+                     profile: ExportProfile | None = None) -> int:
+    """Write the gap report of an open assessment to ``dest``; return the number of pages.
+
+    ``profile`` (see cdassess.export_profile) leaves out what may not leave the team, e.g. CONFIDENTIAL.
+    """
     data = build_report_data(a, target=target, lang=lang)
+    if profile is not None:
+        data = profile.report_data(data)
     story = build_story(data)
     return render(story, dest, data, progress=progress, cancelled=cancelled)

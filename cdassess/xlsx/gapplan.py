@@ -11,6 +11,7 @@ from cdassess.xlsx.columns import Column, col_letter
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, BookWriter, check_target
 
 if TYPE_CHECKING:
+    from cdassess.export_profile import ExportProfile
     from cdassess.services import Assessment
 
 ProgressFn = Callable[[int, int], None]
@@ -32,9 +33,14 @@ _PRIORITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
 def export_gap_plan(assessment: Assessment, path: str | Path, *, target: int | None = None,
-                    progress: ProgressFn | None = None) -> Path:
-    """Write every gap to the target level (default: the assessment's) with its findings."""
-    a = assessment
+                    progress: ProgressFn | None = None, profile: ExportProfile | None = None) -> Path:
+    """Write every gap to the target level (default: the assessment's) with its findings.
+
+    ``profile`` (see cdassess.export_profile) leaves out owners for a plan shared outside.
+    """
+    from cdassess.export_profile import redacted
+
+    a = assessment if profile is None else redacted(assessment, profile)
     groups = a.gaps(target)
     ratings = a.statuses()
     findings = a.findings()

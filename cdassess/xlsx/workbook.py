@@ -31,6 +31,7 @@ from cdassess.xlsx.reading import (
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target
 
 if TYPE_CHECKING:
+    from cdassess.export_profile import ExportProfile
     from cdassess.services import Assessment, Change
 
 ProgressFn = Callable[[int, int], None]
@@ -86,9 +87,15 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # --------------------------------------------------------------------------------------------- export
 
 
-def export_workbook(assessment: Assessment, path: str | Path, *, progress: ProgressFn | None = None) -> Path:
-    """Write every editable record of the assessment to a workbook that imports back without loss."""
-    a = assessment
+def export_workbook(assessment: Assessment, path: str | Path, *, progress: ProgressFn | None = None,
+                    profile: ExportProfile | None = None) -> Path:
+    """Write every editable record of the assessment to a workbook that imports back without loss.
+
+    ``profile`` (see cdassess.export_profile) writes a redacted copy to share outside instead.
+    """
+    from cdassess.export_profile import redacted
+
+    a = assessment if profile is None else redacted(assessment, profile)
     model = a.model
     meta = a.meta
     check_target(path, refuse=[a.path])
