@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cdassess.errors import FileInUseError
+from cdassess.errors import AssessmentFileError, FileInUseError
 from cdassess.services import Assessment
 
 REQ = "CD.CM.VC.01.L3"
@@ -86,7 +86,7 @@ def test_second_window_is_refused_with_who_holds_it(demo_path: Path) -> None:
         assert "open this file read-only" in msg
         with Assessment.open(demo_path, readonly=True) as ro:
             assert ro.rating(REQ).note == "from the other window"
-            with pytest.raises(Exception, match="read-only"):
+            with pytest.raises(AssessmentFileError, match="read-only"):
                 ro.rate(REQ, "met")
     with Assessment.open(demo_path) as a:
         assert a.check() == []
