@@ -164,3 +164,20 @@ class UnlinkEvidenceCommand(_Command):
 
     def undo_it(self) -> None:
         self.session.link_evidence(self.evidence_id, [self.unlinked])
+
+
+class EvidenceDetailsCommand(_Command):
+    """A change of an evidence's description, provider or collection date; undo writes the old values back."""
+
+    def __init__(self, session: AssessmentSession, evidence_id: int, old: dict[str, str], new: dict[str, str],
+                 req_id: str | None, on_error: ErrorSink | None = None) -> None:
+        super().__init__(session, QCoreApplication.translate("Commands", "Change evidence details"), on_error)
+        self.evidence_id = evidence_id
+        self.old, self.new = old, new
+        self.req_id = req_id
+
+    def do(self) -> None:
+        self.session.update_evidence(self.evidence_id, **self.new)
+
+    def undo_it(self) -> None:
+        self.session.update_evidence(self.evidence_id, **self.old)

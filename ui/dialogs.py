@@ -1,7 +1,8 @@
-"""Small dialogs: a finding, a new assessment, the settings, picking existing evidence."""
+"""Small dialogs: a finding, a new assessment, the settings, picking existing evidence, evidence details."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -30,7 +32,7 @@ from cdassess.errors import CdassessError
 from cdassess.library import ModelEntry, ModelLibrary
 from cdassess.model import load_model_file
 from cdassess.records import PRIORITIES, AssessmentMeta, Evidence, Finding
-from ui.labels import priority_label
+from ui.labels import human_size, priority_label
 from ui.settings import Settings
 
 
@@ -302,3 +304,95 @@ class PickEvidenceDialog(QDialog):
 
     def chosen(self) -> list[int]:
         return [int(it.data(Qt.ItemDataRole.UserRole)) for it in self.list.selectedItems()]
+
+
+class DateField(QWidget):
+    """A date that may be unknown: a date edit (YYYY-MM-DD) and a "not known" box; value() is "" then."""
+
+    def __init__(self, value: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.unknown = QCheckBox(self.tr("Not known"))
+        given = QDate.fromString(value, "yyyy-MM-dd") if value else QDate()
+        self.date.setDate(given if given.isValid() else QDate.currentDate())
+        self.unknown.setChecked(not given.isValid())
+        self.date.setEnabled(given.isValid())
+        self.unknown.toggled.connect(lambda on: self.date.setEnabled(not on))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.date, 1)
+        row.addWidget(self.unknown)
+
+    def value(self) -> str:
+        return "" if self.unknown.isChecked() else self.date.date().toString("yyyy-MM-dd")
+
+
+class EvidenceDetailsDialog(QDialog):
+    """What is said about evidence: who provided it and when it was collected (and, for one stored evidence,
+    its description). Editing stored evidence when ``evidence`` is given; otherwise the details of files about
+    to be attached (``names``): one dialog for a whole drop. The content and its hash never change."""
+
+    def __init__(self, title: str, *, evidence: Evidence | None = None, names: Sequence[str] = (),
+                 provider: str = "", collected_on: str = "", providers: Sequence[str] = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.evidence = evidence
+        if evidence is not None:
+            provider, collected_on = evidence.provided_by, evidence.collected_on
+            about = (f"<b>{_html(evidence.original_name)}</b><br>{human_size(evidence.size)} · SHA-256 "
+                     f"{evidence.sha256[:16]}…<br>"
+                     + _html(self.tr("Added by %1 on %2").replace("%1", evidence.added_by or "?")
+                             .replace("%2", evidence.added_at[:10])))
+        else:
+            shown = list(names[:6]) + (["…"] if len(names) > 6 else [])
+            about = (_html(self.tr("Files (%1):").replace("%1", str(len(names)))) + "<br>"
+                     + "<br>".join(_html(n) for n in shown))
+        self.about = QLabel(about)
+        self.about.setTextFormat(Qt.TextFormat.RichText)
+        self.about.setWordWrap(True)
+        self.about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description: QPlainTextEdit | None = None
+        form = QFormLayout()
+        form.addRow(self.about)
+        if evidence is not None:
+            self.description = QPlainTextEdit(evidence.description)
+            self.description.setTabChangesFocus(True)
+            self.description.setPlaceholderText(self.tr("What it shows, for which requirement"))
+            self.description.setMinimumHeight(70)
+            form.addRow(self.tr("Description"), self.description)
+        self.provider = QLineEdit(provider)
+        self.provider.setPlaceholderText(self.tr("Who in the assessed team gave it (name, role or team)"))
+        known = sorted({p for p in providers if p})
+        if known:
+            completer = QCompleter(known, self.provider)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.provider.setCompleter(completer)
+        self.collected = DateField(collected_on)
+        form.addRow(self.tr("Provided by"), self.provider)
+        form.addRow(self.tr("Collected on"), self.collected)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(520, 320 if evidence is not None else 240)
+
+    def values(self) -> dict[str, str]:
+        out = {"provided_by": self.provider.text().strip(), "collected_on": self.collected.value()}
+        if self.description is not None:
+            out["description"] = self.description.toPlainText().strip()
+        return out
+
+    def changes(self) -> dict[str, str]:
+        """The fields that differ from the stored evidence (every field when attaching)."""
+        ev = self.evidence
+        return {k: v for k, v in self.values().items() if ev is None or getattr(ev, k) != v}
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

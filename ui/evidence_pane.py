@@ -1,6 +1,6 @@
 """Evidence linked to the shown requirement: attach (file dialog, drag-and-drop of several files, progress
-for large ones, in a worker thread), link existing evidence, open a copy with the system viewer, unlink,
-remove."""
+for large ones, in a worker thread; who provided them and when they were collected asked once per drop),
+edit its details (undoable), link existing evidence, open a copy with the system viewer, unlink, remove."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QObject, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,20 +27,12 @@ from PySide6.QtWidgets import (
 from cdassess.errors import CdassessError
 from cdassess.records import Evidence
 from ui import messages, workers
-from ui.commands import LinkEvidenceCommand, UnlinkEvidenceCommand
-from ui.labels import when
+from ui.commands import EvidenceDetailsCommand, LinkEvidenceCommand, UnlinkEvidenceCommand
+from ui.labels import human_size, when
 from ui.session import AssessmentSession
+from ui.settings import Settings
 
 BIG_FILE = 4 * 1024 * 1024  # show a progress dialog when the files together are larger
-
-
-def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"
 
 
 class _Relay(QObject):
@@ -57,10 +49,12 @@ class _Relay(QObject):
 class EvidencePane(QWidget):
     attachFinished = Signal(list)  # noqa: N815 - evidence ids attached (tests, status bar)
 
-    def __init__(self, undo: QUndoStack, actor: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, undo: QUndoStack, actor: str = "", parent: QWidget | None = None, *,
+                 settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.undo = undo
         self.actor = actor
+        self.settings = settings  # remembers the last provider; None: nothing remembered
         self.session: AssessmentSession | None = None
         self.req_id: str | None = None
         self.job: QThread | None = None
@@ -73,30 +67,20 @@ class EvidencePane(QWidget):
         self.hint = QLabel(self.tr("Drop files here to attach them."))
         self.hint.setStyleSheet("color: #777;")
         self.list = QTreeWidget()
-        self.list.setColumnCount(5)
-        self.list.setHeaderLabels([self.tr("Name"), self.tr("Size"), self.tr("Date"), self.tr("SHA-256"),
-                                   self.tr("Provided by")])
+        self.list.setColumnCount(6)
+        self.list.setHeaderLabels([self.tr("Name"), self.tr("Size"), self.tr("Collected"), self.tr("SHA-256"),
+                                   self.tr("Provided by"), self.tr("Description")])
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in range(1, 5):
-            self.list.header().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.list.itemDoubleClicked.connect(lambda *_: self.open_copy())
+        header = self.list.header()
+        header.setStretchLastSection(True)
+        for c in range(0, 5):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.itemDoubleClicked.connect(self._double_clicked)
+        self.list.itemSelectionChanged.connect(self.update_enabled)
         self.list.setMinimumHeight(80)
 
-        self.attach_button = QPushButton(self.tr("Attach files…"))
-        self.link_button = QPushButton(self.tr("Link existing…"))
-        self.open_button = QPushButton(self.tr("Open a copy"))
-        self.unlink_button = QPushButton(self.tr("Unlink"))
-        self.remove_button = QPushButton(self.tr("Remove from file…"))
-        self.attach_button.clicked.connect(self.choose_files)
-        self.link_button.clicked.connect(self.link_existing)
-        self.open_button.clicked.connect(self.open_copy)
-        self.unlink_button.clicked.connect(self.unlink)
-        self.remove_button.clicked.connect(self.remove)
-        row = QHBoxLayout()
-        for b in (self.attach_button, self.link_button, self.open_button, self.unlink_button, self.remove_button):
-            row.addWidget(b)
+        row = self._build_buttons()
         row.addStretch(1)
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -106,8 +90,30 @@ class EvidencePane(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
-        self._editors = [self.attach_button, self.link_button, self.unlink_button, self.remove_button]
+        self._editors = [self.attach_button, self.link_button]
+        self._selection_editors = [self.details_button, self.unlink_button, self.remove_button]
         self.set_requirement(None)
+
+    def _build_buttons(self) -> QHBoxLayout:
+        self.attach_button = QPushButton(self.tr("Attach files…"))
+        self.details_button = QPushButton(self.tr("Edit details…"))
+        self.details_button.setToolTip(self.tr("Description, who provided it and when it was collected "
+                                               "(or double-click the row)"))
+        self.link_button = QPushButton(self.tr("Link existing…"))
+        self.open_button = QPushButton(self.tr("Open a copy"))
+        self.unlink_button = QPushButton(self.tr("Unlink"))
+        self.remove_button = QPushButton(self.tr("Remove from file…"))
+        self.attach_button.clicked.connect(self.choose_files)
+        self.details_button.clicked.connect(lambda _checked=False: self.edit_details())
+        self.link_button.clicked.connect(self.link_existing)
+        self.open_button.clicked.connect(self.open_copy)
+        self.unlink_button.clicked.connect(self.unlink)
+        self.remove_button.clicked.connect(self.remove)
+        row = QHBoxLayout()
+        for b in (self.attach_button, self.details_button, self.link_button, self.open_button, self.unlink_button,
+                  self.remove_button):
+            row.addWidget(b)
+        return row
 
     def set_session(self, session: AssessmentSession | None) -> None:
         self.session = session
@@ -124,15 +130,21 @@ class EvidencePane(QWidget):
     def update_enabled(self) -> None:
         editable = self.session is not None and self.session.editable and self.req_id is not None
         busy = self.job is not None
+        chosen = bool(self.list.selectedItems())
         for w in self._editors:
             w.setEnabled(editable and not busy)
-        self.open_button.setEnabled(self.req_id is not None)
+        for w in self._selection_editors:
+            w.setEnabled(editable and not busy and chosen)
+        self.open_button.setEnabled(self.req_id is not None and chosen)
 
     def set_requirement(self, req_id: str | None) -> None:
         self.req_id = req_id
         self.refresh()
 
     def refresh(self) -> None:
+        kept = {ev.id for ev in self.selected()}  # a repaint after an edit keeps the selection
+        current = self.list.currentItem()
+        current_id = current.data(0, Qt.ItemDataRole.UserRole).id if current is not None else None
         self.list.clear()
         s = self.session
         if s is None or self.req_id is None:
@@ -143,15 +155,24 @@ class EvidencePane(QWidget):
         self.title.setText(self.tr("Evidence for %1 (%2)").replace("%1", self.req_id)
                            .replace("%2", str(len(evidence))))
         for ev in evidence:
-            date = ev.collected_on or ev.added_at[:10]
-            it = QTreeWidgetItem([ev.original_name, human_size(ev.size), date, ev.sha256[:12], ev.provided_by])
+            it = QTreeWidgetItem([ev.original_name, human_size(ev.size), ev.collected_on, ev.sha256[:12],
+                                  ev.provided_by, ev.description.replace("\n", " ")])
             it.setData(0, Qt.ItemDataRole.UserRole, ev)
-            it.setToolTip(0, f"{ev.original_name}\n{ev.media_type}\n"
-                          + self.tr("Added by %1 at %2").replace("%1", ev.added_by).replace("%2", when(ev.added_at))
-                          + "\n" + self.tr("Linked to: %1").replace("%1", ", ".join(ev.req_ids)))
+            tip = (f"{ev.original_name}\n{ev.media_type}\n"
+                   + (ev.description + "\n" if ev.description else "")
+                   + self.tr("Added by %1 at %2").replace("%1", ev.added_by).replace("%2", when(ev.added_at))
+                   + "\n" + self.tr("Linked to: %1").replace("%1", ", ".join(ev.req_ids)))
+            for col in (0, 4, 5):
+                it.setToolTip(col, tip)
+            it.setToolTip(2, self.tr("Collected on %1").replace("%1", ev.collected_on) if ev.collected_on
+                          else self.tr("Date collected not given (added %1)").replace("%1", ev.added_at[:10]))
             it.setToolTip(3, ev.sha256)
             it.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.list.addTopLevelItem(it)
+            if ev.id in kept:
+                it.setSelected(True)
+            if ev.id == current_id:
+                self.list.setCurrentItem(it, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
         self.update_enabled()
 
     def selected(self) -> list[Evidence]:
@@ -160,13 +181,76 @@ class EvidencePane(QWidget):
     def _error(self, exc: CdassessError) -> None:
         messages.show_error(self, self.tr("Evidence"), exc)
 
+    def _providers(self) -> list[str]:
+        """Providers named before in this file (offered as completions)."""
+        s = self.session
+        known = [ev.provided_by for ev in s.evidence_list()] if s is not None else []
+        if self.settings is not None:
+            known.append(self.settings.last_provider)
+        return [p for p in dict.fromkeys(known) if p]
+
+    def _remember_provider(self, name: str) -> None:
+        if self.settings is not None and name.strip():
+            self.settings.last_provider = name
+
+    # ------------------------------------------------------------------------------------ details
+
+    def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        """Edit the details where edits are allowed; on a read-only or locked file, open a copy to look at."""
+        if self.session is not None and self.session.editable:
+            self.edit_details(item)
+        else:
+            self.open_copy()
+
+    def edit_details(self, item: QTreeWidgetItem | None = None) -> bool:
+        """Edit description, provider and collection date of one evidence (undoable); True when changed."""
+        s = self.session
+        item = item or self.list.currentItem() or next(iter(self.list.selectedItems()), None)
+        if s is None or item is None or not s.editable:
+            return False
+        ev: Evidence = item.data(0, Qt.ItemDataRole.UserRole)
+        from ui.dialogs import EvidenceDetailsDialog  # loaded when first used (start-up speed)
+
+        dialog = EvidenceDetailsDialog(self.tr("Evidence details"), evidence=ev, providers=self._providers(),
+                                       parent=self)
+        while dialog.exec():  # a refused value keeps the dialog and what was typed
+            changes = dialog.changes()
+            if not changes:
+                return False
+            try:
+                old = s.update_evidence(ev.id, **changes)
+            except CdassessError as exc:
+                self._error(exc)
+                continue
+            self._remember_provider(changes.get("provided_by", ""))
+            self.undo.push(EvidenceDetailsCommand(s, ev.id, old, changes, self.req_id, self._error))
+            return True
+        return False
+
     # ------------------------------------------------------------------------------------ attaching
 
     def choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach evidence to %1").replace("%1",
                                                                                               self.req_id or ""))
         if names:
-            self.attach([Path(n) for n in names])
+            self.ask_and_attach([Path(n) for n in names])
+
+    def ask_and_attach(self, files: list[Path]) -> bool:
+        """Ask once who provided the files and when they were collected, then attach them all."""
+        s = self.session
+        if s is None or self.req_id is None or not s.editable or self.job is not None:
+            return False
+        provided_by = collected_on = ""
+        if any(f.is_file() for f in files):  # a drop of folders only is refused without a question
+            last = self.settings.last_provider if self.settings is not None else ""
+            answer = messages.ask_attach_details(
+                self, self.tr("Attach evidence to %1").replace("%1", self.req_id), [f.name for f in files], last,
+                QDate.currentDate().toString("yyyy-MM-dd"), self._providers())
+            if answer is None:
+                return False
+            provided_by, collected_on = answer["provided_by"], answer["collected_on"]
+            self._remember_provider(provided_by)
+        return self.attach(files, provided_by=provided_by, collected_on=collected_on)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and self.session is not None and self.session.editable and self.req_id:
@@ -178,15 +262,18 @@ class EvidencePane(QWidget):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         event.acceptProposedAction()
         if paths:
-            self.attach(paths)
+            self.ask_and_attach(paths)
 
-    def attach(self, files: list[Path]) -> bool:
-        """Attach files in a worker thread; problems (folders, unreadable files) are reported at the end."""
+    def attach(self, files: list[Path], *, provided_by: str = "", collected_on: str = "") -> bool:
+        """Attach files in a worker thread; problems (folders, unreadable files) are reported at the end.
+
+        ``provided_by`` is the assessed team's side (who gave the files); who attached them is the actor.
+        A file already stored (same content) is linked and keeps the details it had."""
         s, req_id = self.session, self.req_id
         if s is None or req_id is None or not s.editable or self.job is not None:
             return False
-        # "Provided by" is the assessed team's side and unknown here; who attached it is in added_by.
-        worker = workers.AttachWorker(s.assessment.path, files, [req_id], actor=self.actor or s.assessment.store.actor)
+        worker = workers.AttachWorker(s.assessment.path, files, [req_id], actor=self.actor or s.assessment.store.actor,
+                                      provided_by=provided_by, collected_on=collected_on)
         relay = _Relay(self)
         attached: list[int] = []
         problems: list[str] = []

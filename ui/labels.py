@@ -46,6 +46,15 @@ def evidence_type_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
 def when(iso: str) -> str:
     """A stored UTC timestamp as "YYYY-MM-DD HH:MM" (UTC)."""
     return iso[:16].replace("T", " ") + (" UTC" if len(iso) > 16 else "")

@@ -99,7 +99,7 @@ class ModelTree(QTreeView):
             return
         event.acceptProposedAction()
         self._window.go_to(rid, reveal=False)
-        self._window.evidence_pane.attach(paths)
+        self._window.evidence_pane.ask_and_attach(paths)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         status = RATING_DIGITS.get(Qt.Key(event.key()))
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
 
     def _build_right(self) -> QWidget:
         self.requirement_pane = RequirementPane(self.undo)
-        self.evidence_pane = EvidencePane(self.undo, self.settings.assessor)
+        self.evidence_pane = EvidencePane(self.undo, self.settings.assessor, settings=self.settings)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.requirement_pane)

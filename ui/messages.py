@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
@@ -53,3 +55,14 @@ def ask_open_read_only(parent: QWidget | None, message: str) -> bool:
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     return box.clickedButton() is ro
+
+
+def ask_attach_details(parent: QWidget | None, title: str, names: Sequence[str], provider: str,
+                       collected_on: str, providers: Sequence[str] = ()) -> dict[str, str] | None:
+    """Who provided the files about to be attached and when they were collected (one question for a whole
+    drop); None when cancelled."""
+    from ui.dialogs import EvidenceDetailsDialog  # loaded when first used (start-up speed)
+
+    dialog = EvidenceDetailsDialog(title, names=names, provider=provider, collected_on=collected_on,
+                                   providers=providers, parent=parent)
+    return dialog.values() if dialog.exec() else None

@@ -161,6 +161,15 @@ class AssessmentSession(QObject):
         old: Evidence = change.old
         return old
 
+    def update_evidence(self, evidence_id: int, **fields: str) -> dict[str, str]:
+        """Change what is said about evidence (description, provided_by, collected_on); returns the old values
+        of the fields given. Its content and hash never change."""
+        change = self.assessment.update_evidence(evidence_id, **fields)
+        old: Evidence = change.old
+        self._saved()
+        self.evidenceChanged.emit(list(change.req_ids))
+        return {k: str(getattr(old, k)) for k in fields}
+
     def evidence_added(self, req_ids: list[str]) -> None:
         """Evidence links changed (here or in a worker's connection): recount and tell the views."""
         self._count_evidence()

@@ -64,6 +64,15 @@ class Settings:
     def text_language(self, lang: str) -> None:
         self.q.setValue("text_language", lang if lang in TEXT_LANGUAGES else "both")
 
+    @property
+    def last_provider(self) -> str:
+        """Who provided the evidence attached last (offered again for the next files)."""
+        return self._str("last_provider").strip()
+
+    @last_provider.setter
+    def last_provider(self, name: str) -> None:
+        self.q.setValue("last_provider", name.strip())
+
     # --------------------------------------------------------------------------------- recent files
 
     def recent_files(self) -> list[str]:

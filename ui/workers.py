@@ -21,13 +21,14 @@ class AttachWorker(QObject):
     finished = Signal()
 
     def __init__(self, path: Path, files: list[Path], req_ids: list[str], *, actor: str,
-                 provided_by: str = "") -> None:
+                 provided_by: str = "", collected_on: str = "") -> None:
         super().__init__()
         self.path = path
         self.files = files
         self.req_ids = req_ids
         self.actor = actor
         self.provided_by = provided_by
+        self.collected_on = collected_on
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -50,7 +51,8 @@ class AttachWorker(QObject):
 
                     try:
                         ev, is_new = a.add_evidence_file(f, self.req_ids, provided_by=self.provided_by,
-                                                         progress=report, cancelled=self._cancel.is_set)
+                                                         collected_on=self.collected_on, progress=report,
+                                                         cancelled=self._cancel.is_set)
                     except CdassessError as exc:
                         self.failed.emit(f.name, str(exc))
                         continue

@@ -4,321 +4,403 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../ui/commands.py" line="62" />
+        <location filename="../../ui/commands.py" line="62"/>
         <source>Change the assessment details</source>
         <translation>修改评估信息</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="102" />
+        <location filename="../../ui/commands.py" line="102"/>
         <source>Save finding</source>
         <translation>保存发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="103" />
+        <location filename="../../ui/commands.py" line="103"/>
         <source>Add finding</source>
         <translation>添加发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="124" />
+        <location filename="../../ui/commands.py" line="124"/>
         <source>Delete finding</source>
         <translation>删除发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="157" />
+        <location filename="../../ui/commands.py" line="157"/>
         <source>Unlink evidence</source>
         <translation>取消关联证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="174"/>
+        <source>Change evidence details</source>
+        <translation>修改证据信息</translation>
     </message>
 </context>
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="156" />
+        <location filename="../../ui/dashboard.py" line="208"/>
         <source>Blocking the next level</source>
         <translation>阻碍下一级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="157" />
+        <location filename="../../ui/dashboard.py" line="209"/>
         <source>All findings</source>
         <translation>全部发现</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="188" />
+        <location filename="../../ui/dashboard.py" line="240"/>
         <source>Domain</source>
         <translation>能力域</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="188" />
+        <location filename="../../ui/dashboard.py" line="240"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="188" />
+        <location filename="../../ui/dashboard.py" line="240"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="189" />
+        <location filename="../../ui/dashboard.py" line="241"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="189" />
+        <location filename="../../ui/dashboard.py" line="241"/>
         <source>Gaps</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="202" />
-        <location filename="../../ui/dashboard.py" line="233" />
+        <location filename="../../ui/dashboard.py" line="254"/>
+        <location filename="../../ui/dashboard.py" line="285"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="202" />
+        <location filename="../../ui/dashboard.py" line="254"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="202" />
+        <location filename="../../ui/dashboard.py" line="254"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="203" />
+        <location filename="../../ui/dashboard.py" line="255"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="203" />
+        <location filename="../../ui/dashboard.py" line="255"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="218" />
+        <location filename="../../ui/dashboard.py" line="270"/>
         <source>(general)</source>
         <translation>（总体）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="226" />
+        <location filename="../../ui/dashboard.py" line="278"/>
         <source>All findings (%1)</source>
         <translation>全部发现（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="233" />
+        <location filename="../../ui/dashboard.py" line="285"/>
         <source>Rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="233" />
+        <location filename="../../ui/dashboard.py" line="285"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="296" />
+        <location filename="../../ui/dashboard.py" line="351"/>
         <source>Overall level L%1 of target L%2</source>
         <translation>总体级别 L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="301" />
+        <location filename="../../ui/dashboard.py" line="356"/>
         <source>%1 of %2 rated</source>
         <translation>已评 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="302" />
+        <location filename="../../ui/dashboard.py" line="357"/>
         <source>%1 gaps to the target level (requirements up to L%2 not satisfied)</source>
         <translation>距目标级别有 %1 项差距（L%2 及以下未满足的要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="306" />
+        <location filename="../../ui/dashboard.py" line="361"/>
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="332" />
+        <location filename="../../ui/dashboard.py" line="387"/>
         <source>The top level is reached; nothing blocks.</source>
         <translation>已达到最高级别，没有阻碍项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="335" />
+        <location filename="../../ui/dashboard.py" line="390"/>
         <source>%1 requirements block level L%2 (double-click to open):</source>
         <translation>%1 项要求阻碍达到 L%2（双击打开）：</translation>
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="317"/>
+        <source>Not known</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="195" />
+        <location filename="../../ui/dialogs.py" line="197"/>
         <source>Assessment details</source>
         <translation>评估信息</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="209" />
+        <location filename="../../ui/dialogs.py" line="211"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="210" />
+        <location filename="../../ui/dialogs.py" line="212"/>
         <source>Project / system</source>
         <translation>项目 / 系统</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="211" />
+        <location filename="../../ui/dialogs.py" line="213"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="212" />
+        <location filename="../../ui/dialogs.py" line="214"/>
         <source>Assessors</source>
         <translation>评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="213" />
+        <location filename="../../ui/dialogs.py" line="215"/>
         <source>Start date</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="214" />
+        <location filename="../../ui/dialogs.py" line="216"/>
         <source>End date</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="215" />
+        <location filename="../../ui/dialogs.py" line="217"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
 </context>
 <context>
-    <name>EvidencePane</name>
+    <name>EvidenceDetailsDialog</name>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="71" />
-        <location filename="../../ui/evidence_pane.py" line="139" />
-        <location filename="../../ui/evidence_pane.py" line="161" />
-        <location filename="../../ui/evidence_pane.py" line="334" />
-        <source>Evidence</source>
-        <translation>证据</translation>
+        <location filename="../../ui/dialogs.py" line="347"/>
+        <source>Added by %1 on %2</source>
+        <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="73" />
-        <source>Drop files here to attach them.</source>
-        <translation>将文件拖放到此处即可附加。</translation>
+        <location filename="../../ui/dialogs.py" line="351"/>
+        <source>Files (%1):</source>
+        <translation>文件（%1 个）：</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
-        <source>Name</source>
-        <translation>名称</translation>
+        <location filename="../../ui/dialogs.py" line="363"/>
+        <source>What it shows, for which requirement</source>
+        <translation>内容说明，对应哪项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
-        <source>Size</source>
-        <translation>大小</translation>
+        <location filename="../../ui/dialogs.py" line="365"/>
+        <source>Description</source>
+        <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
-        <source>Date</source>
-        <translation>日期</translation>
+        <location filename="../../ui/dialogs.py" line="367"/>
+        <source>Who in the assessed team gave it (name, role or team)</source>
+        <translation>受评团队中由谁提供（姓名、角色或团队）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="77" />
-        <source>SHA-256</source>
-        <translation>SHA-256</translation>
-    </message>
-    <message>
-        <location filename="../../ui/evidence_pane.py" line="78" />
+        <location filename="../../ui/dialogs.py" line="375"/>
         <source>Provided by</source>
         <translation>提供者</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="87" />
+        <location filename="../../ui/dialogs.py" line="376"/>
+        <source>Collected on</source>
+        <translation>收集日期</translation>
+    </message>
+</context>
+<context>
+    <name>EvidencePane</name>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="65"/>
+        <location filename="../../ui/evidence_pane.py" line="151"/>
+        <location filename="../../ui/evidence_pane.py" line="182"/>
+        <location filename="../../ui/evidence_pane.py" line="421"/>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="67"/>
+        <source>Drop files here to attach them.</source>
+        <translation>将文件拖放到此处即可附加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <source>Collected</source>
+        <translation>收集日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="72"/>
+        <source>Provided by</source>
+        <translation>提供者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="72"/>
+        <source>Description</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="98"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="88" />
+        <location filename="../../ui/evidence_pane.py" line="99"/>
+        <source>Edit details…</source>
+        <translation>编辑信息…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="100"/>
+        <source>Description, who provided it and when it was collected (or double-click the row)</source>
+        <translation>说明、提供者和收集日期（也可双击该行）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="102"/>
         <source>Link existing…</source>
         <translation>关联已有证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="89" />
+        <location filename="../../ui/evidence_pane.py" line="103"/>
         <source>Open a copy</source>
         <translation>打开副本</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="90" />
+        <location filename="../../ui/evidence_pane.py" line="104"/>
         <source>Unlink</source>
         <translation>取消关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="91" />
+        <location filename="../../ui/evidence_pane.py" line="105"/>
         <source>Remove from file…</source>
         <translation>从文件中删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="143" />
+        <location filename="../../ui/evidence_pane.py" line="155"/>
         <source>Evidence for %1 (%2)</source>
         <translation>%1 的证据（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="150" />
+        <location filename="../../ui/evidence_pane.py" line="163"/>
         <source>Added by %1 at %2</source>
         <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="151" />
+        <location filename="../../ui/evidence_pane.py" line="164"/>
         <source>Linked to: %1</source>
         <translation>已关联：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="166" />
-        <location filename="../../ui/evidence_pane.py" line="207" />
+        <location filename="../../ui/evidence_pane.py" line="167"/>
+        <source>Collected on %1</source>
+        <translation>收集于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="168"/>
+        <source>Date collected not given (added %1)</source>
+        <translation>未填写收集日期（%1 添加）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="214"/>
+        <source>Evidence details</source>
+        <translation>证据信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="233"/>
+        <location filename="../../ui/evidence_pane.py" line="247"/>
+        <location filename="../../ui/evidence_pane.py" line="294"/>
         <source>Attach evidence to %1</source>
         <translation>为 %1 附加证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="247" />
+        <location filename="../../ui/evidence_pane.py" line="334"/>
         <source>Attaching evidence…</source>
         <translation>正在附加证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="247" />
+        <location filename="../../ui/evidence_pane.py" line="334"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="254" />
+        <location filename="../../ui/evidence_pane.py" line="341"/>
         <source>Attaching %1…</source>
         <translation>正在附加 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="211" />
+        <location filename="../../ui/evidence_pane.py" line="298"/>
         <source>Some files were not attached</source>
         <translation>部分文件未附加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="212" />
+        <location filename="../../ui/evidence_pane.py" line="299"/>
         <source>%1 of %2 files could not be attached; nothing else changed.</source>
         <translation>%2 个文件中有 %1 个未能附加；其他内容未改变。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="278" />
+        <location filename="../../ui/evidence_pane.py" line="365"/>
         <source>Link evidence to %1</source>
         <translation>将证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="298" />
+        <location filename="../../ui/evidence_pane.py" line="385"/>
         <source>links</source>
         <translation>个关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="299" />
+        <location filename="../../ui/evidence_pane.py" line="386"/>
         <source>Remove evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="300" />
+        <location filename="../../ui/evidence_pane.py" line="387"/>
         <source>Remove these files and all their links from the assessment? This cannot be undone.</source>
         <translation>从评估中删除这些文件及其全部关联？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="335" />
+        <location filename="../../ui/evidence_pane.py" line="422"/>
         <source>No program to open it; a copy is at %1</source>
         <translation>没有可打开它的程序；副本位于 %1</translation>
     </message>
@@ -326,37 +408,37 @@
 <context>
     <name>FindingDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="42" />
+        <location filename="../../ui/dialogs.py" line="44"/>
         <source>Finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="50" />
+        <location filename="../../ui/dialogs.py" line="52"/>
         <source>Set</source>
         <translation>设定</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="65" />
+        <location filename="../../ui/dialogs.py" line="67"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="66" />
+        <location filename="../../ui/dialogs.py" line="68"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="67" />
+        <location filename="../../ui/dialogs.py" line="69"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="71" />
+        <location filename="../../ui/dialogs.py" line="73"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="72" />
+        <location filename="../../ui/dialogs.py" line="74"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
@@ -364,92 +446,92 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="13" />
+        <location filename="../../ui/labels.py" line="13"/>
         <source>Met</source>
         <translation>满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="14" />
+        <location filename="../../ui/labels.py" line="14"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="15" />
+        <location filename="../../ui/labels.py" line="15"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="16" />
+        <location filename="../../ui/labels.py" line="16"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="17" />
+        <location filename="../../ui/labels.py" line="17"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="23" />
+        <location filename="../../ui/labels.py" line="23"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24" />
+        <location filename="../../ui/labels.py" line="24"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25" />
+        <location filename="../../ui/labels.py" line="25"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="31" />
+        <location filename="../../ui/labels.py" line="31"/>
         <source>confirmed against the standard</source>
         <translation>已与标准核对</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="32" />
+        <location filename="../../ui/labels.py" line="32"/>
         <source>paraphrased from the standard</source>
         <translation>转述自标准</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="33" />
-        <source>inferred (not in the standard's text)</source>
+        <location filename="../../ui/labels.py" line="33"/>
+        <source>inferred (not in the standard&apos;s text)</source>
         <translation>推断（标准原文中没有）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="39" />
+        <location filename="../../ui/labels.py" line="39"/>
         <source>document</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="40" />
+        <location filename="../../ui/labels.py" line="40"/>
         <source>demonstration</source>
         <translation>现场演示</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="41" />
+        <location filename="../../ui/labels.py" line="41"/>
         <source>record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="42" />
+        <location filename="../../ui/labels.py" line="42"/>
         <source>report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43" />
+        <location filename="../../ui/labels.py" line="43"/>
         <source>metric</source>
         <translation>度量数据</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44" />
+        <location filename="../../ui/labels.py" line="44"/>
         <source>interview</source>
         <translation>访谈</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45" />
+        <location filename="../../ui/labels.py" line="45"/>
         <source>configuration</source>
         <translation>配置</translation>
     </message>
@@ -457,389 +539,394 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="173" />
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215" />
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216" />
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232" />
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233" />
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234" />
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235" />
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237" />
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239" />
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>Assessment &amp;details…</source>
         <translation>评估信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240" />
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241" />
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243" />
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245" />
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247" />
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248" />
+        <location filename="../../ui/main_window.py" line="255"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250" />
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255" />
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260" />
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261" />
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264" />
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267" />
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268" />
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273" />
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276" />
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277" />
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278" />
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279" />
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283" />
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284" />
-        <source>Import the team's &amp;questionnaire…</source>
+        <location filename="../../ui/main_window.py" line="291"/>
+        <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286" />
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289" />
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290" />
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291" />
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293" />
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294" />
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295" />
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299" />
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300" />
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301" />
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303" />
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305" />
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305" />
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306" />
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312" />
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313" />
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325" />
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>Not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326" />
+        <location filename="../../ui/main_window.py" line="333"/>
         <source>This function is not available in this build (%1.%2 is missing).</source>
         <translation>此版本中没有该功能（缺少 %1.%2）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357" />
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414" />
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415" />
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="436" />
+        <location filename="../../ui/main_window.py" line="443"/>
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443" />
+        <location filename="../../ui/main_window.py" line="450"/>
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448" />
+        <location filename="../../ui/main_window.py" line="455"/>
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467" />
+        <location filename="../../ui/main_window.py" line="474"/>
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="473" />
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474" />
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="482" />
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496" />
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497" />
+        <location filename="../../ui/main_window.py" line="504"/>
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509" />
+        <location filename="../../ui/main_window.py" line="516"/>
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="531" />
+        <location filename="../../ui/main_window.py" line="536"/>
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="550" />
-        <location filename="../../ui/main_window.py" line="556" />
+        <location filename="../../ui/main_window.py" line="556"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562" />
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="563" />
+        <location filename="../../ui/main_window.py" line="569"/>
         <source>Lock the results? Ratings cannot change until it is unlocked with a reason.</source>
         <translation>锁定结果？锁定后，须填写理由解锁才能修改评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="569" />
+        <location filename="../../ui/main_window.py" line="575"/>
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="577" />
-        <location filename="../../ui/main_window.py" line="582" />
+        <location filename="../../ui/main_window.py" line="583"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="578" />
+        <location filename="../../ui/main_window.py" line="584"/>
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="582" />
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="587" />
+        <location filename="../../ui/main_window.py" line="593"/>
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="601" />
+        <location filename="../../ui/main_window.py" line="607"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="602" />
+        <location filename="../../ui/main_window.py" line="608"/>
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="613" />
+        <location filename="../../ui/main_window.py" line="619"/>
         <source>About cdassess</source>
         <translation>关于 cdassess</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="614" />
+        <location filename="../../ui/main_window.py" line="620"/>
         <source>cdassess %1: an offline workbench for DevOps capability-maturity assessments.</source>
         <translation>cdassess %1：DevOps 能力成熟度离线评估工作台。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640" />
+        <location filename="../../ui/main_window.py" line="646"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="707" />
+        <location filename="../../ui/main_window.py" line="673"/>
+        <source>Attach files…</source>
+        <translation>附加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="731"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="761" />
+        <location filename="../../ui/main_window.py" line="785"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="761" />
+        <location filename="../../ui/main_window.py" line="785"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -847,17 +934,17 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="48" />
+        <location filename="../../ui/messages.py" line="50"/>
         <source>File in use</source>
         <translation>文件正在使用中</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="50" />
+        <location filename="../../ui/messages.py" line="52"/>
         <source>You can open it read-only to look at it; nothing will be changed.</source>
         <translation>可以只读方式打开查看，不会做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="52" />
+        <location filename="../../ui/messages.py" line="54"/>
         <source>Open read-only</source>
         <translation>以只读方式打开</translation>
     </message>
@@ -865,82 +952,82 @@
 <context>
     <name>NewAssessmentDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="95" />
+        <location filename="../../ui/dialogs.py" line="97"/>
         <source>New assessment</source>
         <translation>新建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="101" />
+        <location filename="../../ui/dialogs.py" line="103"/>
         <source>Names separated by commas</source>
         <translation>姓名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="109" />
+        <location filename="../../ui/dialogs.py" line="111"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="109" />
+        <location filename="../../ui/dialogs.py" line="111"/>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="114" />
+        <location filename="../../ui/dialogs.py" line="116"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="120" />
+        <location filename="../../ui/dialogs.py" line="122"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="121" />
+        <location filename="../../ui/dialogs.py" line="123"/>
         <source>Project / system</source>
         <translation>项目 / 系统</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="122" />
+        <location filename="../../ui/dialogs.py" line="124"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="123" />
+        <location filename="../../ui/dialogs.py" line="125"/>
         <source>Assessors</source>
         <translation>评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="124" />
+        <location filename="../../ui/dialogs.py" line="126"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="125" />
+        <location filename="../../ui/dialogs.py" line="127"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="126" />
+        <location filename="../../ui/dialogs.py" line="128"/>
         <source>Save as</source>
         <translation>保存为</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="157" />
+        <location filename="../../ui/dialogs.py" line="159"/>
         <source>Save the new assessment as</source>
         <translation>将新评估保存为</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="159" />
+        <location filename="../../ui/dialogs.py" line="161"/>
         <source>Assessments (*.cdassess)</source>
         <translation>评估文件 (*.cdassess)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="165" />
+        <location filename="../../ui/dialogs.py" line="167"/>
         <source>The organization and the project are required.</source>
         <translation>组织和项目为必填项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="172" />
+        <location filename="../../ui/dialogs.py" line="174"/>
         <source>No model is available.</source>
         <translation>没有可用的模型。</translation>
     </message>
@@ -948,17 +1035,17 @@
 <context>
     <name>PickEvidenceDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="283" />
+        <location filename="../../ui/dialogs.py" line="285"/>
         <source>Link existing evidence to %1</source>
         <translation>将已有证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="290" />
+        <location filename="../../ui/dialogs.py" line="292"/>
         <source>linked</source>
         <translation>已关联</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="298" />
+        <location filename="../../ui/dialogs.py" line="300"/>
         <source>Evidence in this assessment that is not yet linked here:</source>
         <translation>本评估中尚未关联到此处的证据：</translation>
     </message>
@@ -966,194 +1053,194 @@
 <context>
     <name>RequirementPane</name>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="97" />
+        <location filename="../../ui/requirement_pane.py" line="97"/>
         <source>Choose a requirement in the tree on the left.</source>
         <translation>请在左侧树中选择一项要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="110" />
+        <location filename="../../ui/requirement_pane.py" line="110"/>
         <source>中文</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="110" />
+        <location filename="../../ui/requirement_pane.py" line="110"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="117" />
+        <location filename="../../ui/requirement_pane.py" line="117"/>
         <source>What to look for</source>
         <translation>查看要点</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="127" />
-        <source>Team's self-assessment claim</source>
+        <location filename="../../ui/requirement_pane.py" line="127"/>
+        <source>Team&apos;s self-assessment claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="134" />
-        <source>Assessor's rating</source>
+        <location filename="../../ui/requirement_pane.py" line="134"/>
+        <source>Assessor&apos;s rating</source>
         <translation>评估师评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="146" />
+        <location filename="../../ui/requirement_pane.py" line="146"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="148" />
+        <location filename="../../ui/requirement_pane.py" line="148"/>
         <source>Rate as %1 (key %2)</source>
         <translation>评定为 %1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="159" />
+        <location filename="../../ui/requirement_pane.py" line="159"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="162" />
+        <location filename="../../ui/requirement_pane.py" line="162"/>
         <source>N/A justification (required):</source>
         <translation>不适用理由（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="164" />
+        <location filename="../../ui/requirement_pane.py" line="164"/>
         <source>Why the requirement does not apply</source>
         <translation>该要求不适用的原因</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="168" />
+        <location filename="../../ui/requirement_pane.py" line="168"/>
         <source>Note</source>
         <translation>评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="170" />
+        <location filename="../../ui/requirement_pane.py" line="170"/>
         <source>What you saw; saved as you type</source>
         <translation>现场所见；输入时自动保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="178" />
+        <location filename="../../ui/requirement_pane.py" line="178"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="182" />
+        <location filename="../../ui/requirement_pane.py" line="182"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="182" />
+        <location filename="../../ui/requirement_pane.py" line="182"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="182" />
+        <location filename="../../ui/requirement_pane.py" line="182"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="183" />
-        <location filename="../../ui/requirement_pane.py" line="273" />
+        <location filename="../../ui/requirement_pane.py" line="183"/>
+        <location filename="../../ui/requirement_pane.py" line="273"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="183" />
+        <location filename="../../ui/requirement_pane.py" line="183"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="191" />
+        <location filename="../../ui/requirement_pane.py" line="191"/>
         <source>Add finding…</source>
         <translation>添加发现…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="192" />
+        <location filename="../../ui/requirement_pane.py" line="192"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="193" />
+        <location filename="../../ui/requirement_pane.py" line="193"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="226" />
+        <location filename="../../ui/requirement_pane.py" line="226"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="255" />
+        <location filename="../../ui/requirement_pane.py" line="255"/>
         <source>Expected evidence: %1    Text: %2</source>
         <translation>预期证据：%1    文本：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="268" />
+        <location filename="../../ui/requirement_pane.py" line="268"/>
         <source>No claim from the questionnaire.</source>
         <translation>问卷中没有自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="272" />
+        <location filename="../../ui/requirement_pane.py" line="272"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="272" />
+        <location filename="../../ui/requirement_pane.py" line="272"/>
         <source>References</source>
         <translation>参考</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="273" />
+        <location filename="../../ui/requirement_pane.py" line="273"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="278" />
-        <source>Differs from the assessor's rating (%1)</source>
+        <location filename="../../ui/requirement_pane.py" line="278"/>
+        <source>Differs from the assessor&apos;s rating (%1)</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="291" />
+        <location filename="../../ui/requirement_pane.py" line="291"/>
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="294" />
+        <location filename="../../ui/requirement_pane.py" line="294"/>
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="346" />
-        <location filename="../../ui/requirement_pane.py" line="391" />
+        <location filename="../../ui/requirement_pane.py" line="346"/>
+        <location filename="../../ui/requirement_pane.py" line="391"/>
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="347" />
+        <location filename="../../ui/requirement_pane.py" line="347"/>
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="356" />
+        <location filename="../../ui/requirement_pane.py" line="356"/>
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="367" />
+        <location filename="../../ui/requirement_pane.py" line="367"/>
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="380" />
+        <location filename="../../ui/requirement_pane.py" line="380"/>
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="392" />
+        <location filename="../../ui/requirement_pane.py" line="392"/>
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="395" />
+        <location filename="../../ui/requirement_pane.py" line="395"/>
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>
@@ -1161,47 +1248,47 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="241" />
+        <location filename="../../ui/dialogs.py" line="243"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="244" />
+        <location filename="../../ui/dialogs.py" line="246"/>
         <source>Your name, as written into the audit log</source>
         <translation>您的姓名，将写入审计日志</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="250" />
+        <location filename="../../ui/dialogs.py" line="252"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="251" />
+        <location filename="../../ui/dialogs.py" line="253"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="252" />
+        <location filename="../../ui/dialogs.py" line="254"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="255" />
+        <location filename="../../ui/dialogs.py" line="257"/>
         <source>Assessor name</source>
         <translation>评估师姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="256" />
+        <location filename="../../ui/dialogs.py" line="258"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="257" />
+        <location filename="../../ui/dialogs.py" line="259"/>
         <source>Model text</source>
         <translation>模型文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="258" />
+        <location filename="../../ui/dialogs.py" line="260"/>
         <source>A change of the interface language takes effect when cdassess is restarted.</source>
         <translation>界面语言的更改在重新启动 cdassess 后生效。</translation>
     </message>
@@ -1209,62 +1296,62 @@
 <context>
     <name>TreeModel</name>
     <message>
-        <location filename="../../ui/tree_model.py" line="234" />
+        <location filename="../../ui/tree_model.py" line="228"/>
         <source>Capability</source>
         <translation>能力</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="235" />
+        <location filename="../../ui/tree_model.py" line="229"/>
         <source>Rating / level</source>
         <translation>评定 / 级别</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="236" />
+        <location filename="../../ui/tree_model.py" line="230"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="237" />
+        <location filename="../../ui/tree_model.py" line="231"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="287" />
+        <location filename="../../ui/tree_model.py" line="281"/>
         <source>L%1 of L%2</source>
         <translation>L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="320" />
+        <location filename="../../ui/tree_model.py" line="316"/>
         <source>All requirements</source>
         <translation>全部要求</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="321" />
+        <location filename="../../ui/tree_model.py" line="317"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="322" />
+        <location filename="../../ui/tree_model.py" line="318"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="323" />
+        <location filename="../../ui/tree_model.py" line="319"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="324" />
+        <location filename="../../ui/tree_model.py" line="320"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="325" />
+        <location filename="../../ui/tree_model.py" line="321"/>
         <source>Claim differs from rating</source>
         <translation>自评与评定不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="326" />
+        <location filename="../../ui/tree_model.py" line="322"/>
         <source>Has no evidence</source>
         <translation>没有证据</translation>
     </message>

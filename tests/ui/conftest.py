@@ -52,6 +52,8 @@ class Dialogs:
     answers: list[bool] = field(default_factory=list)
     texts: list[str | None] = field(default_factory=list)
     read_only: list[bool] = field(default_factory=list)
+    # answers to "who provided these files, collected when" (default: the offered values, as OK would)
+    attach_details: list[dict[str, str] | None] = field(default_factory=list)
 
     def kinds(self) -> list[str]:
         return [k for k, _, _ in self.shown]
@@ -82,7 +84,15 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
         rec.shown.append(("file_in_use", "", message))
         return rec.read_only.pop(0) if rec.read_only else False
 
+    def ask_attach_details(parent: Any, title: str, names: Any, provider: str, collected_on: str,
+                           providers: Any = ()) -> dict[str, str] | None:
+        rec.shown.append(("attach_details", title, "\n".join(names)))
+        if rec.attach_details:
+            return rec.attach_details.pop(0)
+        return {"provided_by": provider, "collected_on": collected_on}
+
     monkeypatch.setattr(messages, "error", error)
+    monkeypatch.setattr(messages, "ask_attach_details", ask_attach_details)
     monkeypatch.setattr(messages, "info", info)
     monkeypatch.setattr(messages, "ask", ask)
     monkeypatch.setattr(messages, "ask_text", ask_text)
