@@ -1,4 +1,5 @@
-"""Small dialogs: a finding, a new assessment, the settings, picking existing evidence, evidence details."""
+"""Small dialogs: a finding, a new assessment, the settings, picking existing evidence, evidence details,
+about."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -396,3 +398,40 @@ class EvidenceDetailsDialog(QDialog):
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class AboutDialog(QDialog):
+    """What cdassess is, and the versions it runs on (to paste into a support request)."""
+
+    def __init__(self, report: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("About cdassess"))
+        self.report = report
+        first = report.splitlines()[0] if report else "cdassess"
+        head = QLabel(f"<b>{_html(first)}</b><br>"
+                      + _html(self.tr("An offline workbench for DevOps capability-maturity assessments.")))
+        head.setTextFormat(Qt.TextFormat.RichText)
+        head.setWordWrap(True)
+        self.versions = QPlainTextEdit(report)
+        self.versions.setReadOnly(True)
+        self.versions.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.versions.setFont(font)
+        lines = max(len(report.splitlines()), 4)
+        self.versions.setMinimumHeight(self.versions.fontMetrics().lineSpacing() * (lines + 1) + 12)
+        self.copy_button = QPushButton(self.tr("Copy to clipboard"))
+        self.copy_button.setToolTip(self.tr("Copy the versions, to paste into a support request"))
+        self.copy_button.clicked.connect(self.copy)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(QLabel(self.tr("Versions:")))
+        layout.addWidget(self.versions, 1)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.report)
+        self.copy_button.setText(self.tr("Copied"))

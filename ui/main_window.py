@@ -614,11 +614,13 @@ class MainWindow(QMainWindow):
         self.dashboard.set_text_language(lang)
 
     def about(self) -> None:
-        from cdassess import __version__
+        """Help > About: what cdassess is and the versions it runs on, with a copy button."""
+        from cdassess.versions import version_report
+        from ui.dialogs import AboutDialog
 
-        messages.info(self, self.tr("About cdassess"),
-                      self.tr("cdassess %1: an offline workbench for DevOps capability-maturity assessments.")
-                      .replace("%1", __version__))
+        dialog = AboutDialog(version_report(), self)
+        dialog.exec()
+        dialog.deleteLater()
 
     # ------------------------------------------------------------------------------------ navigation
 

@@ -2,6 +2,39 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="408"/>
+        <source>About cdassess</source>
+        <translation>关于 cdassess</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="412"/>
+        <source>An offline workbench for DevOps capability-maturity assessments.</source>
+        <translation>DevOps 能力成熟度离线评估工作台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="422"/>
+        <source>Copy to clipboard</source>
+        <translation>复制到剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="423"/>
+        <source>Copy the versions, to paste into a support request</source>
+        <translation>复制版本信息，以便粘贴到技术支持请求中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="430"/>
+        <source>Versions:</source>
+        <translation>版本：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="437"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
     <name>Commands</name>
     <message>
         <location filename="../../ui/commands.py" line="62"/>
@@ -151,7 +184,7 @@
 <context>
     <name>DateField</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="317"/>
+        <location filename="../../ui/dialogs.py" line="319"/>
         <source>Not known</source>
         <translation>未知</translation>
     </message>
@@ -159,42 +192,42 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="197"/>
+        <location filename="../../ui/dialogs.py" line="199"/>
         <source>Assessment details</source>
         <translation>评估信息</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="211"/>
+        <location filename="../../ui/dialogs.py" line="213"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="212"/>
+        <location filename="../../ui/dialogs.py" line="214"/>
         <source>Project / system</source>
         <translation>项目 / 系统</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="213"/>
+        <location filename="../../ui/dialogs.py" line="215"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="214"/>
+        <location filename="../../ui/dialogs.py" line="216"/>
         <source>Assessors</source>
         <translation>评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="215"/>
+        <location filename="../../ui/dialogs.py" line="217"/>
         <source>Start date</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="216"/>
+        <location filename="../../ui/dialogs.py" line="218"/>
         <source>End date</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="217"/>
+        <location filename="../../ui/dialogs.py" line="219"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
@@ -202,37 +235,37 @@
 <context>
     <name>EvidenceDetailsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="347"/>
+        <location filename="../../ui/dialogs.py" line="349"/>
         <source>Added by %1 on %2</source>
         <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="351"/>
+        <location filename="../../ui/dialogs.py" line="353"/>
         <source>Files (%1):</source>
         <translation>文件（%1 个）：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="363"/>
+        <location filename="../../ui/dialogs.py" line="365"/>
         <source>What it shows, for which requirement</source>
         <translation>内容说明，对应哪项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="365"/>
+        <location filename="../../ui/dialogs.py" line="367"/>
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="367"/>
+        <location filename="../../ui/dialogs.py" line="369"/>
         <source>Who in the assessed team gave it (name, role or team)</source>
         <translation>受评团队中由谁提供（姓名、角色或团队）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="375"/>
+        <location filename="../../ui/dialogs.py" line="377"/>
         <source>Provided by</source>
         <translation>提供者</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="376"/>
+        <location filename="../../ui/dialogs.py" line="378"/>
         <source>Collected on</source>
         <translation>收集日期</translation>
     </message>
@@ -408,37 +441,37 @@
 <context>
     <name>FindingDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="44"/>
+        <location filename="../../ui/dialogs.py" line="46"/>
         <source>Finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="52"/>
+        <location filename="../../ui/dialogs.py" line="54"/>
         <source>Set</source>
         <translation>设定</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="67"/>
+        <location filename="../../ui/dialogs.py" line="69"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="68"/>
+        <location filename="../../ui/dialogs.py" line="70"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="69"/>
+        <location filename="../../ui/dialogs.py" line="71"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="73"/>
+        <location filename="../../ui/dialogs.py" line="75"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="74"/>
+        <location filename="../../ui/dialogs.py" line="76"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
@@ -896,37 +929,27 @@
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="619"/>
-        <source>About cdassess</source>
-        <translation>关于 cdassess</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="620"/>
-        <source>cdassess %1: an offline workbench for DevOps capability-maturity assessments.</source>
-        <translation>cdassess %1：DevOps 能力成熟度离线评估工作台。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="646"/>
+        <location filename="../../ui/main_window.py" line="648"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="673"/>
+        <location filename="../../ui/main_window.py" line="675"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="731"/>
+        <location filename="../../ui/main_window.py" line="733"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="785"/>
+        <location filename="../../ui/main_window.py" line="787"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="785"/>
+        <location filename="../../ui/main_window.py" line="787"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -952,82 +975,82 @@
 <context>
     <name>NewAssessmentDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="97"/>
+        <location filename="../../ui/dialogs.py" line="99"/>
         <source>New assessment</source>
         <translation>新建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="103"/>
+        <location filename="../../ui/dialogs.py" line="105"/>
         <source>Names separated by commas</source>
         <translation>姓名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="111"/>
+        <location filename="../../ui/dialogs.py" line="113"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="111"/>
+        <location filename="../../ui/dialogs.py" line="113"/>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="116"/>
+        <location filename="../../ui/dialogs.py" line="118"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="122"/>
+        <location filename="../../ui/dialogs.py" line="124"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="123"/>
+        <location filename="../../ui/dialogs.py" line="125"/>
         <source>Project / system</source>
         <translation>项目 / 系统</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="124"/>
+        <location filename="../../ui/dialogs.py" line="126"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="125"/>
+        <location filename="../../ui/dialogs.py" line="127"/>
         <source>Assessors</source>
         <translation>评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="126"/>
+        <location filename="../../ui/dialogs.py" line="128"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="127"/>
+        <location filename="../../ui/dialogs.py" line="129"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="128"/>
+        <location filename="../../ui/dialogs.py" line="130"/>
         <source>Save as</source>
         <translation>保存为</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="159"/>
+        <location filename="../../ui/dialogs.py" line="161"/>
         <source>Save the new assessment as</source>
         <translation>将新评估保存为</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="161"/>
+        <location filename="../../ui/dialogs.py" line="163"/>
         <source>Assessments (*.cdassess)</source>
         <translation>评估文件 (*.cdassess)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="167"/>
+        <location filename="../../ui/dialogs.py" line="169"/>
         <source>The organization and the project are required.</source>
         <translation>组织和项目为必填项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="174"/>
+        <location filename="../../ui/dialogs.py" line="176"/>
         <source>No model is available.</source>
         <translation>没有可用的模型。</translation>
     </message>
@@ -1035,17 +1058,17 @@
 <context>
     <name>PickEvidenceDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="285"/>
+        <location filename="../../ui/dialogs.py" line="287"/>
         <source>Link existing evidence to %1</source>
         <translation>将已有证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="292"/>
+        <location filename="../../ui/dialogs.py" line="294"/>
         <source>linked</source>
         <translation>已关联</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="300"/>
+        <location filename="../../ui/dialogs.py" line="302"/>
         <source>Evidence in this assessment that is not yet linked here:</source>
         <translation>本评估中尚未关联到此处的证据：</translation>
     </message>
@@ -1248,47 +1271,47 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="243"/>
+        <location filename="../../ui/dialogs.py" line="245"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="246"/>
+        <location filename="../../ui/dialogs.py" line="248"/>
         <source>Your name, as written into the audit log</source>
         <translation>您的姓名，将写入审计日志</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="252"/>
+        <location filename="../../ui/dialogs.py" line="254"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="253"/>
+        <location filename="../../ui/dialogs.py" line="255"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="254"/>
+        <location filename="../../ui/dialogs.py" line="256"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="257"/>
+        <location filename="../../ui/dialogs.py" line="259"/>
         <source>Assessor name</source>
         <translation>评估师姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="258"/>
+        <location filename="../../ui/dialogs.py" line="260"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="259"/>
+        <location filename="../../ui/dialogs.py" line="261"/>
         <source>Model text</source>
         <translation>模型文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="260"/>
+        <location filename="../../ui/dialogs.py" line="262"/>
         <source>A change of the interface language takes effect when cdassess is restarted.</source>
         <translation>界面语言的更改在重新启动 cdassess 后生效。</translation>
     </message>
