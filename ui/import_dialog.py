@@ -48,8 +48,31 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportDialog", text)
+def column_label(name: str) -> str:
+    """A preview column's header (the engine names them in English)."""
+    return {
+        "Sheet": QCoreApplication.translate("ImportDialog", "Sheet"),
+        "Row": QCoreApplication.translate("ImportDialog", "Row"),
+        "Target": QCoreApplication.translate("ImportDialog", "Target"),
+        "Field": QCoreApplication.translate("ImportDialog", "Field"),
+        "Action": QCoreApplication.translate("ImportDialog", "Action"),
+        "Old": QCoreApplication.translate("ImportDialog", "Old"),
+        "New": QCoreApplication.translate("ImportDialog", "New"),
+        "Column": QCoreApplication.translate("ImportDialog", "Column"),
+        "Problem": QCoreApplication.translate("ImportDialog", "Problem"),
+        "Accepted": QCoreApplication.translate("ImportDialog", "Accepted"),
+    }.get(name, name)
+
+
+def action_label(action: str) -> str:
+    """What an import does to a field (the engine's closed vocabulary)."""
+    return {
+        "set": QCoreApplication.translate("ImportDialog", "set"),
+        "added": QCoreApplication.translate("ImportDialog", "added"),
+        "changed": QCoreApplication.translate("ImportDialog", "changed"),
+        "cleared": QCoreApplication.translate("ImportDialog", "cleared"),
+        "removed": QCoreApplication.translate("ImportDialog", "removed"),
+    }.get(action, action)
 
 
 class _Row(Protocol):
@@ -63,7 +86,10 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows = list(rows)
         self._cells = [r.cells() for r in self._rows]
-        self._columns = list(columns)
+        if "Action" in columns:  # the engine's words for what happens, shown in the interface language
+            at = list(columns).index("Action")
+            self._cells = [(*c[:at], action_label(c[at]), *c[at + 1:]) for c in self._cells]
+        self._columns = [column_label(c) for c in columns]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
@@ -116,8 +142,9 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, preview: ImportPreview, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.preview = preview
-        kind = _tr("questionnaire") if preview.kind == "questionnaire" else _tr("workbook")
-        self.setWindowTitle(_tr("Import the %1 %2").replace("%1", kind).replace("%2", preview.path.name))
+        title = self.tr("Import the questionnaire %1") if preview.kind == "questionnaire" else \
+            self.tr("Import the workbook %1")
+        self.setWindowTitle(title.replace("%1", preview.path.name))
         self.resize(980, 620)
         layout = QVBoxLayout(self)
         self.summary = QLabel(self._summary())
@@ -129,20 +156,20 @@ class ImportPreviewDialog(QDialog):
             notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(notes)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.changes_model = RowsModel(preview.changes, [_tr(c) for c in ChangeRow.COLUMNS], self)
-        self.problems_model = RowsModel(preview.problems, [_tr(c) for c in ProblemRow.COLUMNS], self)
+        self.changes_model = RowsModel(preview.changes, ChangeRow.COLUMNS, self)
+        self.problems_model = RowsModel(preview.problems, ProblemRow.COLUMNS, self)
         self.changes_view = _table(self.changes_model)
         self.problems_view = _table(self.problems_model)
-        for title, view, count in ((_tr("Problems (%1)"), self.problems_view, len(preview.problems)),
-                                   (_tr("Changes (%1)"), self.changes_view, len(preview.changes))):
-            box = QGroupBox(title.replace("%1", str(count)))
+        for heading, view, count in ((self.tr("Problems (%1)"), self.problems_view, len(preview.problems)),
+                                     (self.tr("Changes (%1)"), self.changes_view, len(preview.changes))):
+            box = QGroupBox(heading.replace("%1", str(count)))
             inner = QVBoxLayout(box)
             inner.addWidget(view)
             split.addWidget(box)
             box.setVisible(count > 0 or view is self.changes_view)
         layout.addWidget(split, 1)
         buttons = QDialogButtonBox()
-        self.apply_button: QPushButton = buttons.addButton(_tr("Apply"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button: QPushButton = buttons.addButton(self.tr("Apply"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button.setEnabled(preview.ok and bool(preview.changes))
         self.apply_button.setDefault(self.apply_button.isEnabled())
@@ -153,26 +180,30 @@ class ImportPreviewDialog(QDialog):
     def _summary(self) -> str:
         p = self.preview
         if p.problems:
-            return _tr("%1 problem(s) found in %2. Nothing can be imported until they are fixed in the file; each "
-                       "problem names its sheet, row and column.").replace("%1", str(len(p.problems))).replace(
-                "%2", p.path.name)
+            return self.tr("%1 problem(s) found in %2. Nothing can be imported until they are fixed in the file; "
+                           "each problem names its sheet, row and column.").replace(
+                "%1", str(len(p.problems))).replace("%2", p.path.name)
         if not p.changes:
-            return _tr("%1 rows read from %2: nothing would change.").replace("%1", str(p.rows_read)).replace(
-                "%2", p.path.name)
-        return _tr("%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything fails)."
-                   ).replace("%1", str(len(p.changes))).replace("%2", str(p.rows_read)).replace("%3", p.path.name)
+            return self.tr("%1 rows read from %2: nothing would change.").replace(
+                "%1", str(p.rows_read)).replace("%2", p.path.name)
+        return self.tr("%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything "
+                       "fails).").replace("%1", str(len(p.changes))).replace("%2", str(p.rows_read)).replace(
+            "%3", p.path.name)
 
 
 # --------------------------------------------------------------------------------------------- asking
 
 
 def ask_open_xlsx(parent: QWidget | None, title: str, folder: Path) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), _tr("Excel workbooks (*.xlsx);;All files (*)"))
+    name, _ = QFileDialog.getOpenFileName(
+        parent, title, str(folder),
+        QCoreApplication.translate("ImportDialog", "Excel workbooks (*.xlsx);;All files (*)"))
     return Path(name) if name else None
 
 
 def ask_save_xlsx(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested), _tr("Excel workbooks (*.xlsx)"))
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested),
+                                          QCoreApplication.translate("ImportDialog", "Excel workbooks (*.xlsx)"))
     if not name:
         return None
     path = Path(name)
@@ -194,7 +225,7 @@ class QuestionnaireOptions:
 class QuestionnaireOptionsDialog(QDialog):
     def __init__(self, parent: QWidget | None, assessment: Assessment) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Export a questionnaire"))
+        self.setWindowTitle(self.tr("Export a questionnaire"))
         form = QFormLayout(self)
         self.level = QComboBox()
         model = assessment.model
@@ -204,8 +235,8 @@ class QuestionnaireOptionsDialog(QDialog):
         self.language = QComboBox()
         for code, label in LANGUAGES:
             self.language.addItem(label, code)
-        form.addRow(_tr("Requirements up to"), self.level)
-        form.addRow(_tr("Language"), self.language)
+        form.addRow(self.tr("Requirements up to"), self.level)
+        form.addRow(self.tr("Language"), self.language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -231,7 +262,8 @@ def _identity_only(preview: ImportPreview) -> bool:
 
 def _import(parent: QWidget | None, assessment: Assessment, kind: str,
             reader: Callable[..., ImportPreview]) -> bool:
-    title = _tr("Import the questionnaire") if kind == "questionnaire" else _tr("Import a full workbook")
+    title = QCoreApplication.translate("ImportDialog", "Import the questionnaire") if kind == "questionnaire" \
+        else QCoreApplication.translate("ImportDialog", "Import a full workbook")
     path = ask_open_xlsx(parent, title, assessment.path.parent)
     if path is None:
         return False
@@ -240,8 +272,8 @@ def _import(parent: QWidget | None, assessment: Assessment, kind: str,
         preview = reader(assessment, path)
         if _identity_only(preview):
             QApplication.restoreOverrideCursor()
-            forced = messages.ask(parent, title, preview.problems[0].message + "\n\n" + _tr(
-                "Import it into this assessment anyway?"))
+            forced = messages.ask(parent, title, preview.problems[0].message + "\n\n" + QCoreApplication.translate(
+                "ImportDialog", "Import it into this assessment anyway?"))
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             if not forced:
                 return False
@@ -258,8 +290,8 @@ def _import(parent: QWidget | None, assessment: Assessment, kind: str,
     except CdassessError as exc:
         messages.show_error(parent, title, exc)
         return False
-    messages.info(parent, title, _tr("%1 change(s) imported from %2.").replace("%1", str(len(preview.changes)))
-                  .replace("%2", path.name))
+    messages.info(parent, title, QCoreApplication.translate("ImportDialog", "%1 change(s) imported from %2.")
+                  .replace("%1", str(len(preview.changes))).replace("%2", path.name))
     return True
 
 
@@ -286,7 +318,8 @@ def _export(parent: QWidget | None, assessment: Assessment, title: str, suggeste
     path = ask_save_xlsx(parent, title, name, assessment.path.parent)
     if path is None:
         return False
-    progress = QProgressDialog(_tr("Writing %1…").replace("%1", path.name), "", 0, 100, parent)
+    progress = QProgressDialog(QCoreApplication.translate("ImportDialog", "Writing %1…").replace("%1", path.name),
+                               "", 0, 100, parent)
     progress.setCancelButton(None)  # writes are quick and atomic; a half-written file is never left behind
     progress.setWindowTitle(title)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -304,7 +337,7 @@ def _export(parent: QWidget | None, assessment: Assessment, title: str, suggeste
         return False
     finally:
         progress.close()
-    messages.info(parent, title, _tr("Written: %1").replace("%1", str(out)))
+    messages.info(parent, title, QCoreApplication.translate("ImportDialog", "Written: %1").replace("%1", str(out)))
     return False  # an export never changes the assessment
 
 
@@ -314,7 +347,8 @@ def export_questionnaire_interactive(parent: QWidget | None, assessment: Assessm
     options = ask_questionnaire_options(parent, assessment)
     if options is None:
         return False
-    return _export(parent, assessment, _tr("Export a questionnaire"), "questionnaire",
+    return _export(parent, assessment, QCoreApplication.translate("ImportDialog", "Export a questionnaire"),
+                   QCoreApplication.translate("ImportDialog", "questionnaire", "suggested file name"),
                    lambda path, report: export_questionnaire(assessment, path, max_level=options.max_level,
                                                              lang=options.lang, progress=report))
 
@@ -322,12 +356,14 @@ def export_questionnaire_interactive(parent: QWidget | None, assessment: Assessm
 def export_workbook_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
     from cdassess.xlsx import export_workbook
 
-    return _export(parent, assessment, _tr("Export the full workbook"), "workbook",
+    return _export(parent, assessment, QCoreApplication.translate("ImportDialog", "Export the full workbook"),
+                   QCoreApplication.translate("ImportDialog", "workbook", "suggested file name"),
                    lambda path, report: export_workbook(assessment, path, progress=report))
 
 
 def export_gap_plan_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
     from cdassess.xlsx import export_gap_plan
 
-    return _export(parent, assessment, _tr("Export the gap plan"), "gap plan",
+    return _export(parent, assessment, QCoreApplication.translate("ImportDialog", "Export the gap plan"),
+                   QCoreApplication.translate("ImportDialog", "gap plan", "suggested file name"),
                    lambda path, report: export_gap_plan(assessment, path, progress=report))

@@ -31,10 +31,6 @@ from ui import messages
 LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReportActions", text)
-
-
 @dataclass(frozen=True)
 class GapOptions:
     lang: str
@@ -52,7 +48,7 @@ class GapReportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, assessment: Assessment) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Gap report"))
+        self.setWindowTitle(self.tr("Gap report"))
         form = QFormLayout(self)
         self.language = QComboBox()
         for code, label in LANGUAGES:
@@ -62,8 +58,8 @@ class GapReportDialog(QDialog):
         for lv in model.levels:
             self.target.addItem(f"L{lv.n}  {lv.names.both(' ')}", lv.n)
         self.target.setCurrentIndex(max(model.level_numbers.index(assessment.meta.target_level), 0))
-        form.addRow(_tr("Language"), self.language)
-        form.addRow(_tr("Target level"), self.target)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Target level"), self.target)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -78,10 +74,10 @@ class CertificateDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, assessment: Assessment, reached: int) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Certificate"))
+        self.setWindowTitle(self.tr("Certificate"))
         form = QFormLayout(self)
         model = assessment.model
-        form.addRow(QLabel(_tr("Organization: %1").replace("%1", assessment.meta.organization)))
+        form.addRow(QLabel(self.tr("Organization: %1").replace("%1", assessment.meta.organization)))
         self.level = QComboBox()
         for lv in model.levels:
             if lv.n <= reached:
@@ -90,9 +86,9 @@ class CertificateDialog(QDialog):
         self.years = QSpinBox()
         self.years.setRange(1, 10)
         self.years.setValue(3)
-        self.years.setSuffix(_tr(" years"))
-        form.addRow(_tr("Level"), self.level)
-        form.addRow(_tr("Valid for"), self.years)
+        self.years.setSuffix(self.tr(" years"))
+        form.addRow(self.tr("Level"), self.level)
+        form.addRow(self.tr("Valid for"), self.years)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -113,7 +109,8 @@ def ask_certificate_options(parent: QWidget | None, assessment: Assessment, reac
 
 
 def ask_pdf_path(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested), _tr("PDF files (*.pdf)"))
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested),
+                                          QCoreApplication.translate("ReportActions", "PDF files (*.pdf)"))
     if not name:
         return None
     path = Path(name)
@@ -135,12 +132,15 @@ def write_gap_report_interactive(parent: QWidget | None, assessment: Assessment)
     options = ask_gap_options(parent, assessment)
     if options is None:
         return
-    path = ask_pdf_path(parent, _tr("Save the gap report"), _suggested(assessment, "gap report"),
+    path = ask_pdf_path(parent, QCoreApplication.translate("ReportActions", "Save the gap report"),
+                        _suggested(assessment, QCoreApplication.translate("ReportActions", "gap report",
+                                                                          "suggested file name")),
                         assessment.path.parent)
     if path is None:
         return
-    progress = QProgressDialog(_tr("Writing the gap report…"), _tr("Cancel"), 0, 100, parent)
-    progress.setWindowTitle(_tr("Gap report"))
+    progress = QProgressDialog(QCoreApplication.translate("ReportActions", "Writing the gap report…"),
+                               QCoreApplication.translate("ReportActions", "Cancel"), 0, 100, parent)
+    progress.setWindowTitle(QCoreApplication.translate("ReportActions", "Gap report"))
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
     progress.setValue(0)
@@ -155,7 +155,7 @@ def write_gap_report_interactive(parent: QWidget | None, assessment: Assessment)
     except CdassessError as exc:
         if progress.wasCanceled():
             return
-        messages.show_error(parent, _tr("Gap report"), exc)
+        messages.show_error(parent, QCoreApplication.translate("ReportActions", "Gap report"), exc)
         return
     finally:
         progress.close()
@@ -165,8 +165,9 @@ def write_gap_report_interactive(parent: QWidget | None, assessment: Assessment)
 def _refusal_text(exc: CdassessError, assessment: Assessment) -> str:
     text = str(exc)
     if not assessment.meta.locked:
-        return _tr("A certificate is issued only for final results, and this assessment is not locked.\n\n"
-                   "Review the ratings, then lock the assessment (Assessment ▸ Lock) and try again.")
+        return QCoreApplication.translate(
+            "ReportActions", "A certificate is issued only for final results, and this assessment is not locked."
+            "\n\nReview the ratings, then lock the assessment (File ▸ Lock the assessment) and try again.")
     return text
 
 
@@ -177,13 +178,16 @@ def write_certificate_interactive(parent: QWidget | None, assessment: Assessment
     try:
         certificate_facts(assessment)
     except CertificateRefused as exc:
-        messages.error(parent, _tr("No certificate"), _refusal_text(exc, assessment))
+        messages.error(parent, QCoreApplication.translate("ReportActions", "No certificate"),
+                       _refusal_text(exc, assessment))
         return
     reached = assessment.levels().overall
     options = ask_certificate_options(parent, assessment, reached)
     if options is None:
         return
-    path = ask_pdf_path(parent, _tr("Save the certificate"), _suggested(assessment, "certificate"),
+    path = ask_pdf_path(parent, QCoreApplication.translate("ReportActions", "Save the certificate"),
+                        _suggested(assessment, QCoreApplication.translate("ReportActions", "certificate",
+                                                                          "suggested file name")),
                         assessment.path.parent)
     if path is None:
         return
@@ -191,15 +195,18 @@ def write_certificate_interactive(parent: QWidget | None, assessment: Assessment
     try:
         signed = write_certificate(assessment, path, level=options.level, valid_years=options.valid_years)
     except CertificateRefused as exc:
-        messages.error(parent, _tr("No certificate"), _refusal_text(exc, assessment))
+        messages.error(parent, QCoreApplication.translate("ReportActions", "No certificate"),
+                       _refusal_text(exc, assessment))
         return
     except CdassessError as exc:
-        messages.show_error(parent, _tr("Certificate"), exc)
+        messages.show_error(parent, QCoreApplication.translate("ReportActions", "Certificate"), exc)
         return
     finally:
         QApplication.restoreOverrideCursor()
-    messages.info(parent, _tr("Certificate"),
-                  _tr("Certificate %1 written (level %2, valid until %3).\nVerification code: %4")
+    messages.info(parent, QCoreApplication.translate("ReportActions", "Certificate"),
+                  QCoreApplication.translate("ReportActions",
+                                             "Certificate %1 written (level %2, valid until %3).\n"
+                                             "Verification code: %4")
                   .replace("%1", str(signed.facts["no"])).replace("%2", str(signed.facts["level"]))
                   .replace("%3", str(signed.facts["valid_until"])).replace("%4", signed.short))
     open_pdf(path)

@@ -35,6 +35,34 @@
     </message>
 </context>
 <context>
+    <name>CertificateDialog</name>
+    <message>
+        <location filename="../../ui/report_actions.py" line="77"/>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="80"/>
+        <source>Organization: %1</source>
+        <translation>组织：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="89"/>
+        <source> years</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="90"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="91"/>
+        <source>Valid for</source>
+        <translation>有效期</translation>
+    </message>
+</context>
+<context>
     <name>Commands</name>
     <message>
         <location filename="../../ui/commands.py" line="62"/>
@@ -474,6 +502,218 @@
         <location filename="../../ui/dialogs.py" line="76"/>
         <source>Priority</source>
         <translation>优先级</translation>
+    </message>
+</context>
+<context>
+    <name>GapReportDialog</name>
+    <message>
+        <location filename="../../ui/report_actions.py" line="51"/>
+        <source>Gap report</source>
+        <translation>差距报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="61"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="62"/>
+        <source>Target level</source>
+        <translation>目标级别</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="54"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="55"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="56"/>
+        <source>Target</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="57"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="58"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="59"/>
+        <source>Old</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="60"/>
+        <source>New</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="61"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="62"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="63"/>
+        <source>Accepted</source>
+        <translation>可接受的值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="70"/>
+        <source>set</source>
+        <translation>填写</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="71"/>
+        <source>added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="72"/>
+        <source>changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="73"/>
+        <source>cleared</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="74"/>
+        <source>removed</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="200"/>
+        <source>Excel workbooks (*.xlsx);;All files (*)</source>
+        <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="206"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="265"/>
+        <source>Import the questionnaire</source>
+        <translation>导入问卷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="266"/>
+        <source>Import a full workbook</source>
+        <translation>导入完整工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="275"/>
+        <source>Import it into this assessment anyway?</source>
+        <translation>仍然导入到本评估中吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="293"/>
+        <source>%1 change(s) imported from %2.</source>
+        <translation>已从 %2 导入 %1 处更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="321"/>
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="340"/>
+        <source>Written: %1</source>
+        <translation>已写入：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="350"/>
+        <source>Export a questionnaire</source>
+        <translation>导出问卷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="351"/>
+        <source>questionnaire</source>
+        <comment>suggested file name</comment>
+        <translation>问卷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="359"/>
+        <source>Export the full workbook</source>
+        <translation>导出完整工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="360"/>
+        <source>workbook</source>
+        <comment>suggested file name</comment>
+        <translation>工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="367"/>
+        <source>Export the gap plan</source>
+        <translation>导出差距改进计划</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="368"/>
+        <source>gap plan</source>
+        <comment>suggested file name</comment>
+        <translation>差距改进计划</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreviewDialog</name>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="145"/>
+        <source>Import the questionnaire %1</source>
+        <translation>导入问卷 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="146"/>
+        <source>Import the workbook %1</source>
+        <translation>导入工作簿 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="163"/>
+        <source>Problems (%1)</source>
+        <translation>问题（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="164"/>
+        <source>Changes (%1)</source>
+        <translation>更改（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="172"/>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="183"/>
+        <source>%1 problem(s) found in %2. Nothing can be imported until they are fixed in the file; each problem names its sheet, row and column.</source>
+        <translation>在 %2 中发现 %1 个问题。请先在文件中修正，否则无法导入任何内容；每个问题都注明了所在的工作表、行和列。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="187"/>
+        <source>%1 rows read from %2: nothing would change.</source>
+        <translation>已从 %2 读取 %1 行：没有需要更改的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="189"/>
+        <source>%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything fails).</source>
+        <translation>来自 %3 的 %2 行，共 %1 处更改。点击“应用”将一次性全部写入（任何一处失败则全部不写入）。</translation>
     </message>
 </context>
 <context>
@@ -1071,6 +1311,98 @@
         <location filename="../../ui/dialogs.py" line="302"/>
         <source>Evidence in this assessment that is not yet linked here:</source>
         <translation>本评估中尚未关联到此处的证据：</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionnaireOptionsDialog</name>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="228"/>
+        <source>Export a questionnaire</source>
+        <translation>导出问卷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="238"/>
+        <source>Requirements up to</source>
+        <translation>包含要求至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="239"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>ReportActions</name>
+    <message>
+        <location filename="../../ui/report_actions.py" line="113"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="135"/>
+        <source>Save the gap report</source>
+        <translation>保存差距报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="136"/>
+        <source>gap report</source>
+        <comment>suggested file name</comment>
+        <translation>差距报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="141"/>
+        <source>Writing the gap report…</source>
+        <translation>正在生成差距报告…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="142"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="143"/>
+        <location filename="../../ui/report_actions.py" line="158"/>
+        <source>Gap report</source>
+        <translation>差距报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="168"/>
+        <source>A certificate is issued only for final results, and this assessment is not locked.
+
+Review the ratings, then lock the assessment (File ▸ Lock the assessment) and try again.</source>
+        <translation>证书只针对最终结果颁发，而本评估尚未锁定。
+
+请先复核评定，再锁定评估（文件 ▸ 锁定评估），然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="181"/>
+        <location filename="../../ui/report_actions.py" line="198"/>
+        <source>No certificate</source>
+        <translation>无法生成证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="188"/>
+        <source>Save the certificate</source>
+        <translation>保存证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="189"/>
+        <source>certificate</source>
+        <comment>suggested file name</comment>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="202"/>
+        <location filename="../../ui/report_actions.py" line="206"/>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="207"/>
+        <source>Certificate %1 written (level %2, valid until %3).
+Verification code: %4</source>
+        <translation>已生成证书 %1（级别 %2，有效期至 %3）。
+验证码：%4</translation>
     </message>
 </context>
 <context>
