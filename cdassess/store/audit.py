@@ -91,6 +91,7 @@ def verify_records(db: Database) -> list[Problem]:
     claims: dict[str, dict[str, Any]] = {}
     findings: dict[str, dict[str, Any] | None] = {}
     tainted: set[str] = set()  # records with an altered log row: verify() reports the row, nothing to compare
+    valid: list[AuditEntry] = []
     for e in entries(db):
         kind, _, key = e.target.partition(":")
         try:
@@ -100,12 +101,13 @@ def verify_records(db: Database) -> list[Problem]:
         except ValueError:
             tainted.add(e.target)
             continue
+        valid.append(e)
         action = e.action
         if kind == "requirement" and isinstance(value, dict):
             (claims if action == "claim" else ratings)[key] = value
         elif kind == "finding" and (value is None or isinstance(value, dict)):
             findings[key] = value
-    problems: list[Problem] = []
+    problems: list[Problem] = _verify_links(db, valid, tainted)
     blank_rating = {"status": "unrated", "note": "", "justification": "", "needs_review": False}
     blank_claim = {"status": "unrated", "evidence_text": "", "evidence_refs": "", "owner": "", "comment": ""}
     rows = {r[0]: {"status": r[1], "note": r[2], "justification": r[3], "needs_review": bool(r[4])} for r in
@@ -135,6 +137,37 @@ def verify_records(db: Database) -> list[Problem]:
                 problems.append(Problem(f"finding {fid}", f"{_differ(changed)} from the audit log "
                                                           "(changed behind cdassess)"))
     return problems
+
+
+def _verify_links(db: Database, log: list[AuditEntry], tainted: set[str]) -> list[Problem]:
+    """Evidence-to-requirement links as the log's link, unlink and remove rows left them."""
+    logged: set[tuple[str, str]] = set()
+    for e in log:
+        kind, _, key = e.target.partition(":")
+        if kind != "evidence":
+            continue
+        if e.action == "link_evidence":
+            logged.add((key, str(_obj(e.new).get("req_id"))))
+        elif e.action == "unlink_evidence":
+            logged.discard((key, str(_obj(e.old).get("req_id"))))
+        elif e.action == "remove_evidence":
+            logged = {link for link in logged if link[0] != key}
+    stored = {(str(r[0]), str(r[1])) for r in db.execute("SELECT evidence_id, req_id FROM evidence_link")}
+    problems: list[Problem] = []
+    for eid, req in sorted((stored ^ logged), key=lambda link: (_num(link[0]), link[1])):
+        if f"evidence:{eid}" in tainted:
+            continue
+        how = "added" if (eid, req) in stored else "removed"
+        problems.append(Problem(f"evidence {eid}", f"link to {req} was {how} behind cdassess (not in the audit log)"))
+    return problems
+
+
+def _obj(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _compare(what: str, rows: dict[str, dict[str, Any]], logged: dict[str, dict[str, Any]],

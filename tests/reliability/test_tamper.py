@@ -240,3 +240,35 @@ def test_every_edit_through_cdassess_keeps_the_records_and_log_in_step(tampered_
             a.rate("CD.MF.MD.03.L3", "partial")
             a.set_claim(Claim("CD.MF.MD.03.L3", a.rating("CD.MF.MD.03.L3").status))
         assert a.check() == []
+
+
+def test_evidence_links_changed_behind_cdassess_are_named(tampered_base: Path) -> None:
+    with Assessment.open(tampered_base, readonly=True) as a:
+        ev = next(e for e in a.evidence_list() if e.original_name == "coverage-summary.txt")
+    with attacker(tampered_base) as con:
+        con.execute("DELETE FROM evidence_link WHERE evidence_id=? AND req_id=?", [ev.id, ev.req_ids[0]])
+        con.execute("INSERT INTO evidence_link (evidence_id, req_id, linked_at) VALUES (?, 'CD.CM.CH.03.L3', 'x')",
+                    [ev.id])
+    found = problems_of(tampered_base)
+    assert f"evidence {ev.id}: link to {ev.req_ids[0]} was removed behind cdassess (not in the audit log)" in found
+    assert f"evidence {ev.id}: link to CD.CM.CH.03.L3 was added behind cdassess (not in the audit log)" in found
+
+
+@pytest.mark.parametrize("edit", ["rate", "claim", "finding", "link"])
+def test_cutting_the_end_of_the_audit_log_is_detected(tampered_base: Path, edit: str) -> None:
+    """The chain cannot see rows missing at its end; the record replay can, as the records still show them."""
+    from cdassess.records import Claim, Finding
+
+    with Assessment.open(tampered_base) as a:
+        if edit == "rate":
+            a.rate("CD.MF.MD.03.L3", "met")
+        elif edit == "claim":
+            a.set_claim(Claim("CD.MF.MD.03.L3", a.rating("CD.MF.MD.03.L3").status, "late answer"))
+        elif edit == "finding":
+            a.save_finding(Finding(None, None, "a late observation"))
+        else:
+            a.link_evidence(a.evidence_list()[0].id, ["CD.MF.MD.03.L3"])
+        last = a.store.audit_entries()[-1].seq
+    with attacker(tampered_base) as con:
+        con.execute("DELETE FROM audit WHERE seq = ?", [last])
+    assert problems_of(tampered_base) != []
