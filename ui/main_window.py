@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import (
@@ -41,7 +41,6 @@ from cdassess.scoring import Status
 from cdassess.services import Assessment
 from ui import icons, messages
 from ui.commands import DetailsCommand
-from ui.dashboard import Dashboard
 from ui.evidence_pane import EvidencePane
 from ui.labels import status_label, when
 from ui.requirement_pane import RATING_KEYS, RequirementPane
@@ -59,7 +58,14 @@ from ui.tree_model import (
     filter_label,
 )
 
+if TYPE_CHECKING:
+    from ui.dashboard import Dashboard
+
 RATING_DIGITS = {getattr(Qt.Key, f"Key_{key}"): status for status, key in RATING_KEYS}
+DASHBOARD_TAB = 1
+# The dashboard (charts, QtSvg) is built when first shown, or this long after an assessment is opened, while
+# the assessor reads the first requirement; then it warms the report chart up in a thread.
+DASHBOARD_PREPARE_MS = 1500
 
 
 class ModelTree(QTreeView):
@@ -214,14 +220,46 @@ class MainWindow(QMainWindow):
         self.right_split.addWidget(self.evidence_pane)
         self.right_split.setStretchFactor(0, 3)
         self.right_split.setStretchFactor(1, 1)
-        self.dashboard = Dashboard()
-        self.dashboard.ui_language = self.settings.ui_language
-        self.dashboard.requirementActivated.connect(self.go_to)
-        self.dashboard.nodeActivated.connect(self.go_to)
+        self._dashboard: Dashboard | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self.right_split, self.tr("Requirement"))
-        self.tabs.addTab(self.dashboard, self.tr("Dashboard"))
+        self.tabs.addTab(QWidget(), self.tr("Dashboard"))  # a stand-in until the dashboard is first needed
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._prepare_timer = QTimer(self, singleShot=True, interval=DASHBOARD_PREPARE_MS)
+        self._prepare_timer.timeout.connect(self._prepare_dashboard)
         return self.tabs
+
+    @property
+    def dashboard(self) -> Dashboard:
+        """The dashboard tab, built on first use: start-up does not load its chart code."""
+        if self._dashboard is None:
+            from ui.dashboard import Dashboard
+
+            dash = Dashboard()
+            dash.ui_language = self.settings.ui_language
+            dash.requirementActivated.connect(self.go_to)
+            dash.nodeActivated.connect(self.go_to)
+            dash.set_text_language(self.settings.text_language)
+            dash.set_session(self.session)
+            self._dashboard = dash
+            current = self.tabs.currentIndex()
+            stand_in = self.tabs.widget(DASHBOARD_TAB)
+            blocked = self.tabs.blockSignals(True)  # the swap is not a change of tab
+            self.tabs.removeTab(DASHBOARD_TAB)
+            self.tabs.insertTab(DASHBOARD_TAB, dash, self.tr("Dashboard"))
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(blocked)
+            if stand_in is not None:
+                stand_in.deleteLater()
+        return self._dashboard
+
+    def _tab_changed(self, index: int) -> None:
+        if index == DASHBOARD_TAB and self._dashboard is None:
+            self._prepare_dashboard()
+
+    def _prepare_dashboard(self) -> None:
+        self._prepare_timer.stop()
+        _ = self.dashboard
 
     # ------------------------------------------------------------------------------------ menus
 
@@ -305,7 +343,7 @@ class MainWindow(QMainWindow):
     def _build_view_menu(self) -> None:
         v = self.menuBar().addMenu(self.tr("&View"))
         self._action(v, self.tr("&Requirement"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        self._action(v, self.tr("&Dashboard"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._action(v, self.tr("&Dashboard"), lambda: self.tabs.setCurrentIndex(DASHBOARD_TAB), "Ctrl+2")
         v.addSeparator()
         text_menu = v.addMenu(self.tr("Model &text"))
         group = QActionGroup(self)
@@ -410,8 +448,11 @@ class MainWindow(QMainWindow):
             self.tree.setModel(None)
         self.requirement_pane.set_session(s)
         self.evidence_pane.set_session(s)
-        self.dashboard.set_text_language(self.settings.text_language)
-        self.dashboard.set_session(s)
+        if self._dashboard is not None:
+            self._dashboard.set_text_language(self.settings.text_language)
+            self._dashboard.set_session(s)
+        elif s is not None:
+            self._prepare_timer.start()
         if old is not None:
             old.close()
             old.deleteLater()
@@ -611,7 +652,8 @@ class MainWindow(QMainWindow):
         self.settings.text_language = lang
         if self.tree_model is not None:
             self.tree_model.set_text_language(lang)
-        self.dashboard.set_text_language(lang)
+        if self._dashboard is not None:
+            self._dashboard.set_text_language(lang)
 
     def about(self) -> None:
         """Help > About: what cdassess is and the versions it runs on, with a copy button."""
