@@ -376,13 +376,18 @@ class EvidenceDetailsDialog(QDialog):
         self.collected = DateField(collected_on)
         form.addRow(self.tr("Provided by"), self.provider)
         form.addRow(self.tr("Collected on"), self.collected)
+        if evidence is None:
+            note = QLabel(self.tr("A description can be added to each file afterwards (Edit details…)."))
+            note.setStyleSheet("color: #777;")
+            note.setWordWrap(True)
+            form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(520, 320 if evidence is not None else 240)
+        self.resize(520, 280 if evidence is not None else self.sizeHint().height())
 
     def values(self) -> dict[str, str]:
         out = {"provided_by": self.provider.text().strip(), "collected_on": self.collected.value()}

@@ -31,7 +31,8 @@ def main() -> None:
     demo = ensure_demo()
     with Assessment.open(demo) as a:
         a.add_evidence_bytes("rollback-drill-2026-11.log", b"[09:00] rollback drill started\n" * 4000,
-                             ["CD.CM.CH.03.L3"], provided_by="运维组 Ops team", collected_on="2026-11-25")
+                             ["CD.CM.CH.03.L3"], provided_by="运维组 Ops team", collected_on="2026-11-25",
+                             description="生产环境回滚演练日志 Rollback drill of release 4.7: back in 6 minutes")
     for lang in langs:
         settings = Settings(QSettings(str(home / f"settings-{lang}.ini"), QSettings.Format.IniFormat))
         settings.ui_language = lang
@@ -44,6 +45,8 @@ def main() -> None:
         w.show()
         w.open_path(demo)
         w.go_to("CD.CM.CH.03.L3")
+        w.evidence_pane.list.setCurrentItem(w.evidence_pane.list.topLevelItem(0))  # the evidence is chosen
+        w.tree.setFocus()
         for _ in range(5):
             QApplication.processEvents()
         w.grab().save(str(out / f"main-{lang}.png"))
@@ -69,6 +72,31 @@ def main() -> None:
         QApplication.processEvents()
         finding.grab().save(str(out / f"finding-{lang}.png"))
         finding.close()
+        from cdassess.versions import version_report
+        from ui.dialogs import AboutDialog, EvidenceDetailsDialog
+
+        pane = w.evidence_pane
+        w.go_to("CD.CM.CH.03.L3")
+        ev = next(e for e in w.session.evidence_for("CD.CM.CH.03.L3") if e.original_name.startswith("rollback"))
+        details = EvidenceDetailsDialog(pane.tr("Evidence details"), evidence=ev, providers=pane._providers(),
+                                        parent=w)
+        details.show()
+        QApplication.processEvents()
+        details.grab().save(str(out / f"evidence-details-{lang}.png"))
+        details.close()
+        names = ["deploy-pipeline.yaml", "rollback-drill-2026-11.log", "release-checklist.xlsx"]
+        attach = EvidenceDetailsDialog(pane.tr("Attach evidence to %1").replace("%1", "CD.CM.CH.03.L3"),
+                                       names=names, provider=settings.last_provider or "运维组 Ops team",
+                                       collected_on="2026-11-27", parent=w)
+        attach.show()
+        QApplication.processEvents()
+        attach.grab().save(str(out / f"attach-details-{lang}.png"))
+        attach.close()
+        about = AboutDialog(version_report(), w)
+        about.show()
+        QApplication.processEvents()
+        about.grab().save(str(out / f"about-{lang}.png"))
+        about.close()
         w.close()
     print(f"screenshots in {out}")
 
