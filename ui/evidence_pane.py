@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QObject, Qt, QThread, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -77,6 +77,12 @@ class EvidencePane(QWidget):
         for c in range(0, 5):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.list.itemDoubleClicked.connect(self._double_clicked)
+        edit = QAction(self.list)  # the keyboard way to the details: F2 or Enter on the chosen row
+        edit.setShortcuts([QKeySequence(Qt.Key.Key_F2), QKeySequence(Qt.Key.Key_Return),
+                           QKeySequence(Qt.Key.Key_Enter)])
+        edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        edit.triggered.connect(lambda _checked=False: self.edit_details())
+        self.list.addAction(edit)
         self.list.itemSelectionChanged.connect(self.update_enabled)
         self.list.setMinimumHeight(80)
 
@@ -98,7 +104,7 @@ class EvidencePane(QWidget):
         self.attach_button = QPushButton(self.tr("Attach files…"))
         self.details_button = QPushButton(self.tr("Edit details…"))
         self.details_button.setToolTip(self.tr("Description, who provided it and when it was collected "
-                                               "(or double-click the row)"))
+                                               "(or double-click the row, or press F2)"))
         self.link_button = QPushButton(self.tr("Link existing…"))
         self.open_button = QPushButton(self.tr("Open a copy"))
         self.unlink_button = QPushButton(self.tr("Unlink"))

@@ -307,9 +307,9 @@
     <name>EvidencePane</name>
     <message>
         <location filename="../../ui/evidence_pane.py" line="65"/>
-        <location filename="../../ui/evidence_pane.py" line="151"/>
-        <location filename="../../ui/evidence_pane.py" line="182"/>
-        <location filename="../../ui/evidence_pane.py" line="421"/>
+        <location filename="../../ui/evidence_pane.py" line="157"/>
+        <location filename="../../ui/evidence_pane.py" line="188"/>
+        <location filename="../../ui/evidence_pane.py" line="427"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
@@ -349,124 +349,124 @@
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="98"/>
+        <location filename="../../ui/evidence_pane.py" line="104"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="99"/>
+        <location filename="../../ui/evidence_pane.py" line="105"/>
         <source>Edit details…</source>
         <translation>编辑信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="100"/>
-        <source>Description, who provided it and when it was collected (or double-click the row)</source>
-        <translation>说明、提供者和收集日期（也可双击该行）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/evidence_pane.py" line="102"/>
+        <location filename="../../ui/evidence_pane.py" line="108"/>
         <source>Link existing…</source>
         <translation>关联已有证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="103"/>
+        <location filename="../../ui/evidence_pane.py" line="109"/>
         <source>Open a copy</source>
         <translation>打开副本</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="104"/>
+        <location filename="../../ui/evidence_pane.py" line="110"/>
         <source>Unlink</source>
         <translation>取消关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="105"/>
+        <location filename="../../ui/evidence_pane.py" line="111"/>
         <source>Remove from file…</source>
         <translation>从文件中删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="155"/>
+        <location filename="../../ui/evidence_pane.py" line="161"/>
         <source>Evidence for %1 (%2)</source>
         <translation>%1 的证据（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="163"/>
+        <location filename="../../ui/evidence_pane.py" line="169"/>
         <source>Added by %1 at %2</source>
         <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="164"/>
+        <location filename="../../ui/evidence_pane.py" line="170"/>
         <source>Linked to: %1</source>
         <translation>已关联：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="167"/>
+        <location filename="../../ui/evidence_pane.py" line="173"/>
         <source>Collected on %1</source>
         <translation>收集于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="168"/>
+        <location filename="../../ui/evidence_pane.py" line="174"/>
         <source>Date collected not given (added %1)</source>
         <translation>未填写收集日期（%1 添加）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="214"/>
+        <location filename="../../ui/evidence_pane.py" line="220"/>
         <source>Evidence details</source>
         <translation>证据信息</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="233"/>
-        <location filename="../../ui/evidence_pane.py" line="247"/>
-        <location filename="../../ui/evidence_pane.py" line="294"/>
+        <location filename="../../ui/evidence_pane.py" line="239"/>
+        <location filename="../../ui/evidence_pane.py" line="253"/>
+        <location filename="../../ui/evidence_pane.py" line="300"/>
         <source>Attach evidence to %1</source>
         <translation>为 %1 附加证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="334"/>
+        <location filename="../../ui/evidence_pane.py" line="340"/>
         <source>Attaching evidence…</source>
         <translation>正在附加证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="334"/>
+        <location filename="../../ui/evidence_pane.py" line="340"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="341"/>
+        <location filename="../../ui/evidence_pane.py" line="347"/>
         <source>Attaching %1…</source>
         <translation>正在附加 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="298"/>
+        <location filename="../../ui/evidence_pane.py" line="304"/>
         <source>Some files were not attached</source>
         <translation>部分文件未附加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="299"/>
+        <location filename="../../ui/evidence_pane.py" line="106"/>
+        <source>Description, who provided it and when it was collected (or double-click the row, or press F2)</source>
+        <translation>说明、提供者和收集日期（也可双击该行或按 F2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="305"/>
         <source>%1 of %2 files could not be attached; nothing else changed.</source>
         <translation>%2 个文件中有 %1 个未能附加；其他内容未改变。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="365"/>
+        <location filename="../../ui/evidence_pane.py" line="371"/>
         <source>Link evidence to %1</source>
         <translation>将证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="385"/>
+        <location filename="../../ui/evidence_pane.py" line="391"/>
         <source>links</source>
         <translation>个关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="386"/>
+        <location filename="../../ui/evidence_pane.py" line="392"/>
         <source>Remove evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="387"/>
+        <location filename="../../ui/evidence_pane.py" line="393"/>
         <source>Remove these files and all their links from the assessment? This cannot be undone.</source>
         <translation>从评估中删除这些文件及其全部关联？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="422"/>
+        <location filename="../../ui/evidence_pane.py" line="428"/>
         <source>No program to open it; a copy is at %1</source>
         <translation>没有可打开它的程序；副本位于 %1</translation>
     </message>

@@ -91,6 +91,13 @@ def test_double_click_edits_the_details_in_the_file_and_undo_restores_them(
         entry = check.store.audit_entries("evidence:")[-1]
         assert entry.action == "update_evidence"
 
+    # the keyboard way: F2 or Enter on the chosen row opens the same dialog
+    seen = _fill(monkeypatch, None, None)
+    pane.list.setFocus()
+    QTest.keyClick(pane.list, Qt.Key.Key_F2)
+    QTest.keyClick(pane.list, Qt.Key.Key_Return)
+    assert len(seen) == 2 and seen[0].provider.text() == "王芳 (release manager)"
+
     window.undo.undo()
     restored = _stored(mini_path, f.name)
     assert (restored.description, restored.provided_by, restored.collected_on) == ("", "Ops", "2026-11-01")
