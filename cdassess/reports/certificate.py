@@ -607,5 +607,13 @@ def check_printed_facts(path: str | Path, facts: dict[str, Any]) -> str:
         "issue date": str(facts.get("issued", "")),
         "validity": str(facts.get("valid_until", "")),
     }
+    model = facts.get("model") or []
+    expected["model"] = "".join(str(part) for part in model) if isinstance(model, list) else str(model)
+    expected["results digest"] = str(facts.get("digest", ""))
+    if facts.get("scope"):
+        expected["scope"] = str(facts["scope"])
     wrong = [name for name, value in expected.items() if re.sub(r"\s+", "", value) not in flat]
+    assessors = facts.get("assessors") or []
+    if any(re.sub(r"\s+", "", str(name)) not in flat for name in assessors):
+        wrong.append("assessors")
     return ", ".join(f"{name} differs" for name in wrong)
