@@ -211,7 +211,10 @@ class EvidencePane(QWidget):
     def edit_details(self, item: QTreeWidgetItem | None = None) -> bool:
         """Edit description, provider and collection date of one evidence (undoable); True when changed."""
         s = self.session
-        item = item or self.list.currentItem() or next(iter(self.list.selectedItems()), None)
+        if item is None:  # the row with the focus when it is chosen, else the first chosen one
+            current = self.list.currentItem()
+            chosen = self.list.selectedItems()
+            item = current if current is not None and current.isSelected() else next(iter(chosen), None)
         if s is None or item is None or not s.editable:
             return False
         ev: Evidence = item.data(0, Qt.ItemDataRole.UserRole)
