@@ -277,7 +277,7 @@ class EvidencePane(QWidget):
         """Attach files in a worker thread; problems (folders, unreadable files) are reported at the end.
 
         ``provided_by`` is the assessed team's side (who gave the files); who attached them is the actor.
-        A file already stored (same content) is linked and keeps the details it had."""
+        A file already stored (same content) is linked and keeps the details it had; blank ones are filled."""
         s, req_id = self.session, self.req_id
         if s is None or req_id is None or not s.editable or self.job is not None:
             return False
@@ -287,7 +287,15 @@ class EvidencePane(QWidget):
         attached: list[int] = []
         problems: list[str] = []
         dialog = self._progress_dialog(files, worker, relay)
-        relay.attached.connect(lambda eid, _new, _name: attached.append(eid))
+        linked_before = {ev.id for ev in s.evidence_for(req_id)}
+        reused: list[int] = []  # content already in the file: stored once, keeps its details
+
+        def on_attached(eid: int, is_new: bool, _name: str) -> None:
+            attached.append(eid)
+            if not is_new:
+                reused.append(eid)
+
+        relay.attached.connect(on_attached)
         relay.failed.connect(lambda _name, msg: problems.append(msg))
 
         def done() -> None:
@@ -299,9 +307,12 @@ class EvidencePane(QWidget):
                 dialog.deleteLater()
             if attached:
                 s.evidence_added([req_id])
-                for eid in attached:
+                for eid in dict.fromkeys(attached):
+                    if eid in linked_before:  # it was linked here already: undo must not take that link away
+                        continue
                     self.undo.push(LinkEvidenceCommand(s, eid, [req_id], self.tr("Attach evidence to %1")
                                                        .replace("%1", req_id), self._error))
+                self._fill_blank_details(list(dict.fromkeys(reused)), req_id, provided_by, collected_on)
             self.refresh()
             if problems:
                 messages.error(self, self.tr("Some files were not attached"),
@@ -327,6 +338,28 @@ class EvidencePane(QWidget):
         self.job.finished.connect(relay.thread_done)
         self.update_enabled()
         return True
+
+    def _fill_blank_details(self, ids: list[int], req_id: str, provided_by: str, collected_on: str) -> None:
+        """A file whose content was stored before keeps its details; only what was left blank there is filled
+        from this attach (an undoable step of its own)."""
+        s = self.session
+        if s is None or not ids or not (provided_by or collected_on):
+            return
+        stored = {ev.id: ev for ev in s.evidence_for(req_id)}
+        for eid in ids:
+            ev = stored.get(eid)
+            if ev is None:
+                continue
+            fill = {k: v for k, v in (("provided_by", provided_by), ("collected_on", collected_on))
+                    if v and not getattr(ev, k)}
+            if not fill:
+                continue
+            try:
+                old = s.update_evidence(eid, **fill)
+            except CdassessError as exc:
+                self._error(exc)
+                return
+            self.undo.push(EvidenceDetailsCommand(s, eid, old, fill, req_id, self._error))
 
     def _progress_dialog(self, files: list[Path], worker: workers.AttachWorker,
                          relay: _Relay) -> QProgressDialog | None:

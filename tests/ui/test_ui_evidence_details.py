@@ -231,3 +231,48 @@ def test_the_details_dialog_values(qtbot: Any) -> None:
     assert edit.changes() == {}
     edit.provider.setText("  PMO office ")
     assert edit.changes() == {"provided_by": "PMO office"}
+
+
+def test_a_file_stored_before_keeps_its_details_and_only_blanks_are_filled(window: Any, mini_path: Path,
+                                                                            qtbot: Any, tmp_path: Path) -> None:
+    log = tmp_path / "deploy.log"
+    log.write_text("deployed 4.7\n", encoding="utf-8")
+    plan = tmp_path / "plan.md"
+    plan.write_text("# plan\n", encoding="utf-8")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    _attach(window, qtbot, [log])  # no details known then
+    _attach(window, qtbot, [plan], provided_by="PMO", collected_on="2026-10-01")
+    select(window, "B.1.L1")
+    steps = window.undo.count()
+    # the same contents again, under other names, with new details
+    again_log, again_plan = tmp_path / "copy-of-deploy.log", tmp_path / "plan-v1.md"
+    again_log.write_bytes(log.read_bytes())
+    again_plan.write_bytes(plan.read_bytes())
+    _attach(window, qtbot, [again_log, again_plan], provided_by="Ops", collected_on="2026-11-20")
+    with Assessment.open(mini_path, readonly=True) as check:
+        stored = {e.original_name: e for e in check.evidence_list()}
+    assert len(stored) == 2  # stored once each
+    assert (stored["deploy.log"].provided_by, stored["deploy.log"].collected_on) == ("Ops", "2026-11-20")
+    assert (stored["plan.md"].provided_by, stored["plan.md"].collected_on) == ("PMO", "2026-10-01")
+    assert stored["deploy.log"].req_ids == ("A.X.1.L1", "B.1.L1")
+    assert window.undo.count() == steps + 3  # two links and one filling of blank details
+    for _ in range(3):
+        window.undo.undo()
+    with Assessment.open(mini_path, readonly=True) as check:
+        stored = {e.original_name: e for e in check.evidence_list()}
+    assert (stored["deploy.log"].provided_by, stored["deploy.log"].req_ids) == ("", ("A.X.1.L1",))
+
+
+def test_attaching_a_file_linked_here_already_adds_no_undo_step(window: Any, mini_path: Path, qtbot: Any,
+                                                                tmp_path: Path) -> None:
+    f = tmp_path / "evidence.txt"
+    f.write_text("x", encoding="utf-8")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    _attach(window, qtbot, [f])
+    steps = window.undo.count()
+    _attach(window, qtbot, [f])  # nothing changes, so nothing to undo (an undo would take the link away)
+    assert window.undo.count() == steps
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert [e.original_name for e in check.evidence_for("A.X.1.L1")] == ["evidence.txt"]
