@@ -512,6 +512,8 @@ def _register_assessment(sub: Any) -> None:
     p.add_argument("--target", type=_level)
     p.add_argument("--json", action="store_true")
     p.add_argument("-o", "--output", help="with 'export': the gap plan workbook to write")
+    p.add_argument("--profile", choices=["full", "confidential"], default="full",
+                   help="with 'export': confidential leaves out people and internal notes")
     p.set_defaults(handler=cmd_gaps)
 
     p = sub.add_parser("explain", help="why a level is (not) reached: the exact blocking requirements")

@@ -67,10 +67,12 @@ def cmd_questionnaire_import(args: argparse.Namespace) -> int:
 
 
 def cmd_workbook_export(args: argparse.Namespace) -> int:
+    from cdassess.export_profile import profile_named
     from cdassess.xlsx import export_workbook
 
+    profile = profile_named(args.profile)
     with opened(args, readonly=True) as a:
-        out = export_workbook(a, args.output)
+        out = export_workbook(a, args.output, profile=profile)
     print(f"wrote {out}")
     return 0
 
@@ -100,11 +102,13 @@ def cmd_model_import(args: argparse.Namespace) -> int:
 
 def gaps_export(args: argparse.Namespace) -> int:
     """``cdassess gaps export FILE -o plan.xlsx`` (called by cdassess.cli.core)."""
+    from cdassess.export_profile import profile_named
     from cdassess.xlsx import export_gap_plan
 
+    profile = profile_named(getattr(args, "profile", None) or "full")
     with opened(args, readonly=True) as a:
         target = getattr(args, "target", None)
-        out = export_gap_plan(a, args.output, target=target)
+        out = export_gap_plan(a, args.output, target=target, profile=profile)
         n = sum(len(g.requirements) for g in a.gaps(target))
     print(f"wrote {out}: {n} gaps to level {target or a.meta.target_level}")
     return 0
@@ -144,6 +148,8 @@ def register(sub: Any) -> None:
     p = w.add_parser("export", help="write ratings, notes, claims, findings and the evidence index")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="W.xlsx")
+    p.add_argument("--profile", choices=["full", "confidential"], default="full",
+                   help="confidential leaves out people, internal notes and evidence details (not for re-import)")
     p.set_defaults(handler=cmd_workbook_export)
     p = w.add_parser("import", help="read a full workbook back (preview, then all or nothing)")
     _import_args(p, "workbook")

@@ -24,11 +24,13 @@ def _out_path(value: str, suffix: str = ".pdf") -> Path:
 
 def cmd_report_gap(args: argparse.Namespace) -> int:
     from cdassess.cli.core import opened
+    from cdassess.export_profile import profile_named
     from cdassess.reports.gap import write_gap_report
 
     out = _out_path(args.output)
+    profile = profile_named(args.profile)
     with opened(args, readonly=True) as a:
-        pages = write_gap_report(a, out, target=args.target, lang=args.lang)
+        pages = write_gap_report(a, out, target=args.target, lang=args.lang, profile=profile)
     print(f"wrote {out} ({pages} pages)")
     return 0
 
@@ -214,6 +216,8 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, metavar="GAP.pdf")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="report language (default both)")
     p.add_argument("--target", type=_level, help="target level (default: the assessment's)")
+    p.add_argument("--profile", choices=["full", "confidential"], default="full",
+                   help="confidential leaves out people, internal notes and evidence details (to share outside)")
     p.set_defaults(handler=cmd_report_gap)
     p = rep.add_parser("certificate", help="the signed certificate (locked assessments only)")
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")

@@ -20,6 +20,7 @@ from cdassess.xlsx.columns import CLAIM_ACCEPTED, Column, cell_text, parse_flag,
 from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow, add_change
 from cdassess.xlsx.questionnaire import C_CLAIM, C_EV_REFS, C_EV_TEXT, C_ID, C_OWNER
 from cdassess.xlsx.reading import (
+    META_SHEET,
     check_identity,
     formula_problems,
     header_problems,
@@ -160,7 +161,8 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
                    ", ".join(e.req_ids)])
         tick()
     bw.meta_sheet(KIND, [("model_id", model.id), ("model_version", model.version), ("assessment_uuid", meta.uuid),
-                         ("organization", meta.organization), ("project", meta.project)])
+                         ("organization", meta.organization), ("project", meta.project),
+                         ("profile", "full" if profile is None else profile.name)])
     out = bw.save(path, refuse=[a.path])
     if progress is not None:
         progress(total, total)
@@ -175,7 +177,14 @@ def read_workbook(assessment: Assessment, path: str | Path, *, force: bool = Fal
     p = Path(path)
     preview = ImportPreview(KIND, p)
     with open_workbook(p) as (book, _scan):
-        check_identity(preview, read_meta(book), assessment, KIND, force)
+        book_meta = read_meta(book)
+        check_identity(preview, book_meta, assessment, KIND, force)
+        shared, row = book_meta.get("profile", ("full", 0))
+        if shared != "full":
+            # A redacted copy has blanks where people and notes were: importing it would erase them.
+            preview.problems.append(ProblemRow(META_SHEET, row, "B", f"this workbook is a {shared[:40]} export with "
+                                               "people, notes and evidence details left out",
+                                               "a full workbook export (cdassess workbook export without --profile)"))
         sheets = {}
         for key, columns, prefer in (("ratings", RATING_COLUMNS, ("ratings", "评级")),
                                      ("claims", CLAIM_COLUMNS, ("claims", "自评")),

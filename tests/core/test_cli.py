@@ -229,3 +229,23 @@ def test_help_lists_every_command_family(capsys: pytest.CaptureFixture[str]) -> 
     for command in ("new", "demo", "info", "rate", "gaps", "evidence", "questionnaire", "workbook", "report",
                     "verify", "keys", "gui", "lock", "check"):
         assert f"    {command}" in out, command
+
+
+def test_confidential_exports_leave_out_people_and_cannot_be_imported_back(
+        demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader
+
+    f = str(demo_path)
+    assert run(capsys, "report", "gap", f, "-o", str(tmp_path / "full.pdf"))[0] == 0
+    assert run(capsys, "report", "gap", f, "-o", str(tmp_path / "shared.pdf"), "--profile", "confidential")[0] == 0
+
+    def text(name: str) -> str:
+        return "".join(page.extract_text() or "" for page in PdfReader(tmp_path / name).pages).replace(" ", "")
+
+    assert "SarahChen" in text("full.pdf") and "ZhangWei" in text("full.pdf")
+    assert "SarahChen" not in text("shared.pdf") and "ZhangWei" not in text("shared.pdf")
+    w = str(tmp_path / "shared.xlsx")
+    assert run(capsys, "workbook", "export", f, "-o", w, "--profile", "confidential")[0] == 0
+    code, _, err = run(capsys, "workbook", "import", f, w)
+    assert code == 1 and "confidential export with people, notes and evidence details left out" in err
+    assert run(capsys, "gaps", "export", f, "-o", str(tmp_path / "plan.xlsx"), "--profile", "confidential")[0] == 0
