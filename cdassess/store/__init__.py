@@ -62,37 +62,43 @@ class AssessmentStore:
             raise AssessmentFileError(f"{path}: already exists; cdassess never overwrites a file (choose a new name)")
         if not path.parent.is_dir():
             raise AssessmentFileError(f"{path}: the folder {path.parent} does not exist")
+        # Built under a temporary name and linked into place when complete: a crash while creating never
+        # leaves a half-made file under the user's name, and an existing file is never replaced.
+        tmp = path.parent / f".{path.name}.creating-{uuid.uuid4().hex[:8]}"
         try:
-            fd = path.open("xb")  # exclusive create: a file made meanwhile by someone else is not touched
-        except OSError as exc:
-            raise AssessmentFileError(f"{path}: cannot create the file ({exc.strerror or exc})") from None
-        fd.close()
-        try:
-            acquire_edit_lock(path)
-            conn = connect(path, readonly=False)
-            store = cls(path, conn, readonly=False, actor=actor, locked=True)
-            make_durable(conn)
-            store.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(store.db)
-            store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            with store.db.atomic():
-                row = store._meta_row(meta)
-                row["app_version"] = __version__
-                store.db.table("assessment").insert(row)
-                store.db.execute("INSERT INTO model_snapshot (id, model_id, model_version, json) VALUES (1,?,?,?)",
-                                 [meta.model_id, meta.model_version, model_json])
-                audit_log.append(store.db, actor, "create", "assessment", None,
-                                 {"organization": meta.organization, "project": meta.project,
-                                  "target_level": meta.target_level, "model": f"{meta.model_id} {meta.model_version}"})
-        except BaseException:
-            with contextlib.suppress(Exception):
-                store.close()
-            release_edit_lock(path)
+            try:
+                conn = connect(tmp, readonly=False)
+            except AssessmentFileError:
+                raise
+            except (OSError, sqlite3.Error) as exc:
+                raise AssessmentFileError(f"{path}: cannot create the file ({exc})") from None
+            try:
+                db = Database(conn)
+                make_durable(conn)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                migrations.apply(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                with db.atomic():
+                    row = cls._meta_row(meta)
+                    row["app_version"] = __version__
+                    db.table("assessment").insert(row)
+                    db.execute("INSERT INTO model_snapshot (id, model_id, model_version, json) VALUES (1,?,?,?)",
+                               [meta.model_id, meta.model_version, model_json])
+                    audit_log.append(db, actor, "create", "assessment", None,
+                                     {"organization": meta.organization, "project": meta.project,
+                                      "target_level": meta.target_level,
+                                      "model": f"{meta.model_id} {meta.model_version}"})
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                raise damaged(path, exc) from None
+            finally:
+                conn.close()
+            _link_new(tmp, path)
+        finally:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(OSError):
-                    Path(str(path) + suffix).unlink()
-            raise
-        return store
+                    Path(str(tmp) + suffix).unlink()
+        return cls.open(path, actor=actor)
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, actor: str = "") -> AssessmentStore:
@@ -560,6 +566,19 @@ class AssessmentStore:
         except sqlite3.DatabaseError as exc:
             problems.append(Problem("SQLite", f"the file is damaged: {exc}"))
         return problems
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Give the finished file its name without ever replacing a file that appeared meanwhile."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise AssessmentFileError(f"{path}: already exists; cdassess never overwrites a file "
+                                  "(choose a new name)") from None
+    except OSError:  # file systems without hard links (FAT, some network shares)
+        if path.exists():
+            raise AssessmentFileError(f"{path}: already exists; cdassess never overwrites a file") from None
+        os.rename(tmp, path)
 
 
 def _jsonable(value: Any) -> Any:

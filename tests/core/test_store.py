@@ -301,3 +301,20 @@ def test_evidence_details_can_be_edited_but_not_its_content(demo: Assessment) ->
     with pytest.raises(InvalidValueError, match="is not a date"):
         demo.update_evidence(ev.id, collected_on="yesterday")
     assert demo.check() == []
+
+
+def test_a_failed_create_leaves_nothing_behind(tmp_path: Path, mini_model: Model,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdassess.store import audit
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audit, "append", boom)
+    with pytest.raises(OSError, match="No space left"):
+        Assessment.create(tmp_path / "a.cdassess", organization="O", project="P", model=mini_model)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    with Assessment.create(tmp_path / "a.cdassess", organization="O", project="P", model=mini_model) as a:
+        assert a.check() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.cdassess"]
