@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlite_utils import Database
-
 from cdassess import __version__
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError, LockedError, NotFoundError, Problem
 from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
@@ -34,7 +32,14 @@ from cdassess.store.connection import (
     preflight,
     release_edit_lock,
 )
-from cdassess.store.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+from cdassess.store.db import Db
+from cdassess.store.versions import (
+    APPLICATION_ID,
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    SCHEMA_VERSION,
+)
 
 __all__ = ["SCHEMA_VERSION", "AssessmentStore"]
 
@@ -49,7 +54,7 @@ class AssessmentStore:
         self._holds_lock = locked
         # execute_plugins=False: no scan of every installed package's entry points (~20 ms at a process's first
         # open) and no third-party sqlite-utils plugin touching the assessment's connection
-        self.db = Database(conn, execute_plugins=False)
+        self.db = Db(conn)
         self._closed = False
 
     # ------------------------------------------------------------------------------------ lifecycle
@@ -73,15 +78,14 @@ class AssessmentStore:
             except (OSError, sqlite3.Error) as exc:
                 raise AssessmentFileError(f"{path}: cannot create the file ({exc})") from None
             try:
-                db = Database(conn)
+                db = Db(conn)
                 make_durable(conn)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                migrations.apply(db)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                _apply_migrations(conn)
                 with db.atomic():
                     row = cls._meta_row(meta)
                     row["app_version"] = __version__
-                    db.table("assessment").insert(row)
+                    db.insert("assessment", row)
                     db.execute("INSERT INTO model_snapshot (id, model_id, model_version, json) VALUES (1,?,?,?)",
                                [meta.model_id, meta.model_version, model_json])
                     audit_log.append(db, actor, "create", "assessment", None,
@@ -117,12 +121,12 @@ class AssessmentStore:
             conn = connect(path, readonly=readonly)
             store = cls(path, conn, readonly=readonly, actor=actor, locked=not readonly)
             store._check_identity()
+            pending = [n for n in MIGRATION_NAMES if n not in store._applied_migrations()]
             if not readonly:
                 make_durable(conn)
-                if migrations.pending(store.db):
-                    migrations.apply(store.db)
-                    store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            elif migrations.pending(store.db):
+                if pending:
+                    _apply_migrations(conn)
+            elif pending:
                 raise AssessmentFileError(f"{path}: written by an older cdassess; open it for editing once to "
                                           "upgrade it")
         except BaseException as exc:
@@ -135,20 +139,27 @@ class AssessmentStore:
             raise
         return store
 
+    def _applied_migrations(self) -> set[str]:
+        if not self.db.table_exists(MIGRATIONS_TABLE):
+            return set()
+        return {str(r[0]) for r in self.db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?",
+                                                  [MIGRATION_SET])}
+
     def _check_identity(self) -> None:
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise AssessmentFileError(f"{self.path}: an SQLite database of another application, "
                                       "not a cdassess assessment")
         user_version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        applied = {m.name for m in migrations.applied(self.db)}
-        unknown = applied - KNOWN_MIGRATIONS
+        unknown = self._applied_migrations() - set(MIGRATION_NAMES)
         if user_version > SCHEMA_VERSION or unknown:
             raise AssessmentFileError(
                 f"{self.path}: written by a newer version of cdassess (file schema {user_version}, this program "
                 f"reads up to {SCHEMA_VERSION}); update cdassess to open it"
             )
-        if not self.db["assessment"].exists() or self.db.execute("SELECT count(*) FROM assessment").fetchone()[0] != 1:
+        has_record = self.db.table_exists("assessment") and \
+            self.db.execute("SELECT count(*) FROM assessment").fetchone()[0] == 1
+        if not has_record:
             raise AssessmentFileError(f"{self.path}: the assessment record is missing; the file is damaged")
 
     def close(self) -> None:
@@ -196,7 +207,7 @@ class AssessmentStore:
             raise
 
     @contextlib.contextmanager
-    def _edit(self, what: str) -> Iterator[Database]:
+    def _edit(self, what: str) -> Iterator[Db]:
         """One committed edit: refuses on a read-only or locked file, translates SQLite failures."""
         if self.readonly:
             raise AssessmentFileError(f"{self.path}: opened read-only; cannot {what}")
@@ -261,7 +272,7 @@ class AssessmentStore:
         old = self.meta()
         row = {k: (json.dumps(list(v), ensure_ascii=False) if k == "assessors" else v) for k, v in changes.items()}
         with self._edit("change the assessment details"):
-            self.db.table("assessment").update(1, row)
+            self.db.update("assessment", 1, row)
             self._audit("update_meta", "assessment", {k: _jsonable(getattr(old, k)) for k in changes},
                         {k: _jsonable(v) for k, v in changes.items()})
         return self.meta()
@@ -566,6 +577,16 @@ class AssessmentStore:
         except sqlite3.DatabaseError as exc:
             problems.append(Problem("SQLite", f"the file is damaged: {exc}"))
         return problems
+
+
+def _apply_migrations(conn: sqlite3.Connection) -> None:
+    """Create or upgrade the schema with sqlite-utils' Migrations (imported only here: it is slow to import)."""
+    from sqlite_utils import Database
+
+    from cdassess.store.schema import migrations
+
+    migrations.apply(Database(conn, execute_plugins=False))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _link_new(tmp: Path, path: Path) -> None:

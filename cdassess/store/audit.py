@@ -6,11 +6,10 @@ import hashlib
 import json
 from typing import Any
 
-from sqlite_utils import Database
-
 from cdassess.errors import Problem
 from cdassess.records import AuditEntry
 from cdassess.store.connection import now_iso
+from cdassess.store.db import Db
 
 GENESIS = "0" * 64
 
@@ -28,7 +27,7 @@ def row_hash(seq: int, at: str, actor: str, action: str, target: str, old: str |
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def append(db: Database, actor: str, action: str, target: str, old: Any = None, new: Any = None) -> AuditEntry:
+def append(db: Db, actor: str, action: str, target: str, old: Any = None, new: Any = None) -> AuditEntry:
     """Append one entry; call inside the transaction that makes the change, so both commit together."""
     last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
@@ -42,7 +41,7 @@ def append(db: Database, actor: str, action: str, target: str, old: Any = None, 
     return AuditEntry(seq, at, actor, action, target, old_s, new_s, prev, digest)
 
 
-def entries(db: Database, target_prefix: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+def entries(db: Db, target_prefix: str | None = None, limit: int | None = None) -> list[AuditEntry]:
     sql = "SELECT seq, at, actor, action, target, old, new, prev_hash, hash FROM audit"
     params: list[Any] = []
     if target_prefix:
@@ -54,7 +53,7 @@ def entries(db: Database, target_prefix: str | None = None, limit: int | None = 
     return [AuditEntry(*row) for row in db.execute(sql, params).fetchall()]
 
 
-def verify(db: Database) -> list[Problem]:
+def verify(db: Db) -> list[Problem]:
     """Recompute the chain; each broken, missing or altered row is named by its sequence number."""
     problems: list[Problem] = []
     prev = GENESIS
@@ -72,7 +71,7 @@ def verify(db: Database) -> list[Problem]:
     return problems
 
 
-def head(db: Database) -> str:
+def head(db: Db) -> str:
     row = db.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     return str(row[0]) if row else GENESIS
 
@@ -82,7 +81,7 @@ _CLAIM_FIELDS = ("status", "evidence_text", "evidence_refs", "owner", "comment")
 _FINDING_FIELDS = ("req_id", "observation", "recommendation", "owner", "due_date", "priority")
 
 
-def verify_records(db: Database) -> list[Problem]:
+def verify_records(db: Db) -> list[Problem]:
     """Replay the log: each rating, claim and finding must be as its last audit row left it.
 
     An edit made with another SQLite tool (no audit row) shows here, named by its record and field.
@@ -139,7 +138,7 @@ def verify_records(db: Database) -> list[Problem]:
     return problems
 
 
-def _verify_links(db: Database, log: list[AuditEntry], tainted: set[str]) -> list[Problem]:
+def _verify_links(db: Db, log: list[AuditEntry], tainted: set[str]) -> list[Problem]:
     """Evidence-to-requirement links as the log's link, unlink and remove rows left them."""
     logged: set[tuple[str, str]] = set()
     for e in log:

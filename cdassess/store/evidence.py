@@ -7,9 +7,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from sqlite_utils import Database
-
 from cdassess.errors import CdassessError, Problem
+from cdassess.store.db import Db
 
 CHUNK_SIZE = 1 << 20
 
@@ -21,7 +20,7 @@ class CancelledError(CdassessError):
     """The user cancelled a long operation; nothing was written."""
 
 
-def store_stream(db: Database, stream: BinaryIO, total: int, fields: dict[str, object],
+def store_stream(db: Db, stream: BinaryIO, total: int, fields: dict[str, object],
                  progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> tuple[int, bool]:
     """Store the stream as evidence; return (evidence id, True if new / False if the same content existed).
 
@@ -58,13 +57,13 @@ def store_stream(db: Database, stream: BinaryIO, total: int, fields: dict[str, o
     return evidence_id, True
 
 
-def iter_chunks(db: Database, evidence_id: int) -> Iterator[bytes]:
+def iter_chunks(db: Db, evidence_id: int) -> Iterator[bytes]:
     """The stored bytes in order, one chunk at a time (memory stays bounded by the chunk size)."""
     for _seq, chunk in _chunks_with_seq(db, evidence_id):
         yield chunk
 
 
-def verify_all(db: Database) -> list[Problem]:
+def verify_all(db: Db) -> list[Problem]:
     """Recompute every evidence hash from its chunks."""
     problems: list[Problem] = []
     rows = db.execute("SELECT id, sha256, size, original_name FROM evidence ORDER BY id").fetchall()
@@ -89,7 +88,7 @@ def verify_all(db: Database) -> list[Problem]:
 AUDITED_FIELDS = ("sha256", "size", "original_name", "provided_by", "collected_on", "description")
 
 
-def verify_against_audit(db: Database) -> list[Problem]:
+def verify_against_audit(db: Db) -> list[Problem]:
     """Compare each evidence record with the audit row that recorded it (a rewritten hash or name shows)."""
     import json
 
@@ -127,7 +126,7 @@ def verify_against_audit(db: Database) -> list[Problem]:
     return problems
 
 
-def _chunks_with_seq(db: Database, evidence_id: int) -> Iterator[tuple[int, bytes]]:
+def _chunks_with_seq(db: Db, evidence_id: int) -> Iterator[tuple[int, bytes]]:
     keys = db.execute("SELECT rowid, seq FROM evidence_chunk WHERE evidence_id = ? ORDER BY seq",
                       [evidence_id]).fetchall()
     for rowid, seq in keys:

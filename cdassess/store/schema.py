@@ -7,8 +7,10 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-APPLICATION_ID = 0x43444153  # "CDAS": marks a SQLite file as a cdassess assessment
-MIGRATION_SET = "cdassess"
+from cdassess.store.versions import APPLICATION_ID, MIGRATION_SET
+
+__all__ = ["APPLICATION_ID", "migrations"]
+
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -137,5 +139,4 @@ def _run(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {statement!r}")
 
 
-SCHEMA_VERSION = len(migrations._migrations)
-KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
+REGISTERED = tuple(m.name for m in migrations._migrations)

@@ -42,3 +42,20 @@ def test_info_command_stays_light(tmp_path_factory: object) -> None:
         main(["info", str(d / "d.cdassess"), "--json"])
     """)
     assert not {m.split(".")[0] for m in loaded} & {"reportlab", "openpyxl", "PySide6"}
+
+
+def test_opening_an_assessment_does_not_import_sqlite_utils() -> None:
+    """sqlite-utils costs ~50 ms to import; only creating or upgrading a file needs its Migrations."""
+    loaded = _loaded_after("""
+        import tempfile, pathlib, subprocess, sys
+        d = pathlib.Path(tempfile.mkdtemp())
+        subprocess.run([sys.executable, "-c", "from cdassess.demo import build_demo; import sys; "
+                        "build_demo(__import__('pathlib').Path(sys.argv[1])).close()", str(d / "d.cdassess")],
+                       check=True, capture_output=True)
+        from cdassess.services import Assessment
+        with Assessment.open(d / "d.cdassess") as a:
+            a.rate(next(iter(a.model.requirements)), "met")
+            a.levels()
+    """)
+    assert "cdassess.store" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in {"sqlite_utils", "click", "pluggy", "dateutil"}}

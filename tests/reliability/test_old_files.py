@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from cdassess.errors import AssessmentFileError
 from cdassess.services import Assessment
 from cdassess.store.connection import lock_path
-from cdassess.store.schema import SCHEMA_VERSION, migrations
+from cdassess.store.schema import REGISTERED, migrations
+from cdassess.store.versions import MIGRATION_NAMES, SCHEMA_VERSION
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "reliability"
@@ -52,7 +54,7 @@ def test_released_file_opens_migrates_and_reads_back(fixture: Path, tmp_path: Pa
         with pytest.raises(AssessmentFileError, match="open it for editing once"):
             Assessment.open(path, readonly=True)  # read-only cannot migrate; it says how to upgrade
     with Assessment.open(path, actor="upgrader") as a:
-        assert migrations.pending(a.store.db) == []
+        assert migrations.pending(Database(a.store.db.conn, execute_plugins=False)) == []
         assert a.store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert a.check() == []
         got = _snapshot(a)
@@ -135,3 +137,9 @@ def test_newer_user_version_alone_is_refused(tmp_path: Path) -> None:
     with pytest.raises(AssessmentFileError, match=f"file schema {SCHEMA_VERSION + 5}"):
         Assessment.open(path)
     assert _state(path) == before
+
+
+def test_the_light_list_of_migration_names_matches_the_schema() -> None:
+    """Opening a file checks MIGRATION_NAMES without importing sqlite-utils; it must list every migration."""
+    assert MIGRATION_NAMES == REGISTERED
+    assert [m.name for m in migrations._migrations] == list(MIGRATION_NAMES)

@@ -64,7 +64,7 @@ def build(path: Path) -> dict[str, Any]:
 
 
 def main() -> int:
-    from cdassess.store.schema import SCHEMA_VERSION
+    from cdassess.store.versions import SCHEMA_VERSION
 
     FIXTURES.mkdir(parents=True, exist_ok=True)
     target = FIXTURES / f"schema-{SCHEMA_VERSION}.cdassess"
