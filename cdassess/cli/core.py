@@ -455,7 +455,8 @@ def _file(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
 
 
-def _level(value: str) -> int:
+def level_number(value: str) -> int:
+    """argparse type for level options (shared by every command module)."""
     try:
         return int(value)
     except ValueError:
@@ -473,7 +474,7 @@ def _register_assessment(sub: Any) -> None:
     _file(p)
     p.add_argument("--org", required=True, help="the assessed organization")
     p.add_argument("--project", required=True, help="the assessed project or system")
-    p.add_argument("--target-level", type=_level, default=3, help="target level (default 3)")
+    p.add_argument("--target-level", type=level_number, default=3, help="target level (default 3)")
     p.add_argument("--model", help="model id from 'cdassess models' (default: the built-in CAICT model)")
     p.add_argument("--assessor", help="lead assessor name")
     p.add_argument("--scope", help="scope of the assessment")
@@ -491,7 +492,7 @@ def _register_assessment(sub: Any) -> None:
     p = sub.add_parser("requirements", help="every requirement with its rating")
     _file(p)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--max-level", type=_level)
+    p.add_argument("--max-level", type=level_number)
     p.add_argument("--status", action="append", help="only these ratings (repeatable)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(handler=cmd_requirements)
@@ -509,7 +510,7 @@ def _register_assessment(sub: Any) -> None:
 
     p = sub.add_parser("gaps", help="requirements below the target (or: gaps export FILE -o plan.xlsx)")
     p.add_argument("parts", nargs="+", metavar="FILE", help="FILE, or 'export FILE' with -o")
-    p.add_argument("--target", type=_level)
+    p.add_argument("--target", type=level_number)
     p.add_argument("--json", action="store_true")
     p.add_argument("-o", "--output", help="with 'export': the gap plan workbook to write")
     p.add_argument("--profile", choices=["full", "confidential"], default="full",
@@ -518,7 +519,7 @@ def _register_assessment(sub: Any) -> None:
 
     p = sub.add_parser("explain", help="why a level is (not) reached: the exact blocking requirements")
     _file(p)
-    p.add_argument("--level", type=_level, help="default: the next level above the overall level")
+    p.add_argument("--level", type=level_number, help="default: the next level above the overall level")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_explain)
 
@@ -631,7 +632,7 @@ def _register_lock_and_admin(sub: Any) -> None:
     p.add_argument("--org", dest="organization")
     p.add_argument("--project")
     p.add_argument("--scope")
-    p.add_argument("--target-level", type=_level)
+    p.add_argument("--target-level", type=level_number)
     p.add_argument("--assessors", help="comma-separated names")
     p.add_argument("--start-date", help="YYYY-MM-DD")
     p.add_argument("--end-date", help="YYYY-MM-DD")

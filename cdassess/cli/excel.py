@@ -10,7 +10,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cdassess.cli.core import opened
+from cdassess.cli.core import level_number, opened
 
 if TYPE_CHECKING:
     from cdassess.xlsx.preview import ImportPreview
@@ -114,13 +114,6 @@ def gaps_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _level(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a level number") from None
-
-
 def _import_args(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
     p.add_argument("xlsx", metavar=f"{what.upper()}.xlsx")
@@ -136,7 +129,7 @@ def register(sub: Any) -> None:
     p = q.add_parser("export", help="write the questionnaire for the assessed team")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="Q.xlsx")
-    p.add_argument("--max-level", type=_level, help="requirements up to this level (default: the target)")
+    p.add_argument("--max-level", type=level_number, help="requirements up to this level (default: the target)")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
     p.set_defaults(handler=cmd_questionnaire_export)
     p = q.add_parser("import", help="read a filled-in questionnaire (preview, then all or nothing)")

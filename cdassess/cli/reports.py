@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cdassess.cli.core import level_number
 from cdassess.errors import CdassessError, InvalidValueError
 
 
@@ -201,13 +202,6 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _level(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a level number") from None
-
-
 def register(sub: Any) -> None:
     rep = sub.add_parser("report", help="write the gap report or the certificate (PDF)").add_subparsers(
         dest="report_command", metavar="KIND")
@@ -215,14 +209,14 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
     p.add_argument("-o", "--output", required=True, metavar="GAP.pdf")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="report language (default both)")
-    p.add_argument("--target", type=_level, help="target level (default: the assessment's)")
+    p.add_argument("--target", type=level_number, help="target level (default: the assessment's)")
     p.add_argument("--profile", choices=["full", "confidential"], default="full",
                    help="confidential leaves out people, internal notes and evidence details (to share outside)")
     p.set_defaults(handler=cmd_report_gap)
     p = rep.add_parser("certificate", help="the signed certificate (locked assessments only)")
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
     p.add_argument("-o", "--output", required=True, metavar="CERT.pdf")
-    p.add_argument("--level", type=_level, help="level to certify (default: the overall level reached)")
+    p.add_argument("--level", type=level_number, help="level to certify (default: the overall level reached)")
     p.add_argument("--valid-years", type=int, default=3, help="validity in years (default 3)")
     p.add_argument("--issued", metavar="YYYY-MM-DD", help="issue date (default today)")
     p.set_defaults(handler=cmd_report_certificate)
