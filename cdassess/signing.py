@@ -232,8 +232,9 @@ class KeyStore:
     def verifiers(self) -> dict[str, tuple[PublicKey, bool]]:
         """Every key a signature may come from: key id -> (key, is it this installation's own key)."""
         out = {k.key_id: (k, False) for k in self.trusted()}
-        own = self.own_public()
-        out[own.key_id] = (own, True)
+        if (self.root / PRIVATE_FILE).exists():  # verifying alone never creates a key pair
+            own = self.own_public()
+            out[own.key_id] = (own, True)
         return out
 
 

@@ -165,3 +165,13 @@ def test_every_other_last_letter_is_rejected(tmp_path: Path) -> None:
         if letter != code[-1]:
             with pytest.raises(VerificationError):
                 verify_code(code[:-1] + letter, store)
+
+
+def test_verifying_on_a_fresh_installation_creates_no_key(tmp_path: Path) -> None:
+    from cdassess.signing import KeyStore, VerificationError, sign_statement, verify_code
+
+    issuer, verifier = KeyStore(tmp_path / "issuer"), KeyStore(tmp_path / "verifier")
+    signed = sign_statement({"type": "cdassess-cert/1", "no": "X-1"}, issuer)
+    with pytest.raises(VerificationError):
+        verify_code(signed.code, verifier)
+    assert not (tmp_path / "verifier").exists()
