@@ -40,9 +40,11 @@ from PySide6.QtWidgets import (
 )
 
 from cdassess.errors import CdassessError
+from cdassess.export_profile import FULL, ExportProfile
 from cdassess.services import Assessment, safe_filename
 from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow
 from ui import messages
+from ui.report_actions import ProfileChoice
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
@@ -251,6 +253,30 @@ def ask_questionnaire_options(parent: QWidget | None, assessment: Assessment) ->
     return dialog.options() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+class ExportOptionsDialog(QDialog):
+    """Before a workbook or gap plan export: full (internal) or confidential (to share outside)."""
+
+    def __init__(self, parent: QWidget | None, title: str, note: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.profile_choice = ProfileChoice(note)
+        layout.addWidget(self.profile_choice)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def profile(self) -> ExportProfile:
+        return self.profile_choice.profile()
+
+
+def ask_export_profile(parent: QWidget | None, title: str, note: str = "") -> ExportProfile | None:
+    """The profile chosen for an export, or None when the user cancelled."""
+    dialog = ExportOptionsDialog(parent, title, note)
+    return dialog.profile() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 # --------------------------------------------------------------------------------------------- import
 
 
@@ -313,7 +339,9 @@ def import_workbook_interactive(parent: QWidget | None, assessment: Assessment) 
 
 
 def _export(parent: QWidget | None, assessment: Assessment, title: str, suggested: str,
-            write: Callable[[Path, Callable[[int, int], None]], Path]) -> bool:
+            write: Callable[[Path, Callable[[int, int], None]], Path], profile: ExportProfile = FULL) -> bool:
+    if profile.redacts:
+        suggested += QCoreApplication.translate("ImportDialog", "-confidential", "suffix of a suggested file name")
     name = safe_filename(f"{assessment.meta.project} - {suggested}.xlsx", f"{suggested}.xlsx")
     path = ask_save_xlsx(parent, title, name, assessment.path.parent)
     if path is None:
@@ -354,16 +382,30 @@ def export_questionnaire_interactive(parent: QWidget | None, assessment: Assessm
 
 
 def export_workbook_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
+    """Ask full or confidential, then the file; write the workbook."""
     from cdassess.xlsx import export_workbook
 
-    return _export(parent, assessment, QCoreApplication.translate("ImportDialog", "Export the full workbook"),
+    title = QCoreApplication.translate("ImportDialog", "Export the full workbook")
+    profile = ask_export_profile(parent, title, QCoreApplication.translate(
+        "ImportDialog", "A confidential workbook cannot be imported back: to edit in Excel and import again, "
+        "export the full one."))
+    if profile is None:
+        return False
+    return _export(parent, assessment, title,
                    QCoreApplication.translate("ImportDialog", "workbook", "suggested file name"),
-                   lambda path, report: export_workbook(assessment, path, progress=report))
+                   lambda path, report: export_workbook(assessment, path, progress=report, profile=profile),
+                   profile)
 
 
 def export_gap_plan_interactive(parent: QWidget | None, assessment: Assessment) -> bool:
+    """Ask full or confidential, then the file; write the gap plan."""
     from cdassess.xlsx import export_gap_plan
 
-    return _export(parent, assessment, QCoreApplication.translate("ImportDialog", "Export the gap plan"),
+    title = QCoreApplication.translate("ImportDialog", "Export the gap plan")
+    profile = ask_export_profile(parent, title)
+    if profile is None:
+        return False
+    return _export(parent, assessment, title,
                    QCoreApplication.translate("ImportDialog", "gap plan", "suggested file name"),
-                   lambda path, report: export_gap_plan(assessment, path, progress=report))
+                   lambda path, report: export_gap_plan(assessment, path, progress=report, profile=profile),
+                   profile)

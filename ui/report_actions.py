@@ -18,13 +18,17 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QProgressDialog,
+    QRadioButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
 from cdassess.errors import CdassessError
+from cdassess.export_profile import CONFIDENTIAL, FULL, ExportProfile
 from cdassess.services import Assessment, safe_filename
 from ui import messages
 
@@ -35,6 +39,40 @@ LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
 class GapOptions:
     lang: str
     target: int
+    profile: ExportProfile = FULL
+
+
+class ProfileChoice(QGroupBox):
+    """Full (internal) or Confidential: what a report or workbook may carry when it leaves the team.
+
+    Used by the gap report here and by the Excel exports (ui.import_dialog). Full is the default: a redacted
+    copy is a deliberate choice, and a confidential workbook cannot be imported back.
+    """
+
+    def __init__(self, note: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Content"))
+        layout = QVBoxLayout(self)
+        self.full = QRadioButton(self.tr("Full (internal)"))
+        self.full.setToolTip(self.tr("Everything: assessors, owners, notes and evidence details."))
+        self.confidential = QRadioButton(
+            self.tr("Confidential (to share outside: no names, notes or evidence details)"))
+        self.confidential.setToolTip(self.tr(
+            "Leaves out the assessors and every other named person, the rating notes, the team's comments and "
+            "evidence texts, and evidence file names and descriptions. Ratings, levels, gaps and findings stay.\n"
+            "A name written inside an observation cannot be recognised and stays: read the observations "
+            "before sharing."))
+        self.full.setChecked(True)
+        layout.addWidget(self.full)
+        layout.addWidget(self.confidential)
+        self.note: QLabel | None = None
+        if note:
+            self.note = QLabel(note)
+            self.note.setWordWrap(True)
+            layout.addWidget(self.note)
+
+    def profile(self) -> ExportProfile:
+        return CONFIDENTIAL if self.confidential.isChecked() else FULL
 
 
 @dataclass(frozen=True)
@@ -44,7 +82,7 @@ class CertificateOptions:
 
 
 class GapReportDialog(QDialog):
-    """Language and target level of the gap report."""
+    """Language, target level and content (full or confidential) of the gap report."""
 
     def __init__(self, parent: QWidget | None, assessment: Assessment) -> None:
         super().__init__(parent)
@@ -60,13 +98,16 @@ class GapReportDialog(QDialog):
         self.target.setCurrentIndex(max(model.level_numbers.index(assessment.meta.target_level), 0))
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Target level"), self.target)
+        self.profile_choice = ProfileChoice()
+        form.addRow(self.profile_choice)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
     def options(self) -> GapOptions:
-        return GapOptions(str(self.language.currentData()), int(self.target.currentData()))
+        return GapOptions(str(self.language.currentData()), int(self.target.currentData()),
+                          self.profile_choice.profile())
 
 
 class CertificateDialog(QDialog):
@@ -121,12 +162,15 @@ def open_pdf(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def _suggested(assessment: Assessment, kind: str) -> str:
+def _suggested(assessment: Assessment, kind: str, profile: ExportProfile = FULL) -> str:
+    """``<project> - <kind>.pdf``, with a suffix that says so when the content is redacted."""
+    if profile.redacts:
+        kind += QCoreApplication.translate("ReportActions", "-confidential", "suffix of a suggested file name")
     return safe_filename(f"{assessment.meta.project} - {kind}.pdf", f"{kind}.pdf")
 
 
 def write_gap_report_interactive(parent: QWidget | None, assessment: Assessment) -> None:
-    """Ask for language, target and file, write the gap report with a progress dialog, open it."""
+    """Ask for language, target, content and file, write the gap report with a progress dialog, open it."""
     from cdassess.reports.gap import write_gap_report
 
     options = ask_gap_options(parent, assessment)
@@ -134,7 +178,8 @@ def write_gap_report_interactive(parent: QWidget | None, assessment: Assessment)
         return
     path = ask_pdf_path(parent, QCoreApplication.translate("ReportActions", "Save the gap report"),
                         _suggested(assessment, QCoreApplication.translate("ReportActions", "gap report",
-                                                                          "suggested file name")),
+                                                                          "suggested file name"),
+                                   options.profile),
                         assessment.path.parent)
     if path is None:
         return
@@ -151,7 +196,7 @@ def write_gap_report_interactive(parent: QWidget | None, assessment: Assessment)
 
     try:
         write_gap_report(assessment, path, target=options.target, lang=options.lang, progress=report,
-                         cancelled=progress.wasCanceled)
+                         cancelled=progress.wasCanceled, profile=options.profile)
     except CdassessError as exc:
         if progress.wasCanceled():
             return

@@ -37,27 +37,27 @@
 <context>
     <name>CertificateDialog</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="77"/>
+        <location filename="../../ui/report_actions.py" line="118"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="80"/>
+        <location filename="../../ui/report_actions.py" line="121"/>
         <source>Organization: %1</source>
         <translation>组织：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="89"/>
+        <location filename="../../ui/report_actions.py" line="130"/>
         <source> years</source>
         <translation> 年</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="90"/>
+        <location filename="../../ui/report_actions.py" line="131"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="91"/>
+        <location filename="../../ui/report_actions.py" line="132"/>
         <source>Valid for</source>
         <translation>有效期</translation>
     </message>
@@ -309,7 +309,7 @@
         <location filename="../../ui/evidence_pane.py" line="65"/>
         <location filename="../../ui/evidence_pane.py" line="157"/>
         <location filename="../../ui/evidence_pane.py" line="188"/>
-        <location filename="../../ui/evidence_pane.py" line="427"/>
+        <location filename="../../ui/evidence_pane.py" line="463"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
@@ -404,34 +404,34 @@
         <translation>未填写收集日期（%1 添加）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="220"/>
+        <location filename="../../ui/evidence_pane.py" line="223"/>
         <source>Evidence details</source>
         <translation>证据信息</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="239"/>
-        <location filename="../../ui/evidence_pane.py" line="253"/>
-        <location filename="../../ui/evidence_pane.py" line="300"/>
+        <location filename="../../ui/evidence_pane.py" line="242"/>
+        <location filename="../../ui/evidence_pane.py" line="256"/>
+        <location filename="../../ui/evidence_pane.py" line="313"/>
         <source>Attach evidence to %1</source>
         <translation>为 %1 附加证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="340"/>
+        <location filename="../../ui/evidence_pane.py" line="376"/>
         <source>Attaching evidence…</source>
         <translation>正在附加证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="340"/>
+        <location filename="../../ui/evidence_pane.py" line="376"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="347"/>
+        <location filename="../../ui/evidence_pane.py" line="383"/>
         <source>Attaching %1…</source>
         <translation>正在附加 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="304"/>
+        <location filename="../../ui/evidence_pane.py" line="318"/>
         <source>Some files were not attached</source>
         <translation>部分文件未附加</translation>
     </message>
@@ -441,32 +441,32 @@
         <translation>说明、提供者和收集日期（也可双击该行或按 F2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="305"/>
+        <location filename="../../ui/evidence_pane.py" line="319"/>
         <source>%1 of %2 files could not be attached; nothing else changed.</source>
         <translation>%2 个文件中有 %1 个未能附加；其他内容未改变。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="371"/>
+        <location filename="../../ui/evidence_pane.py" line="407"/>
         <source>Link evidence to %1</source>
         <translation>将证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="391"/>
+        <location filename="../../ui/evidence_pane.py" line="427"/>
         <source>links</source>
         <translation>个关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="392"/>
+        <location filename="../../ui/evidence_pane.py" line="428"/>
         <source>Remove evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="393"/>
+        <location filename="../../ui/evidence_pane.py" line="429"/>
         <source>Remove these files and all their links from the assessment? This cannot be undone.</source>
         <translation>从评估中删除这些文件及其全部关联？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="428"/>
+        <location filename="../../ui/evidence_pane.py" line="464"/>
         <source>No program to open it; a copy is at %1</source>
         <translation>没有可打开它的程序；副本位于 %1</translation>
     </message>
@@ -512,17 +512,17 @@
 <context>
     <name>GapReportDialog</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="51"/>
+        <location filename="../../ui/report_actions.py" line="89"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="61"/>
+        <location filename="../../ui/report_actions.py" line="99"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="62"/>
+        <location filename="../../ui/report_actions.py" line="100"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
@@ -530,149 +530,160 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="54"/>
+        <location filename="../../ui/import_dialog.py" line="56"/>
         <source>Sheet</source>
         <translation>工作表</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="55"/>
+        <location filename="../../ui/import_dialog.py" line="57"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="56"/>
+        <location filename="../../ui/import_dialog.py" line="58"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="57"/>
+        <location filename="../../ui/import_dialog.py" line="59"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="58"/>
+        <location filename="../../ui/import_dialog.py" line="60"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="59"/>
+        <location filename="../../ui/import_dialog.py" line="61"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="60"/>
+        <location filename="../../ui/import_dialog.py" line="62"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="61"/>
+        <location filename="../../ui/import_dialog.py" line="63"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="62"/>
+        <location filename="../../ui/import_dialog.py" line="64"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="63"/>
+        <location filename="../../ui/import_dialog.py" line="65"/>
         <source>Accepted</source>
         <translation>可接受的值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="70"/>
+        <location filename="../../ui/import_dialog.py" line="72"/>
         <source>set</source>
         <translation>填写</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="71"/>
+        <location filename="../../ui/import_dialog.py" line="73"/>
         <source>added</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="72"/>
+        <location filename="../../ui/import_dialog.py" line="74"/>
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="73"/>
+        <location filename="../../ui/import_dialog.py" line="75"/>
         <source>cleared</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="74"/>
+        <location filename="../../ui/import_dialog.py" line="76"/>
         <source>removed</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="200"/>
+        <location filename="../../ui/import_dialog.py" line="202"/>
         <source>Excel workbooks (*.xlsx);;All files (*)</source>
         <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="206"/>
+        <location filename="../../ui/import_dialog.py" line="208"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="265"/>
+        <location filename="../../ui/import_dialog.py" line="291"/>
         <source>Import the questionnaire</source>
         <translation>导入问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="266"/>
+        <location filename="../../ui/import_dialog.py" line="292"/>
         <source>Import a full workbook</source>
         <translation>导入完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="275"/>
+        <location filename="../../ui/import_dialog.py" line="301"/>
         <source>Import it into this assessment anyway?</source>
         <translation>仍然导入到本评估中吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="293"/>
+        <location filename="../../ui/import_dialog.py" line="319"/>
         <source>%1 change(s) imported from %2.</source>
         <translation>已从 %2 导入 %1 处更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="321"/>
+        <location filename="../../ui/import_dialog.py" line="344"/>
+        <source>-confidential</source>
+        <comment>suffix of a suggested file name</comment>
+        <translation>-脱敏版</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="349"/>
         <source>Writing %1…</source>
         <translation>正在写入 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="340"/>
+        <location filename="../../ui/import_dialog.py" line="368"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="350"/>
+        <location filename="../../ui/import_dialog.py" line="378"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="351"/>
+        <location filename="../../ui/import_dialog.py" line="379"/>
         <source>questionnaire</source>
         <comment>suggested file name</comment>
         <translation>问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="359"/>
+        <location filename="../../ui/import_dialog.py" line="388"/>
         <source>Export the full workbook</source>
         <translation>导出完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="360"/>
+        <location filename="../../ui/import_dialog.py" line="389"/>
+        <source>A confidential workbook cannot be imported back: to edit in Excel and import again, export the full one.</source>
+        <translation>脱敏版工作簿不能再导入回评估：如需在 Excel 中编辑后重新导入，请导出完整版。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="395"/>
         <source>workbook</source>
         <comment>suggested file name</comment>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="367"/>
+        <location filename="../../ui/import_dialog.py" line="404"/>
         <source>Export the gap plan</source>
         <translation>导出差距改进计划</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="368"/>
+        <location filename="../../ui/import_dialog.py" line="409"/>
         <source>gap plan</source>
         <comment>suggested file name</comment>
         <translation>差距改进计划</translation>
@@ -681,42 +692,42 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="145"/>
+        <location filename="../../ui/import_dialog.py" line="147"/>
         <source>Import the questionnaire %1</source>
         <translation>导入问卷 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="146"/>
+        <location filename="../../ui/import_dialog.py" line="148"/>
         <source>Import the workbook %1</source>
         <translation>导入工作簿 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="163"/>
+        <location filename="../../ui/import_dialog.py" line="165"/>
         <source>Problems (%1)</source>
         <translation>问题（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="164"/>
+        <location filename="../../ui/import_dialog.py" line="166"/>
         <source>Changes (%1)</source>
         <translation>更改（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="172"/>
+        <location filename="../../ui/import_dialog.py" line="174"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="183"/>
+        <location filename="../../ui/import_dialog.py" line="185"/>
         <source>%1 problem(s) found in %2. Nothing can be imported until they are fixed in the file; each problem names its sheet, row and column.</source>
         <translation>在 %2 中发现 %1 个问题。请先在文件中修正，否则无法导入任何内容；每个问题都注明了所在的工作表、行和列。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="187"/>
+        <location filename="../../ui/import_dialog.py" line="189"/>
         <source>%1 rows read from %2: nothing would change.</source>
         <translation>已从 %2 读取 %1 行：没有需要更改的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="189"/>
+        <location filename="../../ui/import_dialog.py" line="191"/>
         <source>%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything fails).</source>
         <translation>来自 %3 的 %2 行，共 %1 处更改。点击“应用”将一次性全部写入（任何一处失败则全部不写入）。</translation>
     </message>
@@ -1320,19 +1331,49 @@
     </message>
 </context>
 <context>
+    <name>ProfileChoice</name>
+    <message>
+        <location filename="../../ui/report_actions.py" line="54"/>
+        <source>Content</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="56"/>
+        <source>Full (internal)</source>
+        <translation>完整版（内部使用）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="57"/>
+        <source>Everything: assessors, owners, notes and evidence details.</source>
+        <translation>包含全部内容：评估师、负责人、备注和证据详情。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="59"/>
+        <source>Confidential (to share outside: no names, notes or evidence details)</source>
+        <translation>脱敏版（对外分享：不含人名、备注和证据详情）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="61"/>
+        <source>Leaves out the assessors and every other named person, the rating notes, the team&apos;s comments and evidence texts, and evidence file names and descriptions. Ratings, levels, gaps and findings stay.
+A name written inside an observation cannot be recognised and stays: read the observations before sharing.</source>
+        <translation>去掉评估师及其他所有具名人员、评定说明、团队的备注和证据说明，以及证据的文件名和描述；评定、级别、差距和发现予以保留。
+写在观察内容里的人名无法识别，会原样保留：分享前请通读观察内容。</translation>
+    </message>
+</context>
+<context>
     <name>QuestionnaireOptionsDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="228"/>
+        <location filename="../../ui/import_dialog.py" line="230"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="238"/>
+        <location filename="../../ui/import_dialog.py" line="240"/>
         <source>Requirements up to</source>
         <translation>包含要求至</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="239"/>
+        <location filename="../../ui/import_dialog.py" line="241"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -1340,39 +1381,45 @@
 <context>
     <name>ReportActions</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="113"/>
+        <location filename="../../ui/report_actions.py" line="154"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="135"/>
+        <location filename="../../ui/report_actions.py" line="168"/>
+        <source>-confidential</source>
+        <comment>suffix of a suggested file name</comment>
+        <translation>-脱敏版</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="179"/>
         <source>Save the gap report</source>
         <translation>保存差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="136"/>
+        <location filename="../../ui/report_actions.py" line="180"/>
         <source>gap report</source>
         <comment>suggested file name</comment>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="141"/>
+        <location filename="../../ui/report_actions.py" line="186"/>
         <source>Writing the gap report…</source>
         <translation>正在生成差距报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="142"/>
+        <location filename="../../ui/report_actions.py" line="187"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="143"/>
-        <location filename="../../ui/report_actions.py" line="158"/>
+        <location filename="../../ui/report_actions.py" line="188"/>
+        <location filename="../../ui/report_actions.py" line="203"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="168"/>
+        <location filename="../../ui/report_actions.py" line="213"/>
         <source>A certificate is issued only for final results, and this assessment is not locked.
 
 Review the ratings, then lock the assessment (File ▸ Lock the assessment) and try again.</source>
@@ -1381,30 +1428,30 @@ Review the ratings, then lock the assessment (File ▸ Lock the assessment) and 
 请先复核评定，再锁定评估（文件 ▸ 锁定评估），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="181"/>
-        <location filename="../../ui/report_actions.py" line="198"/>
+        <location filename="../../ui/report_actions.py" line="226"/>
+        <location filename="../../ui/report_actions.py" line="243"/>
         <source>No certificate</source>
         <translation>无法生成证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="188"/>
+        <location filename="../../ui/report_actions.py" line="233"/>
         <source>Save the certificate</source>
         <translation>保存证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="189"/>
+        <location filename="../../ui/report_actions.py" line="234"/>
         <source>certificate</source>
         <comment>suggested file name</comment>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="202"/>
-        <location filename="../../ui/report_actions.py" line="206"/>
+        <location filename="../../ui/report_actions.py" line="247"/>
+        <location filename="../../ui/report_actions.py" line="251"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="207"/>
+        <location filename="../../ui/report_actions.py" line="252"/>
         <source>Certificate %1 written (level %2, valid until %3).
 Verification code: %4</source>
         <translation>已生成证书 %1（级别 %2，有效期至 %3）。

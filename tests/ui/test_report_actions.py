@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
+from cdassess.export_profile import CONFIDENTIAL, FULL
 from cdassess.scoring import Status
 from cdassess.services import Assessment
 from cdassess.signing import verify_code
@@ -64,13 +65,13 @@ def test_gap_report_is_written_with_progress_and_opened(qtbot: Any, mini_assessm
     monkeypatch.setattr(report_actions, "ask_gap_options", lambda p, a: GapOptions("en", 3))
     asked = _save_as(monkeypatch, tmp_path / "out")  # no suffix: .pdf is added
     seen: list[int] = []
-    real = report_actions.QProgressDialog.setValue
+    real = QProgressDialog.setValue
 
     def spy(self: Any, value: int) -> None:
         seen.append(value)
         real(self, value)
 
-    monkeypatch.setattr(report_actions.QProgressDialog, "setValue", spy)
+    monkeypatch.setattr(QProgressDialog, "setValue", spy)
     write_gap_report_interactive(parent, mini_assessment)
     out = tmp_path / "out.pdf"
     assert out.exists()
@@ -95,9 +96,35 @@ def test_gap_dialog_offers_languages_and_the_model_levels(qtbot: Any, mini_asses
     dialog = GapReportDialog(None, mini_assessment)
     qtbot.addWidget(dialog)
     assert [dialog.target.itemData(i) for i in range(dialog.target.count())] == [1, 2, 3]
-    assert dialog.options() == GapOptions("both", 2)
+    assert dialog.options() == GapOptions("both", 2, FULL)
     dialog.language.setCurrentIndex(2)
     assert dialog.options().lang == "en"
+    dialog.profile_choice.confidential.click()
+    assert dialog.options() == GapOptions("en", 2, CONFIDENTIAL)
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_gap_report_full_or_confidential(qtbot: Any, demo: Assessment, tmp_path: Path, opened: list[str],
+                                         monkeypatch: pytest.MonkeyPatch, dialogs: Any, confidential: bool) -> None:
+    """The choice made in the dialog reaches the PDF: a confidential report names none of the people."""
+
+    def answer(self: GapReportDialog) -> int:
+        assert self.profile_choice.full.isChecked()  # Full is the default
+        if confidential:
+            self.profile_choice.confidential.click()
+        self.accept()
+        return int(self.result())
+
+    monkeypatch.setattr(GapReportDialog, "exec", answer)
+    out = tmp_path / "report.pdf"
+    asked = _save_as(monkeypatch, out)
+    write_gap_report_interactive(None, demo)
+    assert asked[0].endswith(" - gap report-confidential.pdf" if confidential else " - gap report.pdf")
+    assert opened == [str(out)] and dialogs.shown == []
+    text = _text(out)
+    assert "Automate rollback" in text  # findings stay in both
+    for name in ("Sarah Chen", "Zhang Wei"):
+        assert (name in text) is not confidential, name
 
 
 def test_certificate_refusal_when_not_locked_is_explained(qtbot: Any, mini_assessment: Assessment,

@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 
+from cdassess.export_profile import FULL
 from cdassess.model import Model
 from cdassess.records import Claim
 from cdassess.scoring import Status
 from cdassess.services import Assessment
-from cdassess.xlsx import export_questionnaire, export_workbook, read_questionnaire
+from cdassess.xlsx import export_questionnaire, export_workbook, read_questionnaire, read_workbook
 from cdassess.xlsx.questionnaire import SHEET
 from ui import import_dialog
 from ui.import_dialog import ImportPreviewDialog
@@ -151,6 +152,7 @@ def test_exports(qtbot: Any, tmp_path: Path, assessment: Assessment, dialogs: An
     monkeypatch.setattr(import_dialog, "ask_save_xlsx", lambda *a: out)
     monkeypatch.setattr(import_dialog, "ask_questionnaire_options",
                         lambda *a: import_dialog.QuestionnaireOptions(3, "en"))
+    monkeypatch.setattr(import_dialog, "ask_export_profile", lambda *a: FULL)
     assert getattr(import_dialog, action)(None, assessment) is False  # exports never change the assessment
     assert dialogs.kinds() == ["info"]
     wb = openpyxl.load_workbook(out)
@@ -162,6 +164,7 @@ def test_exports(qtbot: Any, tmp_path: Path, assessment: Assessment, dialogs: An
 def test_export_to_a_bad_place_shows_an_error(qtbot: Any, tmp_path: Path, assessment: Assessment, dialogs: Any,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(import_dialog, "ask_save_xlsx", lambda *a: tmp_path / "missing" / "w.xlsx")
+    monkeypatch.setattr(import_dialog, "ask_export_profile", lambda *a: FULL)
     assert import_dialog.export_workbook_interactive(None, assessment) is False
     assert dialogs.kinds() == ["error"] and "does not exist" in dialogs.errors()[0]
 
@@ -170,3 +173,93 @@ def test_options_dialog_defaults_to_the_target(qtbot: Any, assessment: Assessmen
     dialog = import_dialog.QuestionnaireOptionsDialog(None, assessment)
     qtbot.addWidget(dialog)
     assert dialog.options() == import_dialog.QuestionnaireOptions(2, "both")
+
+
+# ------------------------------------------------------------------------------ full or confidential exports
+
+
+def _choose(monkeypatch: pytest.MonkeyPatch, confidential: bool | None,
+            seen: list[import_dialog.ExportOptionsDialog]) -> None:
+    """The export options dialog answers by clicking a choice and OK (None: Cancel)."""
+
+    def fake_exec(self: import_dialog.ExportOptionsDialog) -> int:
+        seen.append(self)
+        assert self.profile_choice.full.isChecked()  # Full is the default
+        if confidential is None:
+            self.reject()
+        else:
+            (self.profile_choice.confidential if confidential else self.profile_choice.full).click()
+            self.accept()
+        return int(self.result())
+
+    monkeypatch.setattr(import_dialog.ExportOptionsDialog, "exec", fake_exec)
+
+
+def _save_as(monkeypatch: pytest.MonkeyPatch, out: Path | None) -> list[str]:
+    asked: list[str] = []
+
+    def ask(parent: Any, title: str, suggested: str, folder: Path) -> Path | None:
+        asked.append(suggested)
+        return out
+
+    monkeypatch.setattr(import_dialog, "ask_save_xlsx", ask)
+    return asked
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_workbook_export_full_or_confidential(qtbot: Any, tmp_path: Path, assessment: Assessment, dialogs: Any,
+                                              monkeypatch: pytest.MonkeyPatch, confidential: bool) -> None:
+    assessment.rate("A.X.1.L1", "met", note="seen in the pipeline of Wang Fang")
+    out = tmp_path / "w.xlsx"
+    seen: list[import_dialog.ExportOptionsDialog] = []
+    _choose(monkeypatch, confidential, seen)
+    asked = _save_as(monkeypatch, out)
+    assert import_dialog.export_workbook_interactive(None, assessment) is False
+    assert dialogs.kinds() == ["info"]
+    note = seen[0].profile_choice.note
+    assert note is not None and "cannot be imported back" in note.text()
+    assert asked == ["Proj - workbook-confidential.xlsx" if confidential else "Proj - workbook.xlsx"]
+    text = " ".join(str(c) for ws in openpyxl.load_workbook(out) for row in ws.iter_rows(values_only=True)
+                    for c in row if c is not None)
+    assert ("Wang Fang" in text) is not confidential
+    problems = read_workbook(assessment, out).problems
+    if confidential:  # a redacted copy would erase notes and names: its import is refused
+        assert problems and "confidential" in problems[0].message
+    else:
+        assert problems == []
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_gap_plan_export_full_or_confidential(qtbot: Any, tmp_path: Path, demo: Assessment, dialogs: Any,
+                                              monkeypatch: pytest.MonkeyPatch, confidential: bool) -> None:
+    out = tmp_path / "plan.xlsx"
+    seen: list[import_dialog.ExportOptionsDialog] = []
+    _choose(monkeypatch, confidential, seen)
+    asked = _save_as(monkeypatch, out)
+    assert import_dialog.export_gap_plan_interactive(None, demo) is False
+    assert seen[0].profile_choice.note is None  # the import warning is the workbook's alone
+    assert asked[0].endswith("gap plan-confidential.xlsx" if confidential else "gap plan.xlsx")
+    text = " ".join(str(c) for ws in openpyxl.load_workbook(out) for row in ws.iter_rows(values_only=True)
+                    for c in row if c is not None)
+    assert "Automate rollback" in text  # the findings themselves stay
+    assert ("Ops team" in text) is not confidential  # their owners do not
+
+
+def test_cancelled_export_options_ask_for_no_file(qtbot: Any, tmp_path: Path, assessment: Assessment,
+                                                  dialogs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _choose(monkeypatch, None, [])
+    asked = _save_as(monkeypatch, tmp_path / "w.xlsx")
+    assert import_dialog.export_workbook_interactive(None, assessment) is False
+    assert import_dialog.export_gap_plan_interactive(None, assessment) is False
+    assert asked == [] and dialogs.shown == []
+    assert list(tmp_path.glob("*.xlsx")) == []
+
+
+def test_export_options_dialog_defaults_to_full(qtbot: Any) -> None:
+    from cdassess.export_profile import CONFIDENTIAL
+
+    dialog = import_dialog.ExportOptionsDialog(None, "Export the gap plan")
+    qtbot.addWidget(dialog)
+    assert dialog.profile() is FULL
+    dialog.profile_choice.confidential.click()
+    assert dialog.profile() is CONFIDENTIAL
