@@ -184,7 +184,7 @@ def read_workbook(assessment: Assessment, path: str | Path, *, force: bool = Fal
             # A redacted copy has blanks where people and notes were: importing it would erase them.
             preview.problems.append(ProblemRow(META_SHEET, row, "B", f"this workbook is a {shared[:40]} export with "
                                                "people, notes and evidence details left out",
-                                               "a full workbook export (cdassess workbook export without --profile)"))
+                                               "a full (not confidential) workbook export of this assessment"))
         sheets = {}
         for key, columns, prefer in (("ratings", RATING_COLUMNS, ("ratings", "评级")),
                                      ("claims", CLAIM_COLUMNS, ("claims", "自评")),
