@@ -8,6 +8,7 @@ import pytest
 
 from cdassess.model import Model
 from cdassess.reports.charts import (
+    drawing_svg,
     level_bar_drawing,
     level_radar_drawing,
     level_radar_svg,
@@ -87,3 +88,48 @@ def test_unknown_language_is_refused(mini_model: Model) -> None:
 
     with pytest.raises(InvalidValueError):
         level_radar_drawing(mini_model, _levels(mini_model), 2, "fr")
+
+
+def _shapes(drawing: object) -> list[object]:
+    out: list[object] = []
+
+    def walk(node: object) -> None:
+        contents = getattr(node, "contents", None)
+        if contents is None:
+            out.append(node)
+        for child in contents or []:
+            walk(child)
+
+    walk(drawing)
+    return out
+
+
+def test_svg_is_written_without_render_svg_one_element_per_shape(builtin_model: Model,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.graphics import renderSVG
+
+    def refuse(*_: object, **__: object) -> str:
+        raise AssertionError("renderSVG used")
+
+    monkeypatch.setattr(renderSVG, "drawToString", refuse)
+    drawing = level_radar_drawing(builtin_model, _levels(builtin_model), 3, "both")
+    root = ET.fromstring(drawing_svg(drawing))
+    ns = "{http://www.w3.org/2000/svg}"
+    tags = {"String": "text", "Line": "path", "Polygon": "polygon", "Rect": "rect", "Circle": "circle"}
+    expected = [tags[type(s).__name__] for s in _shapes(drawing)]
+    written = [e.tag.removeprefix(ns) for e in root.iter() if e.tag.removeprefix(ns) not in ("svg", "g")]
+    assert written == expected
+    texts = [e.text for e in root.iter(f"{ns}text")]
+    assert texts == _strings(drawing)
+    assert {e.get("font-family") for e in root.iter(f"{ns}text")} == {FONT}
+
+
+def test_svg_escapes_markup_in_text() -> None:
+    from reportlab.graphics.shapes import Drawing, String
+
+    drawing = Drawing(200, 50)
+    drawing.add(String(100, 20, 'R&D <ops> "CI"', fontName=register_fonts(), fontSize=9, textAnchor="middle"))
+    root = ET.fromstring(drawing_svg(drawing))
+    (text,) = root.iter("{http://www.w3.org/2000/svg}text")
+    assert text.text == 'R&D <ops> "CI"'
+    assert float(text.get("x", "")) < 100  # centred: starts left of the anchor point
