@@ -2,8 +2,8 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python benchmarks/run.py            # full run (11 repetitions, about 3 minutes), writes RESULTS.md
-    .venv/bin/python benchmarks/run.py --quick    # 5 repetitions (the minimum for a median), about 1 minute
+    .venv/bin/python benchmarks/run.py            # full run (11 repetitions, 1-2 minutes), writes RESULTS.md
+    .venv/bin/python benchmarks/run.py --quick    # 5 repetitions (the minimum for a median), under a minute
     .venv/bin/python benchmarks/run.py --only gap_demo --only info_json
 
 Every input is built from scratch in a temporary folder: the demo assessment, synthetic capability models
