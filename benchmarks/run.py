@@ -1046,7 +1046,7 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"run only this scenario (repeatable): {', '.join(names)}")
     p.add_argument("--reps", type=int, help="timed repetitions per scenario (default 11, --quick 5)")
     p.add_argument("--results", type=Path, help="where to write the results (default benchmarks/RESULTS.md for a "
-                   "full run of every scenario; not written for --only unless given)")
+                   "full run; not written for --quick, --reps or --only unless given)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder with the inputs")
     args = p.parse_args(argv)
     reps = args.reps or (5 if args.quick else 11)
@@ -1081,7 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - t_start
     print()
     print(table(results))
-    out = args.results or (BENCH_DIR / "RESULTS.md" if not args.only else None)
+    out = args.results or (BENCH_DIR / "RESULTS.md" if not (args.only or args.quick or args.reps) else None)
     if out is not None:
         write_results(out, results, ["benchmarks/run.py", *argv], started, elapsed, reps, load_before)
         print(f"\nwritten to {out}")
