@@ -989,9 +989,8 @@ def write_results(path: Path, results: list[Result], argv: list[str], started: d
         "",
         "## Raw samples (seconds)",
         "",
-        "```json",
-        json.dumps({r.name: {k: [round(x, 5) for x in xs] for k, xs in r.samples.items()} for r in results},
-                   indent=1),
+        "```",
+        *[f"{r.name}.{k}: {json.dumps([round(x, 5) for x in xs])}" for r in results for k, xs in r.samples.items()],
         "```",
         "",
     ]
