@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -44,10 +43,10 @@ from cdassess.export_profile import FULL, ExportProfile
 from cdassess.services import Assessment, safe_filename
 from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow
 from ui import messages
+from ui.choices import language_choice, level_choice
 from ui.report_actions import ProfileChoice
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
 
 
 def column_label(name: str) -> str:
@@ -229,14 +228,8 @@ class QuestionnaireOptionsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Export a questionnaire"))
         form = QFormLayout(self)
-        self.level = QComboBox()
-        model = assessment.model
-        for lv in model.levels:
-            self.level.addItem(f"L{lv.n}  {lv.names.both(' ')}", lv.n)
-        self.level.setCurrentIndex(max(model.level_numbers.index(assessment.meta.target_level), 0))
-        self.language = QComboBox()
-        for code, label in LANGUAGES:
-            self.language.addItem(label, code)
+        self.level = level_choice(assessment)
+        self.language = language_choice()
         form.addRow(self.tr("Requirements up to"), self.level)
         form.addRow(self.tr("Language"), self.language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

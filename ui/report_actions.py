@@ -31,8 +31,7 @@ from cdassess.errors import CdassessError
 from cdassess.export_profile import CONFIDENTIAL, FULL, ExportProfile
 from cdassess.services import Assessment, safe_filename
 from ui import messages
-
-LANGUAGES = (("both", "中文 + English"), ("zh", "中文"), ("en", "English"))
+from ui.choices import language_choice, level_choice
 
 
 @dataclass(frozen=True)
@@ -88,14 +87,8 @@ class GapReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Gap report"))
         form = QFormLayout(self)
-        self.language = QComboBox()
-        for code, label in LANGUAGES:
-            self.language.addItem(label, code)
-        self.target = QComboBox()
-        model = assessment.model
-        for lv in model.levels:
-            self.target.addItem(f"L{lv.n}  {lv.names.both(' ')}", lv.n)
-        self.target.setCurrentIndex(max(model.level_numbers.index(assessment.meta.target_level), 0))
+        self.language = language_choice()
+        self.target = level_choice(assessment)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Target level"), self.target)
         self.profile_choice = ProfileChoice()
