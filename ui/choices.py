@@ -1,8 +1,8 @@
-"""Combo boxes that several export dialogs share: the level of the assessment's model, the output language."""
+"""Small widgets several dialogs share: OK/Cancel buttons, the model's levels, the output language."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox
 
 from cdassess.services import Assessment
 
@@ -25,3 +25,11 @@ def language_choice() -> QComboBox:
     for code, label in LANGUAGES:
         box.addItem(label, code)
     return box
+
+
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel buttons that accept or reject ``dialog``."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -34,6 +34,7 @@ from cdassess.errors import CdassessError
 from cdassess.library import ModelEntry, ModelLibrary
 from cdassess.model import load_model_file
 from cdassess.records import PRIORITIES, AssessmentMeta, Evidence, Finding
+from ui.choices import ok_cancel
 from ui.labels import human_size, priority_label
 from ui.settings import Settings
 
@@ -74,9 +75,7 @@ class FindingDialog(QDialog):
         due_row.addWidget(self.due, 1)
         form.addRow(self.tr("Due"), due_row)
         form.addRow(self.tr("Priority"), self.priority)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -217,9 +216,7 @@ class DetailsDialog(QDialog):
         form.addRow(self.tr("Start date"), self.start_date)
         form.addRow(self.tr("End date"), self.end_date)
         form.addRow(self.tr("Target level"), self.target)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -261,9 +258,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Model text"), self.text_language)
         note = QLabel(self.tr("A change of the interface language takes effect when cdassess is restarted."))
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -295,9 +290,7 @@ class PickEvidenceDialog(QDialog):
             it.setData(Qt.ItemDataRole.UserRole, ev.id)
             it.setToolTip(", ".join(ev.req_ids))
             self.list.addItem(it)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Evidence in this assessment that is not yet linked here:")))
         layout.addWidget(self.list)
@@ -381,9 +374,7 @@ class EvidenceDetailsDialog(QDialog):
             note.setStyleSheet("color: #777;")
             note.setWordWrap(True)
             form.addRow(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -43,7 +43,7 @@ from cdassess.export_profile import FULL, ExportProfile
 from cdassess.services import Assessment, safe_filename
 from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow
 from ui import messages
-from ui.choices import language_choice, level_choice
+from ui.choices import language_choice, level_choice, ok_cancel
 from ui.report_actions import ProfileChoice
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -232,9 +232,7 @@ class QuestionnaireOptionsDialog(QDialog):
         self.language = language_choice()
         form.addRow(self.tr("Requirements up to"), self.level)
         form.addRow(self.tr("Language"), self.language)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form.addRow(buttons)
 
     def options(self) -> QuestionnaireOptions:
@@ -255,9 +253,7 @@ class ExportOptionsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.profile_choice = ProfileChoice(note)
         layout.addWidget(self.profile_choice)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout.addWidget(buttons)
 
     def profile(self) -> ExportProfile:

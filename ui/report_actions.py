@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -31,7 +30,7 @@ from cdassess.errors import CdassessError
 from cdassess.export_profile import CONFIDENTIAL, FULL, ExportProfile
 from cdassess.services import Assessment, safe_filename
 from ui import messages
-from ui.choices import language_choice, level_choice
+from ui.choices import language_choice, level_choice, ok_cancel
 
 
 @dataclass(frozen=True)
@@ -93,9 +92,7 @@ class GapReportDialog(QDialog):
         form.addRow(self.tr("Target level"), self.target)
         self.profile_choice = ProfileChoice()
         form.addRow(self.profile_choice)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form.addRow(buttons)
 
     def options(self) -> GapOptions:
@@ -123,9 +120,7 @@ class CertificateDialog(QDialog):
         self.years.setSuffix(self.tr(" years"))
         form.addRow(self.tr("Level"), self.level)
         form.addRow(self.tr("Valid for"), self.years)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form.addRow(buttons)
 
     def options(self) -> CertificateOptions:
