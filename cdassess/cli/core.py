@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,15 @@ Handler = Callable[[argparse.Namespace], int]
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def _print_records(args: argparse.Namespace, rows: Sequence[Any], line: Callable[[Any], str]) -> None:
+    """Records as JSON (--json) or one readable line each."""
+    if args.json:
+        _print_json([r.__dict__ for r in rows])
+        return
+    for r in rows:
+        print(line(r))
 
 
 @contextmanager
@@ -330,13 +339,8 @@ def cmd_finding_add(args: argparse.Namespace) -> int:
 
 def cmd_finding_list(args: argparse.Namespace) -> int:
     with opened(args, readonly=True) as a:
-        rows = a.findings()
-        if args.json:
-            _print_json([f.__dict__ for f in rows])
-            return 0
-        for f in rows:
-            print(f"{f.id:>4} [{f.priority}] {f.req_id or '-'}: {f.observation}"
-                  + (f" -> {f.recommendation}" if f.recommendation else ""))
+        _print_records(args, a.findings(), lambda f: f"{f.id:>4} [{f.priority}] {f.req_id or '-'}: {f.observation}"
+                       + (f" -> {f.recommendation}" if f.recommendation else ""))
     return 0
 
 
@@ -352,12 +356,7 @@ def cmd_interview_add(args: argparse.Namespace) -> int:
 
 def cmd_interview_list(args: argparse.Namespace) -> int:
     with opened(args, readonly=True) as a:
-        rows = a.interviews()
-        if args.json:
-            _print_json([i.__dict__ for i in rows])
-            return 0
-        for i in rows:
-            print(f"{i.id:>4} {i.held_on} {i.interviewees}: {i.topic}")
+        _print_records(args, a.interviews(), lambda i: f"{i.id:>4} {i.held_on} {i.interviewees}: {i.topic}")
     return 0
 
 
