@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from cdassess.errors import CdassessError, ValidationError
 
 # Each module has register(subparsers); keep them light to import.
-COMMAND_MODULES = ("cdassess.cli.core",)
+COMMAND_MODULES = ("cdassess.cli.core", "cdassess.cli.cycles")
 OPTIONAL_COMMAND_MODULES = ("cdassess.cli.excel", "cdassess.cli.reports", "cdassess.cli.app")
 
 

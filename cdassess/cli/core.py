@@ -134,17 +134,22 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_requirements(args: argparse.Namespace) -> int:
     with opened(args, readonly=True) as a:
+        from cdassess.store.cycles import CycleRecords
+
         ratings = a.ratings()
         claims = a.claims()
+        previous = CycleRecords(a.store).previous_ratings()
         rows = []
         for req in a.model.iter_requirements(args.max_level):
             r = ratings.get(req.id)
+            prev = previous.get(req.id)
             rows.append({
                 "id": req.id, "item": req.item_id, "level": req.level,
                 "status": (r.status if r else Status.UNRATED).value,
                 "claim": claims[req.id].status.value if req.id in claims else "unrated",
                 "needs_review": bool(r and r.needs_review),
                 "text_zh": req.text.zh, "text_en": req.text.en, "provenance": req.provenance,
+                **({"previous": {"status": prev.status, "note": prev.note}} if prev else {}),
             })
         if args.status:
             wanted = {Status.parse(s).value for s in args.status}
@@ -570,6 +575,9 @@ def _register_evidence(sub: Any) -> None:
     _file(p)
     p.add_argument("evidence_id", metavar="EVIDENCE_ID", type=int)
     p.set_defaults(handler=cmd_evidence_remove)
+    from cdassess.cli.cycles import register_evidence_review
+
+    register_evidence_review(ev)
 
 
 def _register_findings_and_lock(sub: Any) -> None:

@@ -127,6 +127,36 @@ def _initial(db: Database) -> None:
         """)
 
 
+@migrations(name="0002_cycles")
+def _cycles(db: Database) -> None:
+    """Assessment cycles: the predecessor of a re-assessment, last cycle's ratings, the evidence lifecycle."""
+    _run(db, """
+        CREATE TABLE cycle_predecessor (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            json TEXT NOT NULL
+        );
+        CREATE TABLE previous_rating (
+            req_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            justification TEXT NOT NULL DEFAULT '',
+            rated_at TEXT NOT NULL DEFAULT '',
+            rated_by TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT 'reassess'
+        );
+        CREATE TABLE evidence_review (
+            evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,
+            status TEXT NOT NULL DEFAULT 'submitted'
+                CHECK (status IN ('submitted', 'accepted', 'rejected', 'expired')),
+            reason TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            reviewed_at TEXT NOT NULL DEFAULT '',
+            represents_date TEXT NOT NULL DEFAULT '',
+            valid_until TEXT NOT NULL DEFAULT ''
+        );
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     statement = ""

@@ -1,0 +1,457 @@
+"""Assessment cycles: re-assess last year's file, compare assessments, keep evidence reviewed and current.
+
+- :func:`reassess` makes next cycle's file from last cycle's: details, assessors, target, evidence (content
+  streamed, never loaded whole, with its dates) and open findings come along; every rating becomes "to
+  re-confirm" (last cycle's rating and note kept beside the empty new one); claims start empty; the link to the
+  old assessment is recorded.
+- :func:`compare` puts two or more assessments of one model (or of two models through a mapping) side by side:
+  levels (and scores) per domain, subdomain and item, the requirements whose rating changed, findings closed
+  and opened.
+- Evidence review: a status (submitted, accepted, rejected with a reason, expired), a reviewer, the date the
+  evidence represents and an optional valid-until date; a requirement rated as satisfied whose only evidence is
+  rejected or expired is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from cdassess.errors import CdassessError, InvalidValueError, Problem, ValidationError
+from cdassess.model import Model
+from cdassess.records import Finding
+from cdassess.services import Assessment, ProgressFn, default_actor
+from cdassess.store.cycles import REVIEW_STATUSES, CycleRecords, EvidenceReview, Predecessor, PreviousRating
+
+__all__ = [
+    "REVIEW_STATUSES", "Comparison", "EvidenceReview", "ModelMapping", "Predecessor", "PreviousRating",
+    "compare", "flagged_on_bad_evidence", "load_mapping", "reassess", "reconfirm_queue", "review_evidence",
+]
+
+_UNRATED = "unrated"
+
+
+def _status(value: object) -> str:
+    return str(value)
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _check_date(value: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValueError(f"{what} {value!r} is not a calendar date (write it as YYYY-MM-DD)") from None
+    if len(value) != 10:
+        raise InvalidValueError(f"{what} {value!r} is not a calendar date (write it as YYYY-MM-DD)")
+    return value
+
+
+def _satisfies(model: Model, status: str) -> bool:
+    scale = getattr(model, "scale", None)
+    if scale is not None:
+        option = scale.get(status) if hasattr(scale, "get") else None
+        if option is not None:
+            return bool(option.satisfies)
+        return False
+    return status in ("met", "na")
+
+
+def _weight(model: Model, status: str) -> float | None:
+    """An ordering of ratings for better/worse: the scale's weight (CAICT: met 1, partial 0.5, not met 0)."""
+    if status == _UNRATED:
+        return None
+    scale = getattr(model, "scale", None)
+    if scale is not None and hasattr(scale, "get"):
+        option = scale.get(status)
+        if option is None:
+            return None
+        if getattr(option, "not_applicable", False):
+            return None
+        return float(option.weight)
+    return {"met": 1.0, "partial": 0.5, "not_met": 0.0}.get(status)
+
+
+# ------------------------------------------------------------------------------------------ re-assessment
+
+
+class _ChunkReader(io.RawIOBase):
+    """A file-like reader over stored evidence chunks (content streams from one file into another)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            return b"".join([self._buf, *self._chunks])
+        while len(self._buf) < size:
+            nxt = next(self._chunks, None)
+            if nxt is None:
+                break
+            self._buf += nxt
+        out, self._buf = self._buf[:size], self._buf[size:]
+        return out
+
+
+def reassess(old_path: str | Path, new_path: str | Path, *, model: Model | None = None,
+             actor: str | None = None, progress: ProgressFn | None = None) -> Assessment:
+    """Create the next cycle's assessment from ``old_path`` at ``new_path`` (never overwrites) and return it open.
+
+    On any failure the new file is removed: a re-assessment is all or nothing.
+    """
+    src, dest = Path(old_path), Path(new_path)
+    if dest.exists():
+        raise CdassessError(f"{dest}: already exists; cdassess never overwrites a file (choose a new name)")
+    if src.resolve() == dest.resolve():
+        raise CdassessError(f"{dest}: is the assessment being re-assessed; choose a new file name")
+    who = actor or default_actor()
+    with Assessment.open(src, readonly=True, actor=who) as old:
+        target = model or old.model
+        meta = old.meta
+        target_level = meta.target_level if meta.target_level in target.level_numbers else target.level_numbers[-1]
+        new = Assessment.create(dest, organization=meta.organization, project=meta.project,
+                                target_level=target_level, model=target, assessor=who, scope=meta.scope,
+                                assessors=meta.assessors)
+        try:
+            _carry_over(old, new, progress)
+        except BaseException:
+            new.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(dest) + suffix).unlink(missing_ok=True)
+            raise
+    return new
+
+
+def _carry_over(old: Assessment, new: Assessment, progress: ProgressFn | None) -> None:
+    known = new.model.requirements
+    records = CycleRecords(new.store)
+    meta = old.meta
+    entries = old.store.audit_entries()
+    last = entries[-1] if entries else None
+    records.set_predecessor(Predecessor(
+        uuid=meta.uuid, file_name=old.path.name, organization=meta.organization, project=meta.project,
+        model_id=meta.model_id, model_version=meta.model_version, target_level=meta.target_level,
+        overall_level=old.levels().overall, audit_seq=last.seq if last else 0,
+        audit_head=last.hash if last else "", status=meta.status, created_at=meta.created_at))
+    with new.store.batch("carry last cycle's ratings"):
+        for req_id, r in sorted(old.ratings().items()):
+            if req_id not in known or r.is_blank:
+                continue
+            records.put_previous(PreviousRating(req_id, _status(r.status), r.note, r.justification,
+                                                r.updated_at, r.updated_by))
+        for f in old.findings():
+            req = f.req_id if f.req_id in known else None
+            new.save_finding(Finding(None, req, f.observation, f.recommendation, f.owner, f.due_date, f.priority))
+    old_reviews = CycleRecords(old.store).reviews()
+    evidence = old.evidence_list()
+    total = sum(e.size for e in evidence) or 1
+    done = 0
+    for ev in evidence:
+        ids = [r for r in ev.req_ids if r in known]
+        reader = cast("BinaryIO", _ChunkReader(old.store.evidence_chunks(ev.id)))
+        stored, _ = new.store.add_evidence(reader, ev.size, ev.original_name, ids, provided_by=ev.provided_by,
+                                           collected_on=ev.collected_on, description=ev.description)
+        review = old_reviews.get(ev.id)
+        if review is not None and review != EvidenceReview(ev.id):
+            records.put_review(EvidenceReview(stored.id, review.status, review.reason, review.reviewer,
+                                              review.reviewed_at, review.represents_date, review.valid_until))
+        done += ev.size
+        if progress is not None:
+            progress(done, total)
+
+
+def reconfirm_queue(a: Assessment) -> list[str]:
+    """Requirements whose last-cycle rating is not yet re-confirmed (rated) in this cycle, in tree order."""
+    prev = CycleRecords(a.store).previous_ratings()
+    if not prev:
+        return []
+    ratings = a.ratings()
+    return [r.id for r in a.model.iter_requirements()
+            if r.id in prev and _status(ratings[r.id].status if r.id in ratings else _UNRATED) == _UNRATED]
+
+
+# ------------------------------------------------------------------------------------------ evidence review
+
+
+def review_evidence(a: Assessment, evidence_id: int, *, status: str | None = None, reason: str | None = None,
+                    represents_date: str | None = None, valid_until: str | None = None,
+                    reviewer: str | None = None) -> tuple[EvidenceReview, EvidenceReview]:
+    """Change an evidence's review record; fields given as None keep their value. Returns (old, new)."""
+    records = CycleRecords(a.store)
+    old = records.review(evidence_id)
+    st = old.status if status is None else status.strip().lower()
+    if st not in REVIEW_STATUSES:
+        raise InvalidValueError(f"unknown evidence status {status!r} (accepted: {', '.join(REVIEW_STATUSES)})")
+    why = old.reason if reason is None else reason.strip()
+    if st == "rejected" and not why:
+        raise InvalidValueError(f"evidence {evidence_id}: rejecting evidence needs a reason (say what is wrong)")
+    if st != "rejected" and reason is None:
+        why = ""
+    rep = old.represents_date if represents_date is None else _check_date(represents_date, "the date it represents")
+    until = old.valid_until if valid_until is None else _check_date(valid_until, "the valid-until date")
+    changed_review = st != old.status or why != old.reason
+    new = EvidenceReview(evidence_id, st, why,
+                         (reviewer or a.store.actor or default_actor()) if changed_review else old.reviewer,
+                         dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if changed_review
+                         else old.reviewed_at, rep, until)
+    return records.put_review(new)
+
+
+def restore_review(a: Assessment, review: EvidenceReview) -> tuple[EvidenceReview, EvidenceReview]:
+    """Put an earlier review record back as it was (undo)."""
+    return CycleRecords(a.store).put_review(review)
+
+
+def evidence_reviews(a: Assessment) -> dict[int, EvidenceReview]:
+    """The review record of every evidence (submitted when never reviewed)."""
+    found = CycleRecords(a.store).reviews()
+    return {e.id: found.get(e.id, EvidenceReview(e.id)) for e in a.evidence_list()}
+
+
+def flagged_on_bad_evidence(a: Assessment, today: str | None = None) -> list[str]:
+    """Requirements rated as satisfied whose evidence is all rejected or expired (and there is some)."""
+    day = today or _today()
+    reviews = evidence_reviews(a)
+    ratings = a.ratings()
+    linked: dict[str, list[int]] = {}
+    for e in a.evidence_list():
+        for req_id in e.req_ids:
+            linked.setdefault(req_id, []).append(e.id)
+    out = []
+    for req in a.model.iter_requirements():
+        rating = ratings.get(req.id)
+        if rating is None or not _satisfies(a.model, _status(rating.status)) or req.id not in linked:
+            continue
+        if all(reviews[e].effective_status(day) in ("rejected", "expired") for e in linked[req.id]):
+            out.append(req.id)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ mapping
+
+
+@dataclass(frozen=True)
+class ModelMapping:
+    """Which requirement of one model becomes which of another (split: several; removed: none)."""
+
+    from_model: tuple[str, str]
+    to_model: tuple[str, str]
+    requirements: Mapping[str, tuple[str, ...]]
+
+    def targets(self, req_id: str) -> tuple[str, ...]:
+        return self.requirements.get(req_id, (req_id,))
+
+
+def load_mapping(path: str | Path, source: Model, target: Model) -> ModelMapping:
+    """Read a mapping file (JSON ``cdassess-mapping/1``) and check every id against both models."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CdassessError(f"{p}: cannot be read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise CdassessError(f"{p}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    problems: list[tuple[str, str]] = []
+    if not isinstance(data, dict) or data.get("format") != "cdassess-mapping/1":
+        raise CdassessError(f"{p}: not a cdassess model mapping (expected \"format\": \"cdassess-mapping/1\")")
+    raw = data.get("requirements")
+    if not isinstance(raw, dict):
+        raise CdassessError(f"{p}: \"requirements\" must be an object of old id -> new id, list of ids or null")
+    mapped = _mapped_ids(raw, source, target, problems)
+    if problems:
+        raise ValidationError(f"{p}: the mapping has {len(problems)} problem(s)",
+                              [Problem(f"{p.name}: {w}", m) for w, m in problems])
+    return ModelMapping((source.id, source.version), (target.id, target.version), mapped)
+
+
+def _mapped_ids(raw: Mapping[str, Any], source: Model, target: Model,
+                problems: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Old requirement id -> new ids (none: removed; several: split); problems are collected, not raised."""
+    mapped: dict[str, tuple[str, ...]] = {}
+    for old_id, new in raw.items():
+        where = f"requirements.{old_id}"
+        if old_id not in source.requirements:
+            problems.append((where, f"{old_id!r} is not a requirement of {source.id} {source.version}"))
+        ids: tuple[str, ...]
+        if new is None:
+            ids = ()
+        elif isinstance(new, str):
+            ids = (new,)
+        elif isinstance(new, list) and all(isinstance(x, str) for x in new):
+            ids = tuple(new)
+        else:
+            problems.append((where, "must be an id, a list of ids or null"))
+            continue
+        if len(set(ids)) != len(ids):
+            problems.append((where, "lists an id twice"))
+        problems.extend((where, f"{t!r} is not a requirement of {target.id} {target.version}")
+                        for t in ids if t not in target.requirements)
+        mapped[old_id] = ids
+    return mapped
+
+
+# ------------------------------------------------------------------------------------------ compare
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    requirement: str
+    before: str
+    after: str
+    kind: str  # better | worse | new | gone | changed
+
+
+@dataclass
+class Comparison:
+    """Two or more assessments side by side, oldest first; changes are from the first to the last."""
+
+    files: list[Path]
+    labels: list[str]
+    model: Model
+    overall: list[int]
+    domains: list[tuple[str, list[int]]]
+    subdomains: list[tuple[str, list[int]]]
+    items: list[tuple[str, list[int]]]
+    scores: list[float | None]
+    changed: list[RatingChange]
+    findings_closed: list[Finding]
+    findings_opened: list[Finding]
+    level_reports: list[Any] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "assessments": [{"file": str(f), "label": lab, "overall_level": lvl, "overall_score": sc}
+                            for f, lab, lvl, sc in zip(self.files, self.labels, self.overall, self.scores,
+                                                       strict=True)],
+            "model": {"id": self.model.id, "version": self.model.version},
+            "domains": [{"id": d, "levels": lv} for d, lv in self.domains],
+            "subdomains": [{"id": d, "levels": lv} for d, lv in self.subdomains],
+            "items": [{"id": d, "levels": lv} for d, lv in self.items],
+            "changed": [{"requirement": c.requirement, "from": c.before, "to": c.after, "kind": c.kind}
+                        for c in self.changed],
+            "findings_closed": [_finding_json(f) for f in self.findings_closed],
+            "findings_opened": [_finding_json(f) for f in self.findings_opened],
+        }
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    return {"requirement": f.req_id, "observation": f.observation, "owner": f.owner, "due_date": f.due_date,
+            "priority": f.priority}
+
+
+def _overall_score(a: Assessment, report: Any) -> float | None:
+    score = getattr(report, "overall_score", None)
+    return None if score is None else float(score)
+
+
+def compare(paths: Sequence[str | Path], *, mapping: str | Path | None = None) -> Comparison:
+    """Compare assessments: all of one model version, or two models through ``mapping``."""
+    if len(paths) < 2:
+        raise InvalidValueError("compare needs at least two assessment files")
+    opened: list[Assessment] = []
+    try:
+        for p in paths:
+            opened.append(Assessment.open(p, readonly=True))
+        return _compare(opened, mapping)
+    finally:
+        for a in opened:
+            a.close()
+
+
+def _compare(opened: list[Assessment], mapping_path: str | Path | None) -> Comparison:
+    base = opened[0]
+    model = opened[-1].model
+    mappings: list[ModelMapping | None] = []
+    for a in opened:
+        same = (a.model.id, a.model.version) == (model.id, model.version)
+        if same:
+            mappings.append(None)
+            continue
+        if mapping_path is None:
+            raise CdassessError(
+                f"{a.path.name} is on model {a.model.id} {a.model.version} and {opened[-1].path.name} on "
+                f"{model.id} {model.version}: assessments of different models compare only through a model "
+                "mapping (--mapping FILE.json)")
+        mappings.append(load_mapping(mapping_path, a.model, model))
+    statuses: list[dict[str, str]] = []
+    for a, m in zip(opened, mappings, strict=True):
+        raw = {k: _status(r.status) for k, r in a.ratings().items()}
+        if m is not None:
+            mapped: dict[str, str] = {}
+            for old_id, st in raw.items():
+                for t in m.targets(old_id):
+                    if t in model.requirements:
+                        mapped[t] = st
+            raw = mapped
+        statuses.append(raw)
+    reports = [_levels_on(model, a, s) for a, s in zip(opened, statuses, strict=True)]
+    del base
+    domains = [(d.id, [rep.domains[d.id] for rep in reports]) for d in model.domains]
+    subdomains = [(s.id, [rep.subdomains[s.id] for rep in reports]) for s in model.subdomains.values()]
+    items = [(i.id, [rep.items[i.id] for rep in reports]) for i in model.items.values()]
+    changed = _rating_changes(model, statuses[0], statuses[-1])
+    closed, opened_f = _finding_changes(opened[0].findings(), opened[-1].findings())
+    return Comparison(
+        files=[a.path for a in opened], labels=[_label(a) for a in opened], model=model,
+        overall=[rep.overall for rep in reports], domains=domains, subdomains=subdomains, items=items,
+        scores=[_overall_score(a, rep) for a, rep in zip(opened, reports, strict=True)], changed=changed,
+        findings_closed=closed, findings_opened=opened_f, level_reports=reports)
+
+
+def _levels_on(model: Model, a: Assessment, statuses: Mapping[str, str]) -> Any:
+    from cdassess.scoring import compute_levels
+
+    return compute_levels(model, statuses, a.rule)  # type: ignore[arg-type]
+
+
+def _label(a: Assessment) -> str:
+    m = a.meta
+    day = (m.end_date or m.start_date or m.created_at or "")[:10]
+    return f"{a.path.stem} ({day})" if day else a.path.stem
+
+
+def _rating_changes(model: Model, before: Mapping[str, str], after: Mapping[str, str]) -> list[RatingChange]:
+    out: list[RatingChange] = []
+    for req in model.iter_requirements():
+        b, a = before.get(req.id, _UNRATED), after.get(req.id, _UNRATED)
+        if a == b:
+            continue
+        if b == _UNRATED:
+            kind = "new"
+        elif a == _UNRATED:
+            kind = "gone"
+        else:
+            wb, wa = _weight(model, b), _weight(model, a)
+            sb, sa = _satisfies(model, b), _satisfies(model, a)
+            if sa != sb:
+                kind = "better" if sa else "worse"
+            elif wb is not None and wa is not None and wa != wb:
+                kind = "better" if wa > wb else "worse"
+            else:
+                kind = "changed"
+        out.append(RatingChange(req.id, b, a, kind))
+    return out
+
+
+def _finding_key(f: Finding) -> tuple[str, str]:
+    return (f.req_id or "", " ".join(f.observation.split()).casefold())
+
+
+def _finding_changes(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    b = {_finding_key(f): f for f in before}
+    a = {_finding_key(f): f for f in after}
+    return [f for k, f in b.items() if k not in a], [f for k, f in a.items() if k not in b]

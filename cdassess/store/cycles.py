@@ -1,0 +1,144 @@
+"""Records of assessment cycles inside the assessment file: the predecessor, last cycle's ratings, evidence review.
+
+The only code besides the store that knows these tables' names. Every write is one audited transaction of the
+store (``AssessmentStore.batch``/``_edit``), so the hash chain and ``check`` cover it like any other edit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from cdassess.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from cdassess.store import AssessmentStore
+
+REVIEW_STATUSES = ("submitted", "accepted", "rejected", "expired")
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    """The assessment this one re-assesses, as it was when the new cycle started."""
+
+    uuid: str
+    file_name: str
+    organization: str
+    project: str
+    model_id: str
+    model_version: str
+    target_level: int
+    overall_level: int
+    audit_seq: int
+    audit_head: str
+    status: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PreviousRating:
+    """Last cycle's rating of a requirement, shown beside the new one until it is re-confirmed."""
+
+    req_id: str
+    status: str
+    note: str = ""
+    justification: str = ""
+    rated_at: str = ""
+    rated_by: str = ""
+    reason: str = "reassess"  # reassess | model_changed
+
+
+@dataclass(frozen=True)
+class EvidenceReview:
+    """Where a piece of evidence stands: submitted, accepted, rejected (with a reason) or expired."""
+
+    evidence_id: int
+    status: str = "submitted"
+    reason: str = ""
+    reviewer: str = ""
+    reviewed_at: str = ""
+    represents_date: str = ""
+    valid_until: str = ""
+
+    def effective_status(self, today: str) -> str:
+        """``expired`` once the valid-until date has passed, whatever the review said."""
+        if self.valid_until and self.valid_until < today and self.status != "rejected":
+            return "expired"
+        return self.status
+
+    def as_audit(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "evidence_id"}
+
+
+class CycleRecords:
+    """Cycle records of one open store."""
+
+    def __init__(self, store: AssessmentStore) -> None:
+        self.store = store
+        self.db = store.db
+
+    # ------------------------------------------------------------------ predecessor
+
+    def predecessor(self) -> Predecessor | None:
+        row = self.db.execute("SELECT json FROM cycle_predecessor WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        return Predecessor(**json.loads(row[0]))
+
+    def set_predecessor(self, pred: Predecessor) -> None:
+        with self.store.batch("record the previous assessment"):
+            payload = json.dumps(asdict(pred), ensure_ascii=False, sort_keys=True)
+            self.db.execute("INSERT INTO cycle_predecessor (id, json) VALUES (1, ?) "
+                            "ON CONFLICT(id) DO UPDATE SET json = excluded.json", [payload])
+            self.store._audit("set_predecessor", "assessment", None, asdict(pred))
+
+    # ------------------------------------------------------------------ previous ratings
+
+    def previous_ratings(self) -> dict[str, PreviousRating]:
+        return {r[0]: PreviousRating(*r) for r in self.db.execute(
+            "SELECT req_id, status, note, justification, rated_at, rated_by, reason FROM previous_rating")}
+
+    def put_previous(self, prev: PreviousRating) -> None:
+        """Inside a batch: store last cycle's rating of one requirement (audited)."""
+        self.db.execute(
+            "INSERT INTO previous_rating (req_id, status, note, justification, rated_at, rated_by, reason) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(req_id) DO UPDATE SET status=excluded.status, note=excluded.note,"
+            " justification=excluded.justification, rated_at=excluded.rated_at, rated_by=excluded.rated_by,"
+            " reason=excluded.reason",
+            [prev.req_id, prev.status, prev.note, prev.justification, prev.rated_at, prev.rated_by, prev.reason])
+        self.store._audit("carry_rating", f"req:{prev.req_id}", None, asdict(prev))
+
+    # ------------------------------------------------------------------ evidence review
+
+    def review(self, evidence_id: int) -> EvidenceReview:
+        row = self.db.execute(
+            "SELECT status, reason, reviewer, reviewed_at, represents_date, valid_until FROM evidence_review "
+            "WHERE evidence_id = ?", [evidence_id]).fetchone()
+        return EvidenceReview(evidence_id, *row) if row else EvidenceReview(evidence_id)
+
+    def reviews(self) -> dict[int, EvidenceReview]:
+        return {int(r[0]): EvidenceReview(int(r[0]), *r[1:]) for r in self.db.execute(
+            "SELECT evidence_id, status, reason, reviewer, reviewed_at, represents_date, valid_until "
+            "FROM evidence_review")}
+
+    def put_review(self, review: EvidenceReview) -> tuple[EvidenceReview, EvidenceReview]:
+        """Store an evidence review record as given (one audited edit); returns (old, new)."""
+        with self.store._edit("review evidence"):
+            if self.db.execute("SELECT 1 FROM evidence WHERE id = ? AND sha256 NOT LIKE 'pending:%'",
+                               [review.evidence_id]).fetchone() is None:
+                raise NotFoundError(f"no evidence {review.evidence_id} in {self.store.path.name} "
+                                    "(see 'cdassess evidence list')")
+            old = self.review(review.evidence_id)
+            if old == review:
+                return old, review
+            self.db.execute(
+                "INSERT INTO evidence_review (evidence_id, status, reason, reviewer, reviewed_at, represents_date,"
+                " valid_until) VALUES (?,?,?,?,?,?,?) ON CONFLICT(evidence_id) DO UPDATE SET status=excluded.status,"
+                " reason=excluded.reason, reviewer=excluded.reviewer, reviewed_at=excluded.reviewed_at,"
+                " represents_date=excluded.represents_date, valid_until=excluded.valid_until",
+                [review.evidence_id, review.status, review.reason, review.reviewer, review.reviewed_at,
+                 review.represents_date, review.valid_until])
+            self.store._audit("review_evidence", f"evidence:{review.evidence_id}", old.as_audit(),
+                              review.as_audit())
+        return old, review
