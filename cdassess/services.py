@@ -97,8 +97,10 @@ class Assessment:
         return cls(store, model)
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False, actor: str | None = None) -> Assessment:
-        store = AssessmentStore.open(Path(path), readonly=readonly, actor=actor or default_actor())
+    def open(cls, path: str | Path, *, readonly: bool = False, actor: str | None = None,
+             unsafe: bool = False) -> Assessment:
+        """Open a file; ``unsafe`` (read-only only) also reads a file whose schema is not genuine."""
+        store = AssessmentStore.open(Path(path), readonly=readonly, actor=actor or default_actor(), unsafe=unsafe)
         try:
             model = parse_model_json(store.model_json(), f"{Path(path).name} (model snapshot)")
         except BaseException:

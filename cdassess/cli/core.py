@@ -31,10 +31,11 @@ def _print_records(args: argparse.Namespace, rows: Sequence[Any], line: Callable
 
 
 @contextmanager
-def opened(args: argparse.Namespace, *, readonly: bool = False) -> Iterator[Any]:
+def opened(args: argparse.Namespace, *, readonly: bool = False, unsafe: bool = False) -> Iterator[Any]:
     from cdassess.services import Assessment
 
-    a = Assessment.open(args.file, readonly=readonly, actor=args.user)
+    unsafe = readonly and (unsafe or bool(getattr(args, "unsafe_read_only", False)))
+    a = Assessment.open(args.file, readonly=readonly, actor=args.user, unsafe=unsafe)
     try:
         yield a
     finally:
@@ -380,7 +381,9 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with opened(args, readonly=True) as a:
+    # read-only, and a file that is not genuine is read with only cdassess's own SQL allowed to run: check
+    # names every difference of its schema along with everything else it finds
+    with opened(args, readonly=True, unsafe=True) as a:
         problems = a.check()
         if not problems:
             n_ev, n_audit = len(a.evidence_list()), len(a.store.audit_entries())
@@ -459,6 +462,13 @@ def _file(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
 
 
+def unsafe_option(p: argparse.ArgumentParser) -> None:
+    """``--unsafe-read-only`` for commands that only read: a file that is not genuine is read anyway, with only
+    cdassess's own SQL allowed to run (never edited)."""
+    p.add_argument("--unsafe-read-only", action="store_true",
+                   help="read a file refused as not genuine (its own SQL is never run; it is never edited)")
+
+
 def level_number(value: str) -> int:
     """argparse type for level options (shared by every command module)."""
     try:
@@ -490,11 +500,13 @@ def _register_assessment(sub: Any) -> None:
 
     p = sub.add_parser("info", help="levels, progress and gaps of an assessment")
     _file(p)
+    unsafe_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("requirements", help="every requirement with its rating")
     _file(p)
+    unsafe_option(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--max-level", type=level_number)
     p.add_argument("--status", action="append", help="only these ratings (repeatable)")
@@ -629,6 +641,7 @@ def _register_lock_and_admin(sub: Any) -> None:
 
     p = sub.add_parser("audit", help="the audit log")
     _file(p)
+    unsafe_option(p)
     p.add_argument("--target", help="only entries about this target prefix, e.g. requirement:CD.CM")
     p.add_argument("--last", type=int, help="only the last N entries")
     p.add_argument("--json", action="store_true")

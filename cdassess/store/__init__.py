@@ -22,11 +22,13 @@ from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Findin
 from cdassess.scoring import Status
 from cdassess.store import audit as audit_log
 from cdassess.store import evidence as evidence_store
+from cdassess.store import genuine
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
     acquire_edit_lock,
     connect,
     damaged,
+    guard_of,
     make_durable,
     now_iso,
     preflight,
@@ -36,8 +38,6 @@ from cdassess.store.db import Db
 from cdassess.store.versions import (
     APPLICATION_ID,
     MIGRATION_NAMES,
-    MIGRATION_SET,
-    MIGRATIONS_TABLE,
     PAGE_SIZE,
     SCHEMA_VERSION,
 )
@@ -57,6 +57,7 @@ class AssessmentStore:
         # open) and no third-party sqlite-utils plugin touching the assessment's connection
         self.db = Db(conn)
         self._closed = False
+        self.not_genuine: list[Problem] = []  # only an unsafe read-only open keeps a file that is not genuine
 
     # ------------------------------------------------------------------------------------ lifecycle
 
@@ -86,6 +87,7 @@ class AssessmentStore:
                 make_durable(conn)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 _apply_migrations(conn)
+                genuine.warm_cache()  # sqlite-utils is loaded now: later opens need not import it
                 with db.atomic():
                     row = cls._meta_row(meta)
                     row["app_version"] = __version__
@@ -109,9 +111,16 @@ class AssessmentStore:
         return cls.open(path, actor=actor)
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False, actor: str = "") -> AssessmentStore:
-        """Open an existing assessment; refuse other files, damaged files and files of a newer version."""
+    def open(cls, path: Path, *, readonly: bool = False, actor: str = "", unsafe: bool = False) -> AssessmentStore:
+        """Open an existing assessment; refuse other files, damaged files and files of a newer version.
+
+        A file whose schema is not cdassess's (:mod:`cdassess.store.genuine`) is refused, unless ``unsafe`` and
+        ``readonly``: then it is read with only cdassess's own triggers allowed to run, and
+        :attr:`not_genuine` lists its differences.
+        """
         path = Path(path)
+        if unsafe and not readonly:
+            raise AssessmentFileError(f"{path}: an unsafe open is read-only; it can never edit the file")
         preflight(path)
         if not readonly:
             if not os.access(path, os.W_OK):
@@ -122,15 +131,26 @@ class AssessmentStore:
             acquire_edit_lock(path)
         conn: sqlite3.Connection | None = None
         try:
+            if not readonly:
+                # judged first through a read-only connection: closing the last read-write connection of a
+                # refused file would checkpoint its planted -wal into it
+                probe = connect(path, readonly=True)
+                try:
+                    _verify(path, probe, unsafe=False)
+                finally:
+                    probe.close()
             conn = connect(path, readonly=readonly)
             store = cls(path, conn, readonly=readonly, actor=actor, locked=not readonly)
-            store._check_identity()
-            pending = [n for n in MIGRATION_NAMES if n not in store._applied_migrations()]
+            verdict = _verify(path, conn, unsafe=unsafe)
+            store.not_genuine = verdict.problems
+            store._check_record()
+            pending = [n for n in MIGRATION_NAMES if n not in verdict.applied]
             if not readonly:
                 make_durable(conn)
                 if pending:
                     _apply_migrations(conn)
-            elif pending:
+                    _verify(path, conn, unsafe=False)  # the upgraded schema, and its triggers trusted
+            elif pending and not verdict.problems:  # (an unsafe read of a file that is not genuine goes on)
                 raise AssessmentFileError(f"{path}: written by an older cdassess; open it for editing once to "
                                           "upgrade it")
         except BaseException as exc:
@@ -143,28 +163,16 @@ class AssessmentStore:
             raise
         return store
 
-    def _applied_migrations(self) -> set[str]:
-        if not self.db.table_exists(MIGRATIONS_TABLE):
-            return set()
-        return {str(r[0]) for r in self.db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?",
-                                                  [MIGRATION_SET])}
-
-    def _check_identity(self) -> None:
-        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
-        if app_id != APPLICATION_ID:
-            raise AssessmentFileError(f"{self.path}: an SQLite database of another application, "
-                                      "not a cdassess assessment")
-        user_version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        unknown = self._applied_migrations() - set(MIGRATION_NAMES)
-        if user_version > SCHEMA_VERSION or unknown:
-            raise AssessmentFileError(
-                f"{self.path}: written by a newer version of cdassess (file schema {user_version}, this program "
-                f"reads up to {SCHEMA_VERSION}); update cdassess to open it"
-            )
+    def _check_record(self) -> None:
         has_record = self.db.table_exists("assessment") and \
             self.db.execute("SELECT count(*) FROM assessment").fetchone()[0] == 1
         if not has_record:
             raise AssessmentFileError(f"{self.path}: the assessment record is missing; the file is damaged")
+
+    def schema_problems(self) -> list[Problem]:
+        """Differences of the file's schema from cdassess's (re-read now; empty for a genuine file)."""
+        verdict = genuine.verify_schema(self.db.conn)
+        return verdict.problems
 
     def close(self) -> None:
         if self._closed:
@@ -569,6 +577,7 @@ class AssessmentStore:
         """SQLite integrity, foreign keys, every evidence hash and the audit chain."""
         problems: list[Problem] = []
         try:
+            problems += self.schema_problems()
             for (msg,) in self.db.execute("PRAGMA integrity_check").fetchall():
                 if msg != "ok":
                     problems.append(Problem("SQLite integrity", str(msg)))
@@ -581,6 +590,27 @@ class AssessmentStore:
         except sqlite3.DatabaseError as exc:
             problems.append(Problem("SQLite", f"the file is damaged: {exc}"))
         return problems
+
+
+def _verify(path: Path, conn: sqlite3.Connection, *, unsafe: bool) -> genuine.Verdict:
+    """Identity and schema, before anything else is read; the file's own triggers run only if genuine."""
+    db = Db(conn)
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise AssessmentFileError(f"{path}: an SQLite database of another application, not a cdassess assessment")
+    user_version = db.execute("PRAGMA user_version").fetchone()[0]
+    verdict = genuine.verify_schema(conn)
+    if user_version > SCHEMA_VERSION or verdict.newer:
+        raise AssessmentFileError(
+            f"{path}: written by a newer version of cdassess (file schema {user_version}, this program "
+            f"reads up to {SCHEMA_VERSION}); update cdassess to open it"
+        )
+    if verdict.problems and not unsafe:
+        raise genuine.refusal(path, verdict.problems)
+    guard = guard_of(conn)
+    if guard is not None:
+        guard.trusted = verdict.trusted
+    return verdict
 
 
 def _apply_migrations(conn: sqlite3.Connection) -> None:

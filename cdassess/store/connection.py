@@ -13,6 +13,7 @@ import sqlite3
 import struct
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -60,21 +61,137 @@ def preflight(path: Path) -> None:
         )
 
 
-def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
-    """A connection with foreign keys on; it writes nothing to the file."""
+def connect(path: Path, *, readonly: bool) -> HardenedConnection:
+    """A hardened connection (see :func:`harden`) with foreign keys on; it writes nothing to the file."""
     if readonly:
         immutable = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
         uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     else:
         uri = path.resolve().as_uri() + "?mode=rwc"
-    conn = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=True)
+    conn = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=True, factory=HardenedConnection)
+    assert isinstance(conn, HardenedConnection)
     try:
+        harden(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise damaged(path, exc) from None
     return conn
+
+
+# ------------------------------------------------------------------------------------ hardening
+
+# Limits a genuine file and cdassess's own statements stay far below; a crafted file meets them first.
+LIMITS: dict[int, int] = {
+    sqlite3.SQLITE_LIMIT_LENGTH: 256 * 2**20,  # one string or blob (evidence chunks are 1 MiB, notes a few MB)
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 1_000_000,  # one statement's text (also each CREATE in the schema)
+    sqlite3.SQLITE_LIMIT_COLUMN: 500,
+    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 200,
+    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 100,
+    sqlite3.SQLITE_LIMIT_VDBE_OP: 1_000_000,
+    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 100,
+    sqlite3.SQLITE_LIMIT_ATTACHED: 0,  # no other file joins an assessment's connection
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 10_000,
+    sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 10,
+}
+# The progress handler runs every PROGRESS_STEP virtual-machine instructions; one statement may run at most
+# STATEMENT_BUDGET of them. Scanning a million audit rows takes about 15 million, the checks of a 2 GB file
+# a few million (hashing and integrity checks run outside the counted instructions): a hundredfold margin.
+PROGRESS_STEP = 100_000
+STATEMENT_BUDGET = 2_000_000_000
+# A pause this long between two progress calls means SQLite went idle: a new statement's budget starts.
+IDLE_RESET_SECONDS = 1.0
+RUNAWAY_MESSAGE = "interrupted"
+
+_DENIED_PRAGMAS = frozenset({"writable_schema", "trusted_schema", "cell_size_check", "legacy_alter_table",
+                             "ignore_check_constraints"})
+
+
+class Guard:
+    """The progress budget and the authorizer of one connection.
+
+    ``trusted`` holds the (lower-case) names of the triggers and views cdassess itself created in this file:
+    SQL from any other trigger or view is refused when a statement is prepared, so it never runs, even if
+    the schema check were wrong. Until the schema is verified nothing from the file is trusted.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.trusted: set[str] = set()
+        self.budget = STATEMENT_BUDGET // PROGRESS_STEP
+        self.used = 0
+        self.last = 0.0
+        self.tripped = False
+        self.denied: str | None = None
+
+    def reset(self) -> None:
+        self.used = 0
+        self.tripped = False
+        self.denied = None
+
+    def explain(self, exc: sqlite3.DatabaseError) -> AssessmentFileError | None:
+        """The user-facing error for a statement this guard stopped (None: not ours)."""
+        if self.path is None or not (self.tripped or self.denied):
+            return None
+        return damaged(self.path, exc)
+
+    def progress(self) -> int:
+        now = time.monotonic()
+        if now - self.last > IDLE_RESET_SECONDS:
+            self.used = 0
+        self.last = now
+        self.used += 1
+        if self.used > self.budget:
+            self.tripped = True
+            return 1
+        return 0
+
+    def authorize(self, action: int, arg1: str | None, arg2: str | None, db_name: str | None,
+                  source: str | None) -> int:
+        if source is not None and source.lower() not in self.trusted:
+            self.denied = source
+            return sqlite3.SQLITE_DENY
+        if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_CREATE_VTABLE):
+            return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _DENIED_PRAGMAS and arg2 is not None:
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+
+class HardenedConnection(sqlite3.Connection):
+    """An assessment's connection: carries its :class:`Guard`."""
+
+    guard: Guard
+
+
+def harden(conn: HardenedConnection, path: Path | None = None) -> None:
+    """Distrust the file's own SQL: ``trusted_schema=OFF``, defensive mode where Python offers it, limits,
+    a per-statement instruction budget and an authorizer that lets only cdassess's own triggers run.
+
+    Python 3.11's sqlite3 cannot switch on SQLite's defensive mode (``Connection.setconfig`` is new in 3.12):
+    there it is set when available, and the authorizer refuses what defensive mode exists to stop (writing the
+    schema, ``writable_schema``, attaching files, virtual tables).
+    """
+    guard = Guard(path)
+    conn.guard = guard
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    setconfig = getattr(conn, "setconfig", None)
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if setconfig is not None and defensive is not None:
+        setconfig(defensive, True)
+        trusted = getattr(sqlite3, "SQLITE_DBCONFIG_TRUSTED_SCHEMA", None)
+        if trusted is not None:
+            setconfig(trusted, False)
+    for limit, value in LIMITS.items():
+        conn.setlimit(limit, value)
+    conn.set_progress_handler(guard.progress, PROGRESS_STEP)
+    conn.set_authorizer(guard.authorize)
+
+
+def guard_of(conn: sqlite3.Connection) -> Guard | None:
+    return getattr(conn, "guard", None)
 
 
 WAL_SIZE_LIMIT = 64 * 2**20
@@ -90,6 +207,15 @@ def make_durable(conn: sqlite3.Connection) -> None:
 
 def damaged(path: Path, exc: BaseException) -> AssessmentFileError:
     text = str(exc)
+    if text == RUNAWAY_MESSAGE:
+        return AssessmentFileError(f"{path}: a query on the file ran far longer than any genuine file needs and "
+                                   "was stopped; the file may be crafted to make cdassess hang")
+    if "not authorized" in text:
+        return AssessmentFileError(f"{path}: the file holds SQL that cdassess did not write (refused to run it); "
+                                   "it is not a genuine cdassess file")
+    if "too big" in text or "too many" in text or "too large" in text:
+        return AssessmentFileError(f"{path}: the file holds a value or statement beyond cdassess's limits ({text}); "
+                                   "it is damaged or crafted")
     if "readonly" in text or "read-only" in text:
         return AssessmentFileError(f"{path}: the file is read-only; changes cannot be saved")
     if "locked" in text or "busy" in text:

@@ -17,13 +17,25 @@ from typing import Any
 class Db:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # each statement gets the full instruction budget of a hardened connection (store/connection.py)
+        self._guard = getattr(conn, "guard", None)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+        guard = self._guard
+        if guard is None:
+            return self.conn.execute(sql, params)
+        guard.reset()
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.DatabaseError as exc:  # SQL of the file's own that the guard refused to run
+            error = guard.explain(exc)
+            if error is None:
+                raise
+            raise error from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
         """Rows as dictionaries of column name to value."""
-        cursor = self.conn.execute(sql, params)
+        cursor = self.execute(sql, params)
         keys = [d[0] for d in cursor.description]
         for row in cursor:
             yield dict(zip(keys, row, strict=True))
