@@ -481,6 +481,8 @@ def register(sub: Any) -> None:
     _register_assessment(sub)
     _register_evidence(sub)
     _register_findings_and_lock(sub)
+    for name in ("info", "requirements", "audit"):
+        unsafe_option(sub.choices[name])
 
 
 def _register_assessment(sub: Any) -> None:
@@ -500,13 +502,11 @@ def _register_assessment(sub: Any) -> None:
 
     p = sub.add_parser("info", help="levels, progress and gaps of an assessment")
     _file(p)
-    unsafe_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("requirements", help="every requirement with its rating")
     _file(p)
-    unsafe_option(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--max-level", type=level_number)
     p.add_argument("--status", action="append", help="only these ratings (repeatable)")
@@ -641,7 +641,6 @@ def _register_lock_and_admin(sub: Any) -> None:
 
     p = sub.add_parser("audit", help="the audit log")
     _file(p)
-    unsafe_option(p)
     p.add_argument("--target", help="only entries about this target prefix, e.g. requirement:CD.CM")
     p.add_argument("--last", type=int, help="only the last N entries")
     p.add_argument("--json", action="store_true")

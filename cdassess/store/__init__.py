@@ -132,13 +132,7 @@ class AssessmentStore:
         conn: sqlite3.Connection | None = None
         try:
             if not readonly:
-                # judged first through a read-only connection: closing the last read-write connection of a
-                # refused file would checkpoint its planted -wal into it
-                probe = connect(path, readonly=True)
-                try:
-                    _verify(path, probe, unsafe=False)
-                finally:
-                    probe.close()
+                _probe(path)
             conn = connect(path, readonly=readonly)
             store = cls(path, conn, readonly=readonly, actor=actor, locked=not readonly)
             verdict = _verify(path, conn, unsafe=unsafe)
@@ -590,6 +584,16 @@ class AssessmentStore:
         except sqlite3.DatabaseError as exc:
             problems.append(Problem("SQLite", f"the file is damaged: {exc}"))
         return problems
+
+
+def _probe(path: Path) -> None:
+    """Judge a file through a read-only connection before editing it: closing the last read-write connection
+    of a refused file would checkpoint its planted -wal into it."""
+    probe = connect(path, readonly=True)
+    try:
+        _verify(path, probe, unsafe=False)
+    finally:
+        probe.close()
 
 
 def _verify(path: Path, conn: sqlite3.Connection, *, unsafe: bool) -> genuine.Verdict:

@@ -137,7 +137,7 @@ def test_unsafe_read_only_reads_without_running_the_planted_sql(variant: str, de
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     path = _craft(demo_path, VARIANTS[variant][0])
     before = _snapshot(path.parent)
-    code, out, err = _run(capsys, "info", str(path), "--unsafe-read-only")
+    code, _out, err = _run(capsys, "info", str(path), "--unsafe-read-only")
     assert code == 0, err  # info does not read interviews; reading them is refused, not run (below)
     assert "Traceback" not in err
     with pytest.raises(AssessmentFileError, match="unsafe open is read-only"):
