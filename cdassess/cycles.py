@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from cdassess.errors import CdassessError, InvalidValueError, Problem, ValidationError
-from cdassess.model import Model
+from cdassess.model import Model, Requirement
 from cdassess.records import Finding
 from cdassess.services import Assessment, ProgressFn, default_actor
 from cdassess.store.cycles import REVIEW_STATUSES, CycleRecords, EvidenceReview, Predecessor, PreviousRating
@@ -175,13 +175,24 @@ def _carry_over(old: Assessment, new: Assessment, progress: ProgressFn | None) -
 
 
 def reconfirm_queue(a: Assessment) -> list[str]:
-    """Requirements whose last-cycle rating is not yet re-confirmed (rated) in this cycle, in tree order."""
+    """Requirements to re-confirm, in tree order: last cycle's rating not yet rated again in this cycle, or a
+    rating carried through a model upgrade that changed the requirement and not rated since."""
     prev = CycleRecords(a.store).previous_ratings()
     if not prev:
         return []
     ratings = a.ratings()
-    return [r.id for r in a.model.iter_requirements()
-            if r.id in prev and _status(ratings[r.id].status if r.id in ratings else _UNRATED) == _UNRATED]
+    out = []
+    for req in a.model.iter_requirements():
+        p = prev.get(req.id)
+        if p is None:
+            continue
+        r = ratings.get(req.id)
+        if p.reason == "reassess":
+            if r is None or _status(r.status) == _UNRATED:
+                out.append(req.id)
+        elif r is None or r.updated_at <= p.flagged_at:
+            out.append(req.id)
+    return out
 
 
 # ------------------------------------------------------------------------------------------ evidence review
@@ -302,6 +313,140 @@ def _mapped_ids(raw: Mapping[str, Any], source: Model, target: Model,
                         for t in ids if t not in target.requirements)
         mapped[old_id] = ids
     return mapped
+
+
+# ------------------------------------------------------------------------------------------ model upgrade
+
+UPGRADE_KINDS = ("same", "text_changed", "moved", "split", "merged", "removed", "new")
+
+
+@dataclass(frozen=True)
+class UpgradeEntry:
+    """What becomes of one or more requirements when the assessment moves to another model version."""
+
+    kind: str  # one of UPGRADE_KINDS
+    old_ids: tuple[str, ...]
+    new_ids: tuple[str, ...]
+    in_use: bool  # the old requirement(s) carry a rating, claim, finding or evidence link
+
+    @property
+    def flags(self) -> bool:
+        """Carried ratings of this entry are flagged "re-confirm" after the upgrade."""
+        return self.kind in ("text_changed", "moved", "split", "merged") and self.in_use
+
+
+@dataclass
+class UpgradePlan:
+    """The reviewed migration of an assessment to another model version: nothing is written until applied."""
+
+    from_model: tuple[str, str]
+    to_model: tuple[str, str]
+    entries: list[UpgradeEntry]
+
+    def counts(self) -> dict[str, int]:
+        return {k: sum(1 for e in self.entries if e.kind == k) for k in UPGRADE_KINDS}
+
+    def of_kind(self, *kinds: str) -> list[UpgradeEntry]:
+        return [e for e in self.entries if e.kind in kinds]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"from": list(self.from_model), "to": list(self.to_model), "counts": self.counts(),
+                "changes": [{"kind": e.kind, "old": list(e.old_ids), "new": list(e.new_ids), "in_use": e.in_use,
+                             "reconfirm": e.flags} for e in self.entries if e.kind != "same"]}
+
+
+def _used_ids(a: Assessment) -> set[str]:
+    used = {k for k, r in a.ratings().items() if not r.is_blank} | set(a.claims())
+    used |= {f.req_id for f in a.findings() if f.req_id}
+    used |= {r for e in a.evidence_list() for r in e.req_ids}
+    return used
+
+
+def plan_upgrade(a: Assessment, target: Model, mapping: ModelMapping | None = None) -> UpgradePlan:
+    """Diff the assessment's model and ``target`` per requirement (by id, and through ``mapping``)."""
+    src = a.model
+    if (src.id, src.version) == (target.id, target.version):
+        raise InvalidValueError(f"{a.path.name} is already on model {src.id} {src.version}; nothing to upgrade")
+    used = _used_ids(a)
+    targets: dict[str, tuple[str, ...]] = {}
+    for old_id in src.requirements:
+        if mapping is not None and old_id in mapping.requirements:
+            targets[old_id] = mapping.requirements[old_id]
+        else:
+            targets[old_id] = (old_id,) if old_id in target.requirements else ()
+    sources: dict[str, list[str]] = {}
+    for old_id, new_ids in targets.items():
+        for t in new_ids:
+            sources.setdefault(t, []).append(old_id)
+    entries: list[UpgradeEntry] = []
+    merged_done: set[str] = set()
+    for req in src.iter_requirements():
+        new_ids = targets[req.id]
+        if new_ids and len(new_ids) == 1 and len(sources[new_ids[0]]) > 1:
+            if new_ids[0] not in merged_done:
+                merged_done.add(new_ids[0])
+                olds = tuple(sources[new_ids[0]])
+                entries.append(UpgradeEntry("merged", olds, new_ids, bool(used & set(olds))))
+            continue
+        entries.append(UpgradeEntry(_kind(req, new_ids, target), (req.id,), new_ids, req.id in used))
+    entries += [UpgradeEntry("new", (), (r.id,), False) for r in target.iter_requirements() if r.id not in sources]
+    return UpgradePlan((src.id, src.version), (target.id, target.version), entries)
+
+
+def _kind(req: Requirement, new_ids: tuple[str, ...], target: Model) -> str:
+    if not new_ids:
+        return "removed"
+    if len(new_ids) > 1:
+        return "split"
+    new = target.requirements[new_ids[0]]
+    if new.id != req.id or new.item_id != req.item_id or new.level != req.level:
+        return "moved"
+    if (new.text.zh, new.text.en) != (req.text.zh, req.text.en):
+        return "text_changed"
+    return "same"
+
+
+def apply_upgrade(a: Assessment, target: Model, plan: UpgradePlan) -> UpgradePlan:
+    """Move the assessment onto ``target`` as ``plan`` says, in one transaction (all or nothing, audited).
+
+    Renamed, split and merged requirements take their records along; carried ratings of changed, moved, split
+    or merged requirements are flagged "re-confirm"; records of removed requirements stay in the file, listed.
+    """
+    from cdassess.store.connection import now_iso
+
+    if a.meta.target_level not in target.level_numbers:
+        raise InvalidValueError(f"the target level {a.meta.target_level} is not a level of model {target.id} "
+                                f"(levels {target.level_range_text()})")
+    records = CycleRecords(a.store)
+    before = a.ratings()
+    with a.store.batch(f"move to model {target.id} {target.version}"):
+        a.store.replace_model(target.id, target.version, target.to_json())
+        for e in plan.entries:
+            if e.kind in ("moved", "split") and e.old_ids != e.new_ids:
+                records.move_records(e.old_ids[0], e.new_ids)
+            elif e.kind == "merged":
+                # the weakest carried rating wins (moved last), and the result is flagged for re-confirmation
+                olds = sorted(e.old_ids, key=lambda r: -(_weight(a.model, _status(before[r].status)) or 0)
+                              if r in before else 1.0)
+                for old_id in olds:
+                    if old_id != e.new_ids[0]:
+                        records.move_records(old_id, e.new_ids)
+        flagged_at = now_iso()
+        for e in plan.entries:
+            if not e.flags:
+                continue
+            for new_id in e.new_ids:
+                r = a.store.rating(new_id)
+                if r.is_blank:
+                    continue
+                records.put_previous(PreviousRating(new_id, _status(r.status), r.note, r.justification,
+                                                    r.updated_at, r.updated_by, e.kind, flagged_at))
+        a.store._audit("upgrade_model", "model", {"model": list(plan.from_model)},
+                       {"model": list(plan.to_model), "counts": plan.counts(),
+                        "removed_in_use": [i for e in plan.of_kind("removed") if e.in_use for i in e.old_ids]})
+    a.model = target
+    a._changed_meta()
+    return plan
 
 
 # ------------------------------------------------------------------------------------------ compare

@@ -436,14 +436,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_use_model(args: argparse.Namespace) -> int:
-    from cdassess.library import ModelLibrary
+    from cdassess.cli.cycles import cmd_upgrade
 
-    model = ModelLibrary().load(args.model_id, args.model_version)
-    with opened(args) as a:
-        change = a.switch_model(model, force=args.force)
-        print(f"{a.path}: now on model {model.id} {model.version} (was {change.old[0]} {change.old[1]})"
-              + (f"; {len(change.req_ids)} orphaned requirement ids kept" if change.req_ids else ""))
-    return 0
+    return cmd_upgrade(args)
 
 
 def cmd_validate_model(args: argparse.Namespace) -> int:
@@ -659,11 +654,16 @@ def _register_lock_and_admin(sub: Any) -> None:
                    help="strict: met or N/A satisfy a requirement; lenient: partial does too")
     p.set_defaults(handler=cmd_edit)
 
-    p = sub.add_parser("use-model", help="move the assessment to another model version (ratings kept by ID)")
+    p = sub.add_parser("use-model", help="move the assessment to another model version: a reviewed migration "
+                       "(ratings kept by ID or through a mapping; changed ones flagged to re-confirm)")
     _file(p)
-    p.add_argument("model_id", metavar="MODEL_ID")
+    p.add_argument("model_id", metavar="MODEL_ID[@VERSION]")
     p.add_argument("--version", dest="model_version", help="model version (default: the newest in the library)")
-    p.add_argument("--force", action="store_true", help="accept ratings whose IDs the new model lacks")
+    p.add_argument("--mapping", metavar="MAP.json", help="which old requirement becomes which new one(s)")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    p.add_argument("--json", action="store_true", help="the plan as JSON")
+    p.add_argument("--force", action="store_true", help="go ahead although requirements in use are removed "
+                   "(their records stay in the file, listed)")
     p.set_defaults(handler=cmd_use_model)
 
     p = sub.add_parser("models", help="the built-in and imported models")

@@ -75,6 +75,49 @@ def _write_output(cmp: Any, args: argparse.Namespace) -> None:
         raise CdassessError(f"{out}: write the comparison as .pdf or .xlsx")
 
 
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    """``use-model``: preview the per-requirement diff, then apply it all or nothing."""
+    from cdassess.cycles import apply_upgrade, load_mapping, plan_upgrade
+    from cdassess.errors import InvalidValueError
+    from cdassess.library import ModelLibrary
+    from cdassess.services import Assessment
+
+    model_id, _, version = args.model_id.partition("@")
+    model = ModelLibrary().load(model_id, version or args.model_version)
+    with Assessment.open(args.file, readonly=args.dry_run, actor=args.user) as a:
+        mapping = load_mapping(args.mapping, a.model, model) if args.mapping else None
+        plan = plan_upgrade(a, model, mapping)
+        if args.json:
+            json.dump(plan.as_json(), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            counts = plan.counts()
+            print(f"{a.path.name}: {plan.from_model[0]} {plan.from_model[1]} -> {model.id} {model.version}: "
+                  + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n))
+            for e in plan.entries:
+                if e.kind == "same":
+                    continue
+                mark = "  re-confirm" if e.flags else ("  (in use: kept, listed)" if e.kind == "removed" and
+                                                       e.in_use else "")
+                print(f"  {e.kind:<12} {', '.join(e.old_ids) or '-'} -> {', '.join(e.new_ids) or '-'}{mark}")
+        removed = [i for e in plan.of_kind("removed") if e.in_use for i in e.old_ids]
+        if args.dry_run:
+            return 0
+        if removed and not args.force:
+            shown = ", ".join(removed[:5]) + (f" and {len(removed) - 5} more" if len(removed) > 5 else "")
+            raise InvalidValueError(
+                f"model {model.id} {model.version} lacks {len(removed)} requirement(s) this assessment uses "
+                f"({shown}); their records would be orphaned: kept in the file and listed, no longer scored "
+                "(review with --dry-run; go ahead with --force)")
+        apply_upgrade(a, model, plan)
+        flagged = sum(len(e.new_ids) for e in plan.entries if e.flags)
+        out = sys.stderr if args.json else sys.stdout
+        print(f"{a.path}: now on model {model.id} {model.version} (was {plan.from_model[0]} "
+              f"{plan.from_model[1]}); {flagged} rating(s) to re-confirm"
+              + (f"; {len(removed)} orphaned requirement ids kept" if removed else ""), file=out)
+    return 0
+
+
 def cmd_evidence_review(args: argparse.Namespace) -> int:
     from cdassess.cycles import review_evidence
     from cdassess.services import Assessment

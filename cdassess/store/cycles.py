@@ -46,7 +46,8 @@ class PreviousRating:
     justification: str = ""
     rated_at: str = ""
     rated_by: str = ""
-    reason: str = "reassess"  # reassess | model_changed
+    reason: str = "reassess"  # reassess, or what the model upgrade changed: text_changed, moved, split, merged
+    flagged_at: str = ""  # when it was flagged; a rating made after this re-confirms it
 
 
 @dataclass(frozen=True)
@@ -97,16 +98,18 @@ class CycleRecords:
 
     def previous_ratings(self) -> dict[str, PreviousRating]:
         return {r[0]: PreviousRating(*r) for r in self.db.execute(
-            "SELECT req_id, status, note, justification, rated_at, rated_by, reason FROM previous_rating")}
+            "SELECT req_id, status, note, justification, rated_at, rated_by, reason, flagged_at "
+            "FROM previous_rating")}
 
     def put_previous(self, prev: PreviousRating) -> None:
         """Inside a batch: store last cycle's rating of one requirement (audited)."""
         self.db.execute(
-            "INSERT INTO previous_rating (req_id, status, note, justification, rated_at, rated_by, reason) "
-            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(req_id) DO UPDATE SET status=excluded.status, note=excluded.note,"
-            " justification=excluded.justification, rated_at=excluded.rated_at, rated_by=excluded.rated_by,"
-            " reason=excluded.reason",
-            [prev.req_id, prev.status, prev.note, prev.justification, prev.rated_at, prev.rated_by, prev.reason])
+            "INSERT INTO previous_rating (req_id, status, note, justification, rated_at, rated_by, reason,"
+            " flagged_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(req_id) DO UPDATE SET status=excluded.status,"
+            " note=excluded.note, justification=excluded.justification, rated_at=excluded.rated_at,"
+            " rated_by=excluded.rated_by, reason=excluded.reason, flagged_at=excluded.flagged_at",
+            [prev.req_id, prev.status, prev.note, prev.justification, prev.rated_at, prev.rated_by, prev.reason,
+             prev.flagged_at])
         self.store._audit("carry_rating", f"req:{prev.req_id}", None, asdict(prev))
 
     # ------------------------------------------------------------------ evidence review
@@ -142,3 +145,39 @@ class CycleRecords:
             self.store._audit("review_evidence", f"evidence:{review.evidence_id}", old.as_audit(),
                               review.as_audit())
         return old, review
+
+    # ------------------------------------------------------------------ model upgrade
+
+    def move_records(self, old_id: str, new_ids: tuple[str, ...]) -> None:
+        """Inside a batch: re-key one requirement's rating, claim, findings and evidence links to ``new_ids``.
+
+        Every step is an ordinary audited edit (so ``check``'s replay of the log still matches the file): each
+        new id gets the rating, the claim and every evidence link; the first new id takes the findings.
+        """
+        from dataclasses import replace
+
+        store = self.store
+        rating, claim = store.rating(old_id), store.claim(old_id)
+        stays = old_id in new_ids  # a split that keeps the old id for one of its parts
+        new_ids = tuple(i for i in new_ids if i != old_id)
+        for new_id in new_ids:
+            if not rating.is_blank:
+                store.put_rating(replace(rating, req_id=new_id), action="move_rating")
+            if not claim.is_blank:
+                store.put_claim(replace(claim, req_id=new_id), source=claim.source)
+        if not new_ids:
+            return
+        links = [int(r[0]) for r in self.db.execute("SELECT evidence_id FROM evidence_link WHERE req_id = ?",
+                                                    [old_id])]
+        for eid in links:
+            store.link_evidence(eid, list(new_ids))
+            if not stays:
+                store.unlink_evidence(eid, old_id)
+        if stays:
+            return
+        if not rating.is_blank:
+            store.put_rating(type(rating)(old_id), action="move_rating")
+        if not claim.is_blank:
+            store.put_claim(type(claim)(old_id), source=claim.source)
+        for f in store.findings(old_id):
+            store.save_finding(replace(f, req_id=new_ids[0]))

@@ -142,7 +142,8 @@ def _cycles(db: Database) -> None:
             justification TEXT NOT NULL DEFAULT '',
             rated_at TEXT NOT NULL DEFAULT '',
             rated_by TEXT NOT NULL DEFAULT '',
-            reason TEXT NOT NULL DEFAULT 'reassess'
+            reason TEXT NOT NULL DEFAULT 'reassess',
+            flagged_at TEXT NOT NULL DEFAULT ''
         );
         CREATE TABLE evidence_review (
             evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,

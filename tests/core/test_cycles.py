@@ -157,3 +157,66 @@ def test_evidence_review_lifecycle_flags_met_on_rejected_or_expired_evidence(
     assert code == 0 and "accepted -> expired" in out
     code, _, err = run(capsys, "evidence", "review", str(demo.path), "999", "--status", "accepted")
     assert code == 1 and "no evidence 999" in err
+
+
+def _next_version(builtin: dict[str, object], version: str) -> dict[str, object]:
+    """The built-in model as a next version: a text changed, a requirement renamed, one removed."""
+    import copy
+
+    data = copy.deepcopy(builtin)
+    data["version"] = version
+    vc = data["domains"][0]["subdomains"][0]["items"]  # type: ignore[index]
+    vc[0]["requirements"][1]["text"] = {"zh": "新版文本", "en": "New wording"}  # CD.CM.VC.01.L2
+    vc[1]["requirements"][2]["id"] = "CD.CM.VC.02.L3-2022"  # renamed
+    del vc[2]["requirements"][2]  # CD.CM.VC.03.L3 removed (the demo rates it)
+    vc[3]["requirements"][3]["id"] = "CD.CM.VC.04.L4-2022"  # a new requirement (old CD.CM.VC.04.L4 is gone)
+    return data
+
+
+def test_model_upgrade_previews_then_flags_changed_and_split_and_keeps_removed(
+        demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cdassess.library import ModelLibrary
+    from cdassess.model import parse_model
+
+    lib = ModelLibrary()
+    builtin = lib.builtin()
+    lib.add(parse_model(_next_version(builtin.to_dict(), "2022.1")))
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"format": "cdassess-mapping/1", "requirements": {
+        "CD.CM.VC.02.L3": "CD.CM.VC.02.L3-2022", "CD.CM.VC.04.L3": ["CD.CM.VC.04.L3", "CD.CM.VC.04.L4-2022"]}}))
+    with Assessment.open(demo_path, readonly=True) as a:
+        before = a.ratings()
+    bytes_before = demo_path.read_bytes()
+    code, out, err = run(capsys, "use-model", str(demo_path), "caict-devops-cd@2022.1", "--mapping", str(mapping),
+                         "--dry-run", "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    kinds = {(c["kind"], tuple(c["old"]), tuple(c["new"])) for c in plan["changes"]}
+    assert ("text_changed", ("CD.CM.VC.01.L2",), ("CD.CM.VC.01.L2",)) in kinds
+    assert ("moved", ("CD.CM.VC.02.L3",), ("CD.CM.VC.02.L3-2022",)) in kinds
+    assert ("split", ("CD.CM.VC.04.L3",), ("CD.CM.VC.04.L3", "CD.CM.VC.04.L4-2022")) in kinds
+    assert {c["old"][0] for c in plan["changes"] if c["kind"] == "removed"} == {"CD.CM.VC.03.L3", "CD.CM.VC.04.L4"}
+    assert not any(c["kind"] == "merged" for c in plan["changes"])
+    assert demo_path.read_bytes() == bytes_before  # the preview wrote nothing
+    code, _, err = run(capsys, "use-model", str(demo_path), "caict-devops-cd@2022.1", "--mapping", str(mapping))
+    assert code == 1 and "CD.CM.VC.03.L3" in err and "--force" in err and err.count("\n") == 1
+    assert demo_path.read_bytes() == bytes_before
+    code, out, err = run(capsys, "use-model", str(demo_path), "caict-devops-cd@2022.1", "--mapping", str(mapping),
+                         "--force")
+    assert code == 0, err
+    with Assessment.open(demo_path, actor="tester") as a:
+        assert a.model.version == "2022.1"
+        ratings = a.ratings()
+        assert ratings["CD.CM.VC.02.L3-2022"].status == before["CD.CM.VC.02.L3"].status
+        assert "CD.CM.VC.02.L3" not in ratings
+        assert ratings["CD.CM.VC.04.L4-2022"].status == before["CD.CM.VC.04.L3"].status
+        assert ratings["CD.CM.VC.03.L3"].status == before["CD.CM.VC.03.L3"].status  # kept, listed
+        queue = reconfirm_queue(a)
+        assert {"CD.CM.VC.01.L2", "CD.CM.VC.02.L3-2022", "CD.CM.VC.04.L3", "CD.CM.VC.04.L4-2022"} <= set(queue)
+        assert "CD.CM.VC.01.L1" not in queue
+        a.rate("CD.CM.VC.01.L2", "met")
+        assert "CD.CM.VC.01.L2" not in reconfirm_queue(a)
+        assert a.check() == []
+        assert any(e.action == "upgrade_model" for e in a.store.audit_entries("model"))
+    code, _, err = run(capsys, "use-model", str(demo_path), "caict-devops-cd@2022.1")
+    assert code == 1 and "already on model" in err
