@@ -402,7 +402,7 @@ def scenario(name: str, title: str, target: str) -> Callable[[Callable[[Inputs, 
 def cdassess_cmd() -> list[str]:
     """How a user starts the program: the installed ``cdassess`` script beside this interpreter."""
     script = Path(PY).parent / "cdassess"
-    return [str(script)] if script.exists() else [PY, "-c", "from cdassess.cli import run; run()"]
+    return [str(script)] if script.exists() else [PY, "-m", "ui"]
 
 
 def ratio_result(res: Result, value: list[float], base: list[float], limit: float) -> float:
@@ -431,9 +431,9 @@ sys.exit(app.exec())
 def _gui_available() -> None:
     if not (ROOT / "ui" / "app.py").exists():
         raise NotAvailable("ui/app.py has not landed")
-    if not (ROOT / "cdassess" / "cli" / "app.py").exists():
-        raise NotAvailable("cdassess/cli/app.py (the `cdassess gui` command) has not landed")
-    src = (ROOT / "ui" / "app.py").read_text(encoding="utf-8") + (ROOT / "cdassess" / "cli" / "app.py").read_text(
+    if not (ROOT / "ui" / "entry.py").exists():
+        raise NotAvailable("ui/entry.py (the `cdassess gui` command) has not landed")
+    src = (ROOT / "ui" / "app.py").read_text(encoding="utf-8") + (ROOT / "ui" / "entry.py").read_text(
         encoding="utf-8")
     if "CDASSESS_QUIT_WHEN_SHOWN" not in src:
         raise NotAvailable("the app does not honour CDASSESS_QUIT_WHEN_SHOWN=1 yet (no way to stop it once shown)")

@@ -6,6 +6,7 @@ import zlib
 from pathlib import Path
 
 from cdassess.library import ModelLibrary
+from cdassess.paths import user_data_dir
 from cdassess.records import Claim, Finding
 from cdassess.scoring import Status
 from cdassess.services import Assessment
@@ -118,3 +119,19 @@ def _fill(a: Assessment) -> None:
             ids = [r for r in req_ids if r in model.requirements]
             a.add_evidence_bytes(name, content.encode("utf-8"), ids, provided_by="张伟 Zhang Wei",
                                  collected_on="2026-11-24")
+
+
+DEMO_NAME = "demo.cdassess"
+
+
+def demo_path() -> Path:
+    """Where the demo assessment lives: the user data directory."""
+    return user_data_dir() / DEMO_NAME
+
+
+def ensure_demo() -> Path:
+    """The demo assessment in the user data directory, built when it is absent."""
+    path = demo_path()
+    if not path.exists():
+        build_demo(path).close()
+    return path

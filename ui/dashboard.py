@@ -4,7 +4,6 @@ requirements that block the next level, each clickable to jump to it in the tree
 from __future__ import annotations
 
 import contextlib
-import importlib
 import re
 import threading
 from collections.abc import Callable
@@ -45,13 +44,12 @@ SvgFn = Callable[[Model, LevelReport, int, str], bytes]
 
 
 def chart_svg_function() -> SvgFn | None:
-    """The report's radar chart (cdassess.reports.charts.level_radar_svg) when it is installed."""
+    """The report's radar chart (imported on first use: it loads ReportLab), or None when ReportLab is absent."""
     try:
-        module = importlib.import_module("cdassess.reports.charts")
+        from cdassess.reports.charts import level_radar_svg
     except ImportError:
         return None
-    fn: SvgFn | None = getattr(module, "level_radar_svg", None)
-    return fn
+    return level_radar_svg
 
 
 _warmed = threading.Event()

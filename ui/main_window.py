@@ -3,7 +3,6 @@ the right; menus for files, Excel and reports; undo; the "all changes saved" sta
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 from cdassess.errors import CdassessError, FileInUseError
 from cdassess.scoring import Status
 from cdassess.services import Assessment
-from ui import icons, messages
+from ui import icons, menu_actions, messages
 from ui.commands import DetailsCommand
 from ui.evidence_pane import EvidencePane
 from ui.labels import status_label, when
@@ -326,19 +325,16 @@ class MainWindow(QMainWindow):
     def _build_plugin_menus(self) -> None:
         mb = self.menuBar()
         x = mb.addMenu(self.tr("E&xcel"))
-        self._plug(x, self.tr("Import the team's &questionnaire…"), "ui.import_dialog",
-                   "import_questionnaire_interactive", reload=True)
-        self._plug(x, self.tr("Import a full &workbook…"), "ui.import_dialog", "import_workbook_interactive",
-                   reload=True)
+        self._plug(x, self.tr("Import the team's &questionnaire…"), menu_actions.import_questionnaire, reload=True)
+        self._plug(x, self.tr("Import a full &workbook…"), menu_actions.import_workbook, reload=True)
         x.addSeparator()
-        self._plug(x, self.tr("Export a questionnaire…"), "ui.import_dialog", "export_questionnaire_interactive")
-        self._plug(x, self.tr("Export the full workbook…"), "ui.import_dialog", "export_workbook_interactive")
-        self._plug(x, self.tr("Export the gap plan…"), "ui.import_dialog", "export_gap_plan_interactive")
+        self._plug(x, self.tr("Export a questionnaire…"), menu_actions.export_questionnaire)
+        self._plug(x, self.tr("Export the full workbook…"), menu_actions.export_workbook)
+        self._plug(x, self.tr("Export the gap plan…"), menu_actions.export_gap_plan)
 
         rep = mb.addMenu(self.tr("Re&ports"))
-        self._plug(rep, self.tr("&Gap report (PDF)…"), "ui.report_actions", "write_gap_report_interactive")
-        self._plug(rep, self.tr("&Certificate (PDF)…"), "ui.report_actions", "write_certificate_interactive")
-
+        self._plug(rep, self.tr("&Gap report (PDF)…"), menu_actions.write_gap_report)
+        self._plug(rep, self.tr("&Certificate (PDF)…"), menu_actions.write_certificate)
 
     def _build_view_menu(self) -> None:
         v = self.menuBar().addMenu(self.tr("&View"))
@@ -357,19 +353,16 @@ class MainWindow(QMainWindow):
         self._action(v, self.tr("Expand all"), self.tree.expandAll)
         self._action(v, self.tr("Collapse all"), self.tree.collapseAll)
 
-    def _plug(self, menu: QMenu, text: str, module: str, function: str, *, reload: bool = False) -> None:
-        """A menu action served by another module, imported only when the action is used."""
+    def _plug(self, menu: QMenu, text: str, fn: menu_actions.MenuAction, *, reload: bool = False) -> None:
+        """A menu action served by another module (ui.menu_actions: imported only when the action is used).
+
+        ``reload``: the action may change the assessment; it needs an editable file, and the views reload
+        after it when ``fn`` returns true.
+        """
 
         def run() -> None:
             s = self.session
             if s is None:
-                return
-            try:
-                fn = getattr(importlib.import_module(module), function)
-            except (ImportError, AttributeError):
-                messages.info(self, self.tr("Not available"),
-                              self.tr("This function is not available in this build (%1.%2 is missing).")
-                              .replace("%1", module).replace("%2", function))
                 return
             self.requirement_pane.flush()
             try:
@@ -549,7 +542,7 @@ class MainWindow(QMainWindow):
         return self.open_path(path)
 
     def open_demo(self) -> bool:
-        from cdassess.cli.app import ensure_demo
+        from cdassess.demo import ensure_demo
 
         try:
             path = ensure_demo()

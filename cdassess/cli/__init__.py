@@ -1,27 +1,35 @@
-"""The ``cdassess`` command line: one entry point; each command family registers itself from its module.
+"""The ``cdassess`` command line: one parser; each command family registers itself from its module.
 
 Exit codes: 0 success, 1 a user-facing error (one clear line on stderr, no traceback), 2 usage.
-Command modules import heavy libraries (openpyxl, reportlab, Qt) only inside the handlers that need them.
+
+Command modules are listed statically in ``COMMAND_MODULES`` (imported module objects, so linters, mypy and
+PyInstaller see them); each has ``register(subparsers)`` and imports heavy libraries (openpyxl, ReportLab,
+cryptography) only inside the handlers that need them. The desktop window's ``gui`` command is not here: the
+engine never imports ui. The ``cdassess`` console script is ``ui.entry:run``, which adds ``gui`` and calls
+:func:`main`.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
+from cdassess.cli import core, cycles, excel, reports
 from cdassess.errors import CdassessError, ValidationError
 
-# Each module has register(subparsers); keep them light to import.
-COMMAND_MODULES = ("cdassess.cli.core", "cdassess.cli.cycles")
-OPTIONAL_COMMAND_MODULES = ("cdassess.cli.excel", "cdassess.cli.reports", "cdassess.cli.app")
+
+class CommandModule(Protocol):
+    """A command family: a module (or object) with ``register(subparsers)``."""
+
+    def register(self, sub: Any, /) -> None: ...
 
 
-GUI_MODULE = "cdassess.cli.app"
+COMMAND_MODULES: tuple[CommandModule, ...] = (core, cycles, excel, reports)
 
 
-def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[CommandModule] | None = None) -> argparse.ArgumentParser:
     """The command-line parser with every command family, or only ``modules`` (the window starts faster)."""
     parser = argparse.ArgumentParser(
         prog="cdassess",
@@ -34,26 +42,25 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
     parser.add_argument("--user", metavar="NAME", help="who makes the edits (written to the audit log); "
                         "default: $CDASSESS_USER or the login name")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES if modules is None else modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name and name not in COMMAND_MODULES:
-                continue
-            raise
+    for module in COMMAND_MODULES if modules is None else modules:
         module.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, modules: Sequence[CommandModule] | None = None,
+         default: Callable[[argparse.Namespace], int] | None = None,
+         selftest: Callable[[], int] | None = None) -> int:
+    """Parse ``argv`` with ``modules`` (default: every engine command) and run the command.
+
+    ``default`` runs when no command is given (the launcher opens the window); without it the help is printed.
+    ``selftest`` replaces the engine's self-test (the launcher adds the desktop's step).
+    """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
     given = list(sys.argv[1:] if argv is None else argv)
-    # Opening the window needs only the window's command: building every parser costs start-up time.
-    window_only = not given or (given[0] == "gui" and not {"-h", "--help"} & set(given))
-    parser = build_parser((GUI_MODULE,) if window_only else None)
+    parser = build_parser(modules)
     args = parser.parse_args(given)
     if args.version is True:  # a sub-command's own --version option uses another dest
         from cdassess.versions import version_report
@@ -63,15 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.selftest:
         from cdassess.selftest import run_selftest
 
-        return run_handler(lambda _args: run_selftest(), args)
+        check = selftest or run_selftest
+        return run_handler(lambda _args: check(), args)
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
-            gui = _default_gui_handler()
-            if gui is None:
+            if default is None:
                 parser.print_help()
                 return 0
-            handler = gui
+            handler = default
         else:  # a command family called without its sub-command
             parser.parse_args([*given, "--help"])
             return 2
@@ -99,14 +106,6 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         return 0
 
 
-def _default_gui_handler() -> Callable[[argparse.Namespace], int] | None:
-    try:
-        module = importlib.import_module("cdassess.cli.app")
-    except ModuleNotFoundError:
-        return None
-    handler: Callable[[argparse.Namespace], int] | None = getattr(module, "run_gui", None)
-    return handler
-
-
 def run() -> None:
+    """The engine's command line alone (no window): ``python -m cdassess.cli``."""
     sys.exit(main())

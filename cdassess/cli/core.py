@@ -3,51 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from cdassess.cli.common import Handler, level_number, opened, unsafe_option
+from cdassess.cli.common import file_arg as _file
+from cdassess.cli.common import level_name as _level_name
+from cdassess.cli.common import print_json as _print_json
+from cdassess.cli.common import print_records as _print_records
 from cdassess.errors import CdassessError, InvalidValueError
 from cdassess.scoring import Status
-
-Handler = Callable[[argparse.Namespace], int]
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _print_records(args: argparse.Namespace, rows: Sequence[Any], line: Callable[[Any], str]) -> None:
-    """Records as JSON (--json) or one readable line each."""
-    if args.json:
-        _print_json([r.__dict__ for r in rows])
-        return
-    for r in rows:
-        print(line(r))
-
-
-@contextmanager
-def opened(args: argparse.Namespace, *, readonly: bool = False, unsafe: bool = False) -> Iterator[Any]:
-    from cdassess.services import Assessment
-
-    unsafe = readonly and (unsafe or bool(getattr(args, "unsafe_read_only", False)))
-    a = Assessment.open(args.file, readonly=readonly, actor=args.user, unsafe=unsafe)
-    try:
-        yield a
-    finally:
-        a.close()
-
-
-def _level_name(model: Any, n: int) -> str:
-    if n < model.min_level:
-        return "not reached / 未达到"
-    lv = model.level(n)
-    return f"{lv.names.zh} / {lv.names.en}"
-
 
 # ------------------------------------------------------------------------------------------ handlers
 
@@ -193,7 +159,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
             raise InvalidValueError("usage: cdassess gaps export FILE -o PLAN.xlsx")
         if not args.output:
             raise InvalidValueError("gaps export needs -o PLAN.xlsx")
-        from cdassess.cli import excel  # type: ignore[attr-defined,unused-ignore]
+        from cdassess.cli import excel
 
         args.file = parts[1]
         return int(excel.gaps_export(args))
@@ -453,25 +419,6 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------ parser
 
 
-def _file(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
-
-
-def unsafe_option(p: argparse.ArgumentParser) -> None:
-    """``--unsafe-read-only`` for commands that only read: a file that is not genuine is read anyway, with only
-    cdassess's own SQL allowed to run (never edited)."""
-    p.add_argument("--unsafe-read-only", action="store_true",
-                   help="read a file refused as not genuine (its own SQL is never run; it is never edited)")
-
-
-def level_number(value: str) -> int:
-    """argparse type for level options (shared by every command module)."""
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a level number") from None
-
-
 def register(sub: Any) -> None:
     _register_assessment(sub)
     _register_evidence(sub)
@@ -675,4 +622,4 @@ def _register_lock_and_admin(sub: Any) -> None:
     p.set_defaults(handler=cmd_validate_model)
 
 
-__all__ = ["CdassessError", "register"]
+__all__ = ["CdassessError", "Handler", "level_number", "opened", "register"]

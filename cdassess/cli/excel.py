@@ -10,7 +10,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cdassess.cli.core import level_number, opened
+from cdassess.cli.common import level_number, opened
 
 if TYPE_CHECKING:
     from cdassess.xlsx.preview import ImportPreview

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cdassess.cli.core import level_number
+from cdassess.cli.common import level_number, opened
 from cdassess.errors import CdassessError, InvalidValueError
 
 
@@ -24,7 +24,6 @@ def _out_path(value: str, suffix: str = ".pdf") -> Path:
 
 
 def cmd_report_gap(args: argparse.Namespace) -> int:
-    from cdassess.cli.core import opened
     from cdassess.export_profile import profile_named
     from cdassess.reports.gap import write_gap_report
 
@@ -37,7 +36,6 @@ def cmd_report_gap(args: argparse.Namespace) -> int:
 
 
 def cmd_report_certificate(args: argparse.Namespace) -> int:
-    from cdassess.cli.core import opened
     from cdassess.reports.certificate import write_certificate
 
     out = _out_path(args.output)

@@ -59,3 +59,27 @@ def test_opening_an_assessment_does_not_import_sqlite_utils() -> None:
     """)
     assert "cdassess.store" in loaded
     assert not {m for m in loaded if m.split(".")[0] in {"sqlite_utils", "click", "pluggy", "dateutil"}}
+
+
+def test_no_module_is_imported_by_a_name_string_across_the_layers() -> None:
+    """Modules are referenced statically (import statements the import linter sees), never by a name string that
+    would hide an engine-to-ui or engine-to-Qt arrow."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    hidden = []
+    for path in sorted((root / "cdassess").rglob("*.py")) + sorted((root / "ui").rglob("*.py")):
+        in_ui = path.is_relative_to(root / "ui")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            fn = node.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else ""
+            if name not in {"import_module", "__import__"}:
+                continue
+            first = node.args[0] if node.args else None
+            target = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else "?"
+            if in_ui or target.split(".")[0] in {"ui", "PySide6", "shiboken6"}:
+                hidden.append(f"{path.relative_to(root)}:{node.lineno} {target}")
+    assert hidden == []

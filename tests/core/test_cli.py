@@ -222,13 +222,19 @@ def test_interviews_are_recorded_and_dates_checked(tmp_path: Path, capsys: pytes
 
 
 def test_help_lists_every_command_family(capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.entry import main as cdassess_command  # the console script: the engine's commands plus gui
+
     with pytest.raises(SystemExit) as exc:
-        main(["--help"])
+        cdassess_command(["--help"])
     out = capsys.readouterr().out
     assert exc.value.code == 0
     for command in ("new", "demo", "info", "rate", "gaps", "evidence", "questionnaire", "workbook", "report",
                     "verify", "keys", "gui", "lock", "check"):
         assert f"    {command}" in out, command
+    with pytest.raises(SystemExit):
+        main(["--help"])  # the engine's command line alone knows no window
+    engine = capsys.readouterr().out
+    assert "    info" in engine and "    gui" not in engine
 
 
 def test_confidential_exports_leave_out_people_and_cannot_be_imported_back(

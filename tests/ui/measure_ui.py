@@ -87,7 +87,7 @@ def in_process() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from cdassess.cli.app import ensure_demo
+    from cdassess.demo import ensure_demo
     from cdassess.model import load_model_file
     from cdassess.scoring import Status
     from cdassess.services import Assessment

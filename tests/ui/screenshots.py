@@ -23,7 +23,7 @@ def main() -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from cdassess.cli.app import ensure_demo
+    from cdassess.demo import ensure_demo
     from cdassess.services import Assessment
     from ui.app import create_app
     from ui.settings import Settings

@@ -118,11 +118,11 @@ def test_open_demo_builds_it_in_the_user_data_directory(window: Any) -> None:
     assert window.session.model.id == "caict-devops-cd"
 
 
-def test_cli_registers_gui_and_keeps_qt_out_of_the_import() -> None:
-    code = ("import sys; from cdassess.cli import build_parser; p = build_parser(); "
+def test_cdassess_registers_gui_and_keeps_qt_out_of_the_import() -> None:
+    code = ("import sys; from cdassess import cli; from ui import entry; "
+            "p = cli.build_parser((*cli.COMMAND_MODULES, entry.GUI_COMMAND)); "
             "a = p.parse_args(['gui', 'x.cdassess']); assert a.file == 'x.cdassess' and a.handler; "
-            "a = p.parse_args(['gui', '--demo']); assert a.demo; "
-            "import cdassess.cli.app as m; assert callable(m.run_gui); "
+            "a = p.parse_args(['gui', '--demo']); assert a.demo; assert callable(entry.run_gui); "
             "assert 'PySide6' not in sys.modules, 'Qt was imported'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
@@ -139,25 +139,6 @@ def test_guard_void_qt_calls_do_not_corrupt_none(qtbot: Any) -> None:
     assert w.objectName() == "guard"
 
 
-def test_a_missing_plug_in_module_says_so(window: Any, mini_path: Path, dialogs: Any,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
-
-    real = importlib.import_module
-
-    def missing(name: str, *args: Any) -> Any:
-        if name == "ui.report_actions":
-            raise ModuleNotFoundError(name)
-        return real(name, *args)
-
-    monkeypatch.setattr(importlib, "import_module", missing)
-    assert window.open_path(mini_path)
-    action = next(a for a in window._plugged if "Certificate" in a.text())
-    action.trigger()
-    assert dialogs.kinds() == ["info"]
-    assert "ui.report_actions" in dialogs.shown[0][2]
-
-
 def test_model_text_language_setting(window: Any, mini_path: Path) -> None:
     assert window.open_path(mini_path)
     index = window.tree_model.index_of("A.X.1.L1")
@@ -170,7 +151,6 @@ def test_model_text_language_setting(window: Any, mini_path: Path) -> None:
 
 
 def test_views_reload_after_an_import(window: Any, mini_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
     import types
 
     def import_questionnaire_interactive(parent: Any, assessment: Assessment) -> bool:
@@ -181,9 +161,7 @@ def test_views_reload_after_an_import(window: Any, mini_path: Path, monkeypatch:
 
     fake = types.ModuleType("ui.import_dialog")
     fake.import_questionnaire_interactive = import_questionnaire_interactive  # type: ignore[attr-defined]
-    real = importlib.import_module
-    monkeypatch.setattr(importlib, "import_module",
-                        lambda name, *a: fake if name == "ui.import_dialog" else real(name, *a))
+    monkeypatch.setitem(sys.modules, "ui.import_dialog", fake)  # the menu action imports it on first use
     assert window.open_path(mini_path)
     select(window, "A.X.1.L1")
     press(window.tree, Qt.Key.Key_1)
@@ -196,7 +174,7 @@ def test_views_reload_after_an_import(window: Any, mini_path: Path, monkeypatch:
 
 
 def test_gui_without_a_display_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-    from cdassess.cli import main
+    from ui.entry import main
 
     monkeypatch.setattr(sys, "platform", "linux")
     for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):

@@ -1,0 +1,73 @@
+"""What every command module shares: opening the assessment, printing results, argument types.
+
+Command modules import from here (never from each other), so no two of them import each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_records(args: argparse.Namespace, rows: Sequence[Any], line: Callable[[Any], str]) -> None:
+    """Records as JSON (--json) or one readable line each."""
+    if args.json:
+        print_json([r.__dict__ for r in rows])
+        return
+    for r in rows:
+        print(line(r))
+
+
+@contextmanager
+def opened(args: argparse.Namespace, *, readonly: bool = False, unsafe: bool = False) -> Iterator[Any]:
+    """The assessment named by ``args.file``, edits attributed to ``args.user``; closed afterwards.
+
+    ``unsafe`` (or ``--unsafe-read-only``), read-only only: a file that is not genuine is read anyway.
+    """
+    from cdassess.services import Assessment
+
+    unsafe = readonly and (unsafe or bool(getattr(args, "unsafe_read_only", False)))
+    a = Assessment.open(args.file, readonly=readonly, actor=getattr(args, "user", None), unsafe=unsafe)
+    try:
+        yield a
+    finally:
+        a.close()
+
+
+def level_name(model: Any, n: int) -> str:
+    """A level's bilingual name, or "not reached" below the model's lowest level."""
+    if n < model.min_level:
+        return "not reached / 未达到"
+    lv = model.level(n)
+    return f"{lv.names.zh} / {lv.names.en}"
+
+
+def file_arg(p: argparse.ArgumentParser) -> None:
+    """The positional FILE argument (an assessment)."""
+    p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
+
+
+def unsafe_option(p: argparse.ArgumentParser) -> None:
+    """``--unsafe-read-only`` for commands that only read: a file that is not genuine is read anyway, with only
+    cdassess's own SQL allowed to run (never edited)."""
+    p.add_argument("--unsafe-read-only", action="store_true",
+                   help="read a file refused as not genuine (its own SQL is never run; it is never edited)")
+
+
+def level_number(value: str) -> int:
+    """argparse type for level options (shared by every command module)."""
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a level number") from None
