@@ -9,8 +9,8 @@ SHA-256 (which names no content).
 
 The redaction is a data transformation, so the renderers do not need to know about it:
 
-* gap report: ``write_gap_report(a, dest, profile=CONFIDENTIAL)`` in cdassess.reports.gap, which runs
-  ``profile.report_data(build_report_data(a))`` before ``build_story``/``render``;
+* gap report: ``cdassess.reports.gap.write_gap_report(a, dest, profile=CONFIDENTIAL)``, which runs
+  ``redact_report_data(build_report_data(a), profile)`` (cdassess.reports.data) before ``build_story``/``render``;
 * workbooks: ``export_workbook(a, path, profile=CONFIDENTIAL)`` and ``export_gap_plan(..., profile=...)``
   export from ``redacted(a, profile)``, a read-only view that answers the same queries with redacted records
   (any other exporter that reads an Assessment can be given the view the same way).
@@ -22,15 +22,11 @@ and is kept; the assessor reviews observations before sharing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cdassess.errors import InvalidValueError
 from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Rating
 from cdassess.services import Assessment
-
-if TYPE_CHECKING:
-    from cdassess.reports.data import ReportData
 
 WITHHELD = "—"
 """What a withheld person or note reads as, where a field cannot simply be left empty."""
@@ -88,21 +84,6 @@ class ExportProfile:
             changes.update(original_name=f"evidence-{e.id}", description="")
         return replace(e, **changes) if changes else e
 
-    # ------------------------------------------------------------------------------------ report data
-
-    def report_data(self, data: ReportData) -> ReportData:
-        """The gap report's data with this profile applied (a new object; ``data`` is not changed)."""
-        if not self.redacts:
-            return data
-        return replace(
-            data,
-            meta=self.meta(data.meta),
-            ratings={k: self.rating(r) for k, r in data.ratings.items()},
-            claims={k: self.claim(c) for k, c in data.claims.items()},
-            findings={k: [self.finding(f) for f in fs] for k, fs in data.findings.items()},
-            evidence=[self.evidence(e) for e in data.evidence],
-        )
-
 
 FULL = ExportProfile("full")
 CONFIDENTIAL = ExportProfile("confidential", people=False, notes=False, evidence_details=False)
@@ -115,10 +96,6 @@ def profile_named(name: str) -> ExportProfile:
         return PROFILES[name.strip().lower()]
     except KeyError:
         raise InvalidValueError(f"unknown export profile {name!r} (accepted: {', '.join(PROFILES)})") from None
-
-
-def redact_report_data(data: ReportData, profile: ExportProfile) -> ReportData:
-    return profile.report_data(data)
 
 
 class RedactedAssessment(Assessment):
@@ -176,10 +153,3 @@ def redacted(a: Assessment, profile: ExportProfile) -> Assessment:
     """``a`` itself for a profile that keeps everything, else a read-only redacted view of it."""
     return a if not profile.redacts else RedactedAssessment(a, profile)
 
-
-def write_gap_report(a: Assessment, dest: str | Path, *, profile: ExportProfile = CONFIDENTIAL,
-                     target: int | None = None, lang: str = "both") -> int:
-    """The gap report with ``profile`` applied; returns the number of pages."""
-    from cdassess.reports.gap import write_gap_report as write
-
-    return write(a, dest, target=target, lang=lang, profile=profile)

@@ -7,7 +7,7 @@ data could feed another renderer.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Rating
 from cdassess.scoring import DomainGaps, Explanation, LevelReport, Progress, Status
 
 if TYPE_CHECKING:
+    from cdassess.export_profile import ExportProfile
     from cdassess.model import Model, Requirement
     from cdassess.services import Assessment
 
@@ -90,4 +91,18 @@ def build_report_data(a: Assessment, *, target: int | None = None, lang: str = "
         findings=dict(findings), evidence=a.evidence_list(), gaps=a.gaps(t), next_level=next_level,
         progress_all=a.progress(), progress_target=a.progress(t), disagreements=disagreements,
         results_digest=a.meta.frozen_digest or a.results_digest(), file_name=a.path.name,
+    )
+
+
+def redact_report_data(data: ReportData, profile: ExportProfile) -> ReportData:
+    """The report's data with ``profile`` applied (a new object; ``data`` is not changed)."""
+    if not profile.redacts:
+        return data
+    return replace(
+        data,
+        meta=profile.meta(data.meta),
+        ratings={k: profile.rating(r) for k, r in data.ratings.items()},
+        claims={k: profile.claim(c) for k, c in data.claims.items()},
+        findings={k: [profile.finding(f) for f in fs] for k, fs in data.findings.items()},
+        evidence=[profile.evidence(e) for e in data.evidence],
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cdassess.reports.data import ReportData, build_report_data
+from cdassess.reports.data import ReportData, build_report_data, redact_report_data
 from cdassess.reports.styles import (
     ACCENT,
     BAND,
@@ -692,6 +692,6 @@ def write_gap_report(a: Assessment, dest: str | Path, *, target: int | None = No
     """
     data = build_report_data(a, target=target, lang=lang)
     if profile is not None:
-        data = profile.report_data(data)
+        data = redact_report_data(data, profile)
     story = build_story(data)
     return render(story, dest, data, progress=progress, cancelled=cancelled)

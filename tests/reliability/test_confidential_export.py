@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from cdassess.errors import InvalidValueError
-from cdassess.export_profile import CONFIDENTIAL, FULL, profile_named, redact_report_data, redacted
-from cdassess.export_profile import write_gap_report as write_profiled_gap_report
+from cdassess.export_profile import CONFIDENTIAL, FULL, profile_named, redacted
 from cdassess.records import Claim, Finding, Interview
+from cdassess.reports.data import redact_report_data
+from cdassess.reports.gap import write_gap_report as write_profiled_gap_report
 from cdassess.scoring import Status
 from cdassess.services import Assessment
 
