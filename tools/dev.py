@@ -3,7 +3,7 @@
 
     python3 tools/dev.py run [FILE]   install what is needed, then open the window (the demo when no FILE)
     python3 tools/dev.py test [ARGS]  install what is needed, then run the whole test suite (pytest ARGS)
-    python3 tools/dev.py lint         ruff and mypy
+    python3 tools/dev.py lint         ruff, mypy and lint-imports (the layer contracts in pyproject.toml)
     python3 tools/dev.py cli ARGS     the cdassess command line inside the project's virtual environment
 
 Installs into ./.venv from the pinned requirements/lock.txt; re-installs only when the lock or pyproject
@@ -102,7 +102,8 @@ def main(argv: list[str]) -> int:
     if command == "lint":
         py = ensure_venv()
         code = subprocess.call([str(py), "-m", "ruff", "check", "."])
-        return code or subprocess.call([str(py), "-m", "mypy"])
+        code = code or subprocess.call([str(py), "-m", "mypy"])
+        return code or subprocess.call([str(venv_bin("lint-imports")), "--no-cache"])
     if command == "cli":
         ensure_venv()
         return subprocess.call([str(venv_bin("cdassess")), *rest])
