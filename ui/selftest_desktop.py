@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from cdassess.selftest import Context, Step, StepFailedError
 
+SAMPLE_TEXT = "能力成熟度 capability maturity"
+"""Drawn off screen to prove the fonts and the platform plugin work (never shown)."""
+
 
 def step_desktop(ctx: Context) -> str:
     """Qt's libraries, a platform plugin and the translations load, and so does the window's code (not shown)."""
@@ -18,7 +21,7 @@ def step_desktop(ctx: Context) -> str:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(
         ["cdassess-selftest", "-platform", "offscreen"])
-    label = QLabel("能力成熟度 capability maturity")
+    label = QLabel(SAMPLE_TEXT)
     label.adjustSize()
     if label.grab().isNull():
         raise StepFailedError("Qt could not draw a label")

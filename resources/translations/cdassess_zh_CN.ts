@@ -1054,16 +1054,6 @@
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
-        <source>Not available</source>
-        <translation>不可用</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="371"/>
-        <source>This function is not available in this build (%1.%2 is missing).</source>
-        <translation>此版本中没有该功能（缺少 %1.%2）。</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="402"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
