@@ -174,6 +174,11 @@ def _carry_over(old: Assessment, new: Assessment, progress: ProgressFn | None) -
             progress(done, total)
 
 
+def previous_ratings(a: Assessment) -> dict[str, PreviousRating]:
+    """Last cycle's rating of each requirement carried into this assessment (empty for a first assessment)."""
+    return CycleRecords(a.store).previous_ratings()
+
+
 def reconfirm_queue(a: Assessment) -> list[str]:
     """Requirements to re-confirm, in tree order: last cycle's rating not yet rated again in this cycle, or a
     rating carried through a model upgrade that changed the requirement and not rated since."""

@@ -101,11 +101,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_requirements(args: argparse.Namespace) -> int:
     with opened(args, readonly=True) as a:
-        from cdassess.store.cycles import CycleRecords
+        from cdassess.cycles import previous_ratings
 
         ratings = a.ratings()
         claims = a.claims()
-        previous = CycleRecords(a.store).previous_ratings()
+        previous = previous_ratings(a)
         rows = []
         for req in a.model.iter_requirements(args.max_level):
             r = ratings.get(req.id)
