@@ -179,6 +179,11 @@ def previous_ratings(a: Assessment) -> dict[str, PreviousRating]:
     return CycleRecords(a.store).previous_ratings()
 
 
+def predecessor(a: Assessment) -> Predecessor | None:
+    """The assessment this one re-assesses, as it was when this cycle started (None for a first one)."""
+    return CycleRecords(a.store).predecessor()
+
+
 def reconfirm_queue(a: Assessment) -> list[str]:
     """Requirements to re-confirm, in tree order: last cycle's rating not yet rated again in this cycle, or a
     rating carried through a model upgrade that changed the requirement and not rated since."""

@@ -6,10 +6,20 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QObject, Qt, QThread, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -24,11 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cdassess.cycles import EvidenceReview, evidence_reviews
 from cdassess.errors import CdassessError
 from cdassess.records import Evidence
 from ui import messages, workers
 from ui.commands import EvidenceDetailsCommand, LinkEvidenceCommand, UnlinkEvidenceCommand
-from ui.labels import human_size, when
+from ui.labels import human_size, review_label, when
 from ui.session import AssessmentSession
 from ui.settings import Settings
 
@@ -67,15 +78,18 @@ class EvidencePane(QWidget):
         self.hint = QLabel(self.tr("Drop files here to attach them."))
         self.hint.setStyleSheet("color: #777;")
         self.list = QTreeWidget()
-        self.list.setColumnCount(6)
+        self.list.setColumnCount(7)
         self.list.setHeaderLabels([self.tr("Name"), self.tr("Size"), self.tr("Collected"), self.tr("SHA-256"),
-                                   self.tr("Provided by"), self.tr("Description")])
+                                   self.tr("Provided by"), self.tr("Description"), self.tr("Review")])
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.list.header()
         header.setStretchLastSection(True)
         for c in range(0, 5):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.ResizeToContents)
         self.list.itemDoubleClicked.connect(self._double_clicked)
         edit = QAction(self.list)  # the keyboard way to the details: F2 or Enter on the chosen row
         edit.setShortcuts([QKeySequence(Qt.Key.Key_F2), QKeySequence(Qt.Key.Key_Return),
@@ -97,7 +111,7 @@ class EvidencePane(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
         self._editors = [self.attach_button, self.link_button]
-        self._selection_editors = [self.details_button, self.unlink_button, self.remove_button]
+        self._selection_editors = [self.details_button, self.review_button, self.unlink_button, self.remove_button]
         self.set_requirement(None)
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -109,6 +123,10 @@ class EvidencePane(QWidget):
         self.open_button = QPushButton(self.tr("Open a copy"))
         self.unlink_button = QPushButton(self.tr("Unlink"))
         self.remove_button = QPushButton(self.tr("Remove from file…"))
+        self.review_button = QPushButton(self.tr("Review…"))
+        self.review_button.setToolTip(self.tr("Accept, reject or expire the evidence; the date it represents and "
+                                              "until when it is valid"))
+        self.review_button.clicked.connect(lambda _checked=False: self.review())
         self.attach_button.clicked.connect(self.choose_files)
         self.details_button.clicked.connect(lambda _checked=False: self.edit_details())
         self.link_button.clicked.connect(self.link_existing)
@@ -116,8 +134,8 @@ class EvidencePane(QWidget):
         self.unlink_button.clicked.connect(self.unlink)
         self.remove_button.clicked.connect(self.remove)
         row = QHBoxLayout()
-        for b in (self.attach_button, self.details_button, self.link_button, self.open_button, self.unlink_button,
-                  self.remove_button):
+        for b in (self.attach_button, self.details_button, self.review_button, self.link_button, self.open_button,
+                  self.unlink_button, self.remove_button):
             row.addWidget(b)
         return row
 
@@ -158,11 +176,22 @@ class EvidencePane(QWidget):
             self.update_enabled()
             return
         evidence = s.evidence_for(self.req_id)
+        reviews = evidence_reviews(s.assessment)
+        today = date.today().isoformat()
         self.title.setText(self.tr("Evidence for %1 (%2)").replace("%1", self.req_id)
                            .replace("%2", str(len(evidence))))
         for ev in evidence:
+            review = reviews.get(ev.id, EvidenceReview(ev.id))
+            state = review.effective_status(today)
             it = QTreeWidgetItem([ev.original_name, human_size(ev.size), ev.collected_on, ev.sha256[:12],
-                                  ev.provided_by, ev.description.replace("\n", " ")])
+                                  ev.provided_by, ev.description.replace("\n", " "), review_label(state)])
+            if state in ("expired", "rejected"):
+                it.setForeground(6, QBrush(QColor("#c62828")))
+            it.setToolTip(6, "\n".join(x for x in (
+                review_label(state), review.reason, self.tr("Reviewed by %1").replace("%1", review.reviewer)
+                if review.reviewer else "", self.tr("Represents %1").replace("%1", review.represents_date)
+                if review.represents_date else "", self.tr("Valid until %1").replace("%1", review.valid_until)
+                if review.valid_until else "") if x))
             it.setData(0, Qt.ItemDataRole.UserRole, ev)
             tip = (f"{ev.original_name}\n{ev.media_type}\n"
                    + (ev.description + "\n" if ev.description else "")
@@ -233,6 +262,27 @@ class EvidencePane(QWidget):
                 continue
             self._remember_provider(changes.get("provided_by", ""))
             self.undo.push(EvidenceDetailsCommand(s, ev.id, old, changes, self.req_id, self._error))
+            return True
+        return False
+
+    def review(self) -> bool:
+        """Review the chosen evidence (status, reason, dates), undoable; True when changed."""
+        s = self.session
+        chosen = self.selected()
+        if s is None or not chosen or not s.editable:
+            return False
+        ev = chosen[0]
+        from ui.cycles import ReviewCommand, ReviewDialog
+
+        dialog = ReviewDialog(self, ev.original_name, evidence_reviews(s.assessment).get(ev.id, EvidenceReview(ev.id)))
+        while dialog.exec():
+            values = dialog.values()
+            try:
+                old = s.review_evidence(ev.id, **values)
+            except CdassessError as exc:
+                self._error(exc)
+                continue
+            self.undo.push(ReviewCommand(s, old, values))
             return True
         return False
 

@@ -65,3 +65,11 @@ def model_text(text: Text, lang: str, sep: str = " / ") -> str:
     if lang == "both":
         return text.both(sep)
     return text.get(lang)
+
+
+def review_label(status: str) -> str:
+    """An evidence review status in the interface language."""
+    return {"submitted": QCoreApplication.translate("Cycles", "Submitted"),
+            "accepted": QCoreApplication.translate("Cycles", "Accepted"),
+            "rejected": QCoreApplication.translate("Cycles", "Rejected"),
+            "expired": QCoreApplication.translate("Cycles", "Expired")}.get(status, status)

@@ -284,6 +284,9 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(f, self.tr("&Lock the assessment"), self.lock)
         self.unlock_action = self._action(f, self.tr("&Unlock…"), self.unlock)
         f.addSeparator()
+        self._plug(f, self.tr("Re-&assess (next cycle)…"), menu_actions.reassess)
+        self._plug(f, self.tr("&Compare assessments…"), menu_actions.compare)
+        f.addSeparator()
         self._action(f, self.tr("&Settings…"), self.edit_settings, QKeySequence.StandardKey.Preferences)
         f.addSeparator()
         self._action(f, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -762,8 +765,9 @@ class MainWindow(QMainWindow):
         for k in range(1, n + 1):
             i = (start + direction * k) % n
             rid = ids[i]
-            if self.session.status(rid) is Status.UNRATED and \
-                    self.proxy.mapFromSource(self.tree_model.index_of(rid)).isValid():
+            wanted = self.session.status(rid) is Status.UNRATED or (
+                self.proxy.filter_key == "to_reconfirm" and rid in self.session.reconfirm)
+            if wanted and self.proxy.mapFromSource(self.tree_model.index_of(rid)).isValid():
                 return self.go_to(rid)
         self.statusBar().showMessage(self.tr("No unrated requirement left here."), 4000)
         return False

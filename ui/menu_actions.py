@@ -60,3 +60,15 @@ def write_certificate(parent: QWidget, assessment: Assessment) -> bool:
 
     write_certificate_interactive(parent, assessment)
     return False
+
+
+def reassess(parent: QWidget, assessment: Assessment) -> bool:
+    from ui.cycles import reassess_interactive
+
+    return reassess_interactive(parent, assessment)
+
+
+def compare(parent: QWidget, assessment: Assessment) -> bool:
+    from ui.cycles import compare_interactive
+
+    return compare_interactive(parent, assessment)

@@ -278,6 +278,28 @@ class RequirementPane(QWidget):
                 lines.append('<span style="color:#c62828">' + _html(self.tr("Differs from the assessor's rating (%1)")
                                                                     .replace("%1", status_label(rating))) + "</span>")
             self.claim.setText("<br>".join(lines))
+        self._show_previous()
+
+    def _show_previous(self) -> None:
+        """Last cycle's rating (re-assessment or model upgrade) below the claim, while it is to re-confirm."""
+        s, r = self.session, self.req
+        if s is None or r is None:
+            return
+        prev = s.previous.get(r.id)
+        if prev is None:
+            return
+        try:
+            label = status_label(Status(prev.status))
+        except ValueError:
+            label = prev.status
+        head = (self.tr("Last cycle: %1") if prev.reason == "reassess" else
+                self.tr("Before the model changed (%2): %1").replace("%2", prev.reason.replace("_", " ")))
+        text = f"<b>{_html(head.replace('%1', label))}</b>"
+        if prev.note:
+            text += f"<br>{_html(prev.note)}"
+        if r.id in s.reconfirm:
+            text += '<br><span style="color:#b26a00">' + _html(self.tr("To re-confirm")) + "</span>"
+        self.claim.setText(self.claim.text() + "<hr>" + text)
 
     def _show_rating(self) -> None:
         s, r = self.session, self.req

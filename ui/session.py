@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from cdassess.cycles import (
+    EvidenceReview,
+    PreviousRating,
+    evidence_reviews,
+    predecessor,
+    previous_ratings,
+    reconfirm_queue,
+    restore_review,
+    review_evidence,
+)
 from cdassess.records import Claim, Evidence, Finding, Rating
 from cdassess.scoring import LevelReport, Status, compute_levels
 from cdassess.services import Assessment
@@ -36,6 +47,9 @@ class AssessmentSession(QObject):
         self.evidence_count: dict[str, int] = {}
         self.report: LevelReport = compute_levels(self.model, {})
         self.last_saved = ""
+        self.previous: dict[str, PreviousRating] = {}  # last cycle's ratings (re-assessment, model upgrade)
+        self.reconfirm: set[str] = set()  # requirements still to re-confirm
+        self.evidence_state: dict[str, str] = {}  # requirement -> "to_review" / "expired" (worst linked)
         self._load()
 
     # ------------------------------------------------------------------------------------ state
@@ -43,15 +57,26 @@ class AssessmentSession(QObject):
     def _load(self) -> None:
         self.ratings = self.assessment.ratings()
         self.claims = self.assessment.claims()
+        self.previous = previous_ratings(self.assessment)
+        self.reconfirm = set(reconfirm_queue(self.assessment)) if self.previous else set()
         self._count_evidence()
         self._recompute()
 
     def _count_evidence(self) -> None:
         counts: dict[str, int] = {}
+        states: dict[str, str] = {}
+        reviews = evidence_reviews(self.assessment)
+        today = time.strftime("%Y-%m-%d")
         for ev in self.assessment.evidence_list():
+            state = reviews[ev.id].effective_status(today) if ev.id in reviews else "submitted"
             for r in ev.req_ids:
                 counts[r] = counts.get(r, 0) + 1
+                if state in ("expired", "rejected"):
+                    states[r] = "expired" if state == "expired" or states.get(r) == "expired" else "rejected"
+                elif state == "submitted":
+                    states.setdefault(r, "to_review")
         self.evidence_count = counts
+        self.evidence_state = states
 
     def _recompute(self) -> None:
         self.report = compute_levels(self.model, self.statuses(), self.assessment.rule)
@@ -106,11 +131,49 @@ class AssessmentSession(QObject):
             self.ratings.pop(new.req_id, None)
         else:
             self.ratings[new.req_id] = new
-        if old.status is not new.status:
+        if old.status != new.status:
             self._recompute()
+        if new.req_id in self.previous:
+            self._update_reconfirm(new.req_id)
         self._saved()
         self.ratingsChanged.emit([new.req_id])
         return old
+
+    def previous_file(self) -> Path | None:
+        """Last cycle's assessment file, when it is where it was (beside this one, by its name)."""
+        pred = predecessor(self.assessment)
+        if pred is None:
+            return None
+        candidate = self.assessment.path.with_name(pred.file_name)
+        return candidate if candidate.is_file() and candidate != self.assessment.path else None
+
+    def _update_reconfirm(self, req_id: str) -> None:
+        prev, r = self.previous[req_id], self.ratings.get(req_id)
+        if prev.reason == "reassess":
+            pending = r is None or str(r.status) == "unrated"
+        else:
+            pending = r is None or r.updated_at <= prev.flagged_at
+        if pending:
+            self.reconfirm.add(req_id)
+        else:
+            self.reconfirm.discard(req_id)
+
+    # ------------------------------------------------------------------------------------ evidence review
+
+    def review_evidence(self, evidence_id: int, **fields: str | None) -> EvidenceReview:
+        """Change an evidence's review (status, reason, dates); returns the old review for undo."""
+        old, _new = review_evidence(self.assessment, evidence_id, **fields)
+        self._after_review(evidence_id)
+        return old
+
+    def restore_review(self, review: EvidenceReview) -> None:
+        restore_review(self.assessment, review)
+        self._after_review(review.evidence_id)
+
+    def _after_review(self, evidence_id: int) -> None:
+        self._count_evidence()
+        self._saved()
+        self.evidenceChanged.emit(list(self.assessment.store.evidence(evidence_id).req_ids))
 
     # ------------------------------------------------------------------------------------ findings
 

@@ -255,16 +255,27 @@ class ModelTreeModel(QAbstractItemModel):
             if col == COL_STATUS:
                 rating = self.session.ratings.get(req.id)
                 flag = " ⚑" if rating is not None and rating.needs_review else ""
-                return status_label(status) + flag
+                again = " ↻" if req.id in self.session.reconfirm else ""
+                return status_label(status) + flag + again
             if col == COL_EVIDENCE:
                 n = self.session.evidence_count.get(req.id, 0)
-                return str(n) if n else ""
+                stale = " !" if self.session.evidence_state.get(req.id) in ("expired", "rejected") else ""
+                return f"{n}{stale}" if n else ""
             return None
         if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
             return icons.status_icon(status)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_EVIDENCE and \
+                self.session.evidence_state.get(req.id) in ("expired", "rejected"):
+            return QBrush(QColor("#c62828"))
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and status is not Status.UNRATED:
             return QBrush(icons.color(status))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_EVIDENCE and self.session.evidence_state.get(req.id) in ("expired", "rejected"):
+                return QCoreApplication.translate("TreeModel", "Some of its evidence is expired or rejected")
+            prev = self.session.previous.get(req.id)
+            if col == COL_STATUS and prev is not None and req.id in self.session.reconfirm:
+                return (QCoreApplication.translate("TreeModel", "To re-confirm; last cycle: %1")
+                        .replace("%1", _status_text(prev.status)))
             return f"{req.id}\n{req.text.zh}\n{req.text.en}"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_STATUS:
             return status_label(status)
@@ -308,7 +319,8 @@ class ModelTreeModel(QAbstractItemModel):
 
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
 
-FILTERS = ("all", "unrated", "not_met", "partial", "needs_review", "claim_differs", "no_evidence")
+FILTERS = ("all", "unrated", "not_met", "partial", "needs_review", "claim_differs", "no_evidence", "to_reconfirm",
+           "evidence_to_review", "evidence_expired")
 
 
 def filter_label(key: str) -> str:
@@ -320,7 +332,17 @@ def filter_label(key: str) -> str:
         "needs_review": QCoreApplication.translate("TreeModel", "Needs review"),
         "claim_differs": QCoreApplication.translate("TreeModel", "Claim differs from rating"),
         "no_evidence": QCoreApplication.translate("TreeModel", "Has no evidence"),
+        "to_reconfirm": QCoreApplication.translate("TreeModel", "To re-confirm (last cycle)"),
+        "evidence_to_review": QCoreApplication.translate("TreeModel", "Evidence to review"),
+        "evidence_expired": QCoreApplication.translate("TreeModel", "Evidence expired or rejected"),
     }[key]
+
+
+def _status_text(status: str) -> str:
+    try:
+        return status_label(Status(status))
+    except ValueError:
+        return status
 
 
 class RequirementFilter(QSortFilterProxyModel):
@@ -390,4 +412,10 @@ class RequirementFilter(QSortFilterProxyModel):
                     and c.status is not status)
         if key == "no_evidence":
             return not s.evidence_count.get(rid, 0)
+        if key == "to_reconfirm":
+            return rid in s.reconfirm
+        if key == "evidence_to_review":
+            return s.evidence_state.get(rid) == "to_review"
+        if key == "evidence_expired":
+            return s.evidence_state.get(rid) in ("expired", "rejected")
         return True

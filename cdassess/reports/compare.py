@@ -45,8 +45,9 @@ def comparison_radar(cmp: Comparison, lang: str = "both", *, width: float = 460,
     n = max(len(model.domains), 3)
     legend_h = 16 * math.ceil(len(cmp.labels) / 2) + 6
     label_w = 96.0
-    cx, cy = width / 2, legend_h + (height - legend_h) / 2
-    radius = min((width - 2 * label_w - 24) / 2, (height - legend_h - 56) / 2)
+    top_room = 34.0  # the top spoke's label sits above the outer ring: keep it inside the drawing
+    cx, cy = width / 2, legend_h + (height - legend_h - top_room) / 2 + 8
+    radius = min((width - 2 * label_w - 24) / 2, (height - legend_h - top_room - 40) / 2)
     angles = [math.pi / 2 - 2 * math.pi * i / n for i in range(n)]
 
     def point(i: int, value: float) -> tuple[float, float]:

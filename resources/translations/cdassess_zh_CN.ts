@@ -4,32 +4,32 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="413"/>
+        <location filename="../../ui/dialogs.py" line="404"/>
         <source>About cdassess</source>
         <translation>关于 cdassess</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="417"/>
+        <location filename="../../ui/dialogs.py" line="408"/>
         <source>An offline workbench for DevOps capability-maturity assessments.</source>
         <translation>DevOps 能力成熟度离线评估工作台。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="427"/>
+        <location filename="../../ui/dialogs.py" line="418"/>
         <source>Copy to clipboard</source>
         <translation>复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="428"/>
+        <location filename="../../ui/dialogs.py" line="419"/>
         <source>Copy the versions, to paste into a support request</source>
         <translation>复制版本信息，以便粘贴到技术支持请求中</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="435"/>
+        <location filename="../../ui/dialogs.py" line="426"/>
         <source>Versions:</source>
         <translation>版本：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="442"/>
+        <location filename="../../ui/dialogs.py" line="433"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -37,27 +37,27 @@
 <context>
     <name>CertificateDialog</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="118"/>
+        <location filename="../../ui/report_actions.py" line="108"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="121"/>
+        <location filename="../../ui/report_actions.py" line="111"/>
         <source>Organization: %1</source>
         <translation>组织：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="130"/>
+        <location filename="../../ui/report_actions.py" line="120"/>
         <source> years</source>
         <translation> 年</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="131"/>
+        <location filename="../../ui/report_actions.py" line="121"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="132"/>
+        <location filename="../../ui/report_actions.py" line="122"/>
         <source>Valid for</source>
         <translation>有效期</translation>
     </message>
@@ -96,115 +96,320 @@
     </message>
 </context>
 <context>
-    <name>Dashboard</name>
+    <name>CompareDialog</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="208"/>
-        <source>Blocking the next level</source>
-        <translation>阻碍下一级别</translation>
+        <location filename="../../ui/cycles.py" line="78"/>
+        <location filename="../../ui/cycles.py" line="143"/>
+        <source>Compare assessments</source>
+        <translation>对比评估</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="209"/>
-        <source>All findings</source>
-        <translation>全部发现</translation>
+        <location filename="../../ui/cycles.py" line="85"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="240"/>
-        <source>Domain</source>
-        <translation>能力域</translation>
+        <location filename="../../ui/cycles.py" line="86"/>
+        <source>Remove</source>
+        <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="240"/>
-        <source>Level</source>
+        <location filename="../../ui/cycles.py" line="87"/>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="107"/>
+        <source>Levels</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="240"/>
-        <source>Target</source>
-        <translation>目标</translation>
+        <location filename="../../ui/cycles.py" line="108"/>
+        <source>Radar</source>
+        <translation>雷达图</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="241"/>
-        <source>Progress</source>
-        <translation>进度</translation>
+        <location filename="../../ui/cycles.py" line="109"/>
+        <source>Changed ratings</source>
+        <translation>评定变化</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="241"/>
-        <source>Gaps</source>
-        <translation>差距</translation>
+        <location filename="../../ui/cycles.py" line="110"/>
+        <source>Findings</source>
+        <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
-        <location filename="../../ui/dashboard.py" line="285"/>
+        <location filename="../../ui/cycles.py" line="112"/>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="113"/>
+        <source>Save as workbook…</source>
+        <translation>另存为工作簿…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="129"/>
+        <source>Assessments to compare</source>
+        <translation>要对比的评估</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="130"/>
+        <source>Assessments (*.cdassess)</source>
+        <translation>评估文件 (*.cdassess)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="163"/>
+        <source>Domain / item</source>
+        <translation>能力域 / 能力项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="164"/>
+        <source>better</source>
+        <translation>变好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="164"/>
+        <source>worse</source>
+        <translation>变差</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="164"/>
+        <source>newly rated</source>
+        <translation>新评定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="165"/>
+        <source>no longer rated</source>
+        <translation>不再评定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="165"/>
+        <source>changed</source>
+        <translation>有变化</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="166"/>
+        <location filename="../../ui/cycles.py" line="168"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
-        <source>Priority</source>
-        <translation>优先级</translation>
+        <location filename="../../ui/cycles.py" line="166"/>
+        <source>Change</source>
+        <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
+        <location filename="../../ui/cycles.py" line="166"/>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="166"/>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="168"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="168"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="255"/>
+        <location filename="../../ui/cycles.py" line="169"/>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="170"/>
+        <source>opened</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="178"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="178"/>
+        <source>Workbooks (*.xlsx)</source>
+        <translation>工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="179"/>
+        <location filename="../../ui/cycles.py" line="193"/>
+        <location filename="../../ui/cycles.py" line="196"/>
+        <source>Save the comparison</source>
+        <translation>保存对比结果</translation>
+    </message>
+</context>
+<context>
+    <name>Cycles</name>
+    <message>
+        <location filename="../../ui/cycles.py" line="49"/>
+        <source>Re-assess: the new assessment file</source>
+        <translation>复评：新的评估文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="50"/>
+        <source>Assessments (*.cdassess)</source>
+        <translation>评估文件 (*.cdassess)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="57"/>
+        <source>Re-assess</source>
+        <translation>复评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="65"/>
+        <source>New cycle: %1 ratings to re-confirm (F8 walks them)</source>
+        <translation>新周期：%1 项评定待重新确认（按 F8 逐项查看）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="270"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="284"/>
+        <source>Review evidence</source>
+        <translation>审核证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="72"/>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="73"/>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="74"/>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="75"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../../ui/dashboard.py" line="206"/>
+        <source>Blocking the next level</source>
+        <translation>阻碍下一级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="207"/>
+        <source>All findings</source>
+        <translation>全部发现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="238"/>
+        <source>Domain</source>
+        <translation>能力域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="238"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="238"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="239"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="239"/>
+        <source>Gaps</source>
+        <translation>差距</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="252"/>
+        <location filename="../../ui/dashboard.py" line="283"/>
+        <source>Requirement</source>
+        <translation>要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="252"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="252"/>
+        <source>Observation</source>
+        <translation>观察</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="253"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="255"/>
+        <location filename="../../ui/dashboard.py" line="253"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="270"/>
+        <location filename="../../ui/dashboard.py" line="268"/>
         <source>(general)</source>
         <translation>（总体）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="278"/>
+        <location filename="../../ui/dashboard.py" line="276"/>
         <source>All findings (%1)</source>
         <translation>全部发现（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="285"/>
+        <location filename="../../ui/dashboard.py" line="283"/>
         <source>Rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="285"/>
+        <location filename="../../ui/dashboard.py" line="283"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="351"/>
+        <location filename="../../ui/dashboard.py" line="349"/>
         <source>Overall level L%1 of target L%2</source>
         <translation>总体级别 L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="356"/>
+        <location filename="../../ui/dashboard.py" line="354"/>
         <source>%1 of %2 rated</source>
         <translation>已评 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="357"/>
+        <location filename="../../ui/dashboard.py" line="355"/>
         <source>%1 gaps to the target level (requirements up to L%2 not satisfied)</source>
         <translation>距目标级别有 %1 项差距（L%2 及以下未满足的要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="361"/>
+        <location filename="../../ui/dashboard.py" line="359"/>
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="387"/>
+        <location filename="../../ui/dashboard.py" line="385"/>
         <source>The top level is reached; nothing blocks.</source>
         <translation>已达到最高级别，没有阻碍项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="390"/>
+        <location filename="../../ui/dashboard.py" line="388"/>
         <source>%1 requirements block level L%2 (double-click to open):</source>
         <translation>%1 项要求阻碍达到 L%2（双击打开）：</translation>
     </message>
@@ -212,7 +417,7 @@
 <context>
     <name>DateField</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="319"/>
+        <location filename="../../ui/dialogs.py" line="312"/>
         <source>Not known</source>
         <translation>未知</translation>
     </message>
@@ -220,42 +425,42 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="199"/>
+        <location filename="../../ui/dialogs.py" line="198"/>
         <source>Assessment details</source>
         <translation>评估信息</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="213"/>
+        <location filename="../../ui/dialogs.py" line="212"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="214"/>
+        <location filename="../../ui/dialogs.py" line="213"/>
         <source>Project / system</source>
         <translation>项目 / 系统</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="215"/>
+        <location filename="../../ui/dialogs.py" line="214"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="216"/>
+        <location filename="../../ui/dialogs.py" line="215"/>
         <source>Assessors</source>
         <translation>评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="217"/>
+        <location filename="../../ui/dialogs.py" line="216"/>
         <source>Start date</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="218"/>
+        <location filename="../../ui/dialogs.py" line="217"/>
         <source>End date</source>
         <translation>结束日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="219"/>
+        <location filename="../../ui/dialogs.py" line="218"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
@@ -263,42 +468,42 @@
 <context>
     <name>EvidenceDetailsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="349"/>
+        <location filename="../../ui/dialogs.py" line="342"/>
         <source>Added by %1 on %2</source>
         <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="353"/>
+        <location filename="../../ui/dialogs.py" line="346"/>
         <source>Files (%1):</source>
         <translation>文件（%1 个）：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="365"/>
+        <location filename="../../ui/dialogs.py" line="358"/>
         <source>What it shows, for which requirement</source>
         <translation>内容说明，对应哪项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="367"/>
+        <location filename="../../ui/dialogs.py" line="360"/>
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="369"/>
+        <location filename="../../ui/dialogs.py" line="362"/>
         <source>Who in the assessed team gave it (name, role or team)</source>
         <translation>受评团队中由谁提供（姓名、角色或团队）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="377"/>
+        <location filename="../../ui/dialogs.py" line="370"/>
         <source>Provided by</source>
         <translation>提供者</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="378"/>
+        <location filename="../../ui/dialogs.py" line="371"/>
         <source>Collected on</source>
         <translation>收集日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="380"/>
+        <location filename="../../ui/dialogs.py" line="373"/>
         <source>A description can be added to each file afterwards (Edit details…).</source>
         <translation>每个文件的说明可在附加后填写（编辑信息…）。</translation>
     </message>
@@ -306,167 +511,197 @@
 <context>
     <name>EvidencePane</name>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="65"/>
-        <location filename="../../ui/evidence_pane.py" line="157"/>
-        <location filename="../../ui/evidence_pane.py" line="188"/>
-        <location filename="../../ui/evidence_pane.py" line="463"/>
+        <location filename="../../ui/evidence_pane.py" line="76"/>
+        <location filename="../../ui/evidence_pane.py" line="175"/>
+        <location filename="../../ui/evidence_pane.py" line="217"/>
+        <location filename="../../ui/evidence_pane.py" line="513"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="67"/>
+        <location filename="../../ui/evidence_pane.py" line="78"/>
         <source>Drop files here to attach them.</source>
         <translation>将文件拖放到此处即可附加。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <location filename="../../ui/evidence_pane.py" line="82"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <location filename="../../ui/evidence_pane.py" line="82"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <location filename="../../ui/evidence_pane.py" line="82"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="71"/>
+        <location filename="../../ui/evidence_pane.py" line="82"/>
         <source>Collected</source>
         <translation>收集日期</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="72"/>
+        <location filename="../../ui/evidence_pane.py" line="83"/>
         <source>Provided by</source>
         <translation>提供者</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="72"/>
+        <location filename="../../ui/evidence_pane.py" line="83"/>
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="104"/>
+        <location filename="../../ui/evidence_pane.py" line="83"/>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="118"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="105"/>
+        <location filename="../../ui/evidence_pane.py" line="119"/>
         <source>Edit details…</source>
         <translation>编辑信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="108"/>
+        <location filename="../../ui/evidence_pane.py" line="122"/>
         <source>Link existing…</source>
         <translation>关联已有证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="109"/>
+        <location filename="../../ui/evidence_pane.py" line="123"/>
         <source>Open a copy</source>
         <translation>打开副本</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="110"/>
+        <location filename="../../ui/evidence_pane.py" line="124"/>
         <source>Unlink</source>
         <translation>取消关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="111"/>
+        <location filename="../../ui/evidence_pane.py" line="125"/>
         <source>Remove from file…</source>
         <translation>从文件中删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="161"/>
+        <location filename="../../ui/evidence_pane.py" line="126"/>
+        <source>Review…</source>
+        <translation>审核…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="127"/>
+        <source>Accept, reject or expire the evidence; the date it represents and until when it is valid</source>
+        <translation>接受、驳回证据或将其标为过期；设置其反映的日期和有效期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="181"/>
         <source>Evidence for %1 (%2)</source>
         <translation>%1 的证据（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="169"/>
+        <location filename="../../ui/evidence_pane.py" line="191"/>
+        <source>Reviewed by %1</source>
+        <translation>审核人：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="192"/>
+        <source>Represents %1</source>
+        <translation>反映 %1 的状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="193"/>
+        <source>Valid until %1</source>
+        <translation>有效期至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/evidence_pane.py" line="198"/>
         <source>Added by %1 at %2</source>
         <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="170"/>
+        <location filename="../../ui/evidence_pane.py" line="199"/>
         <source>Linked to: %1</source>
         <translation>已关联：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="173"/>
+        <location filename="../../ui/evidence_pane.py" line="202"/>
         <source>Collected on %1</source>
         <translation>收集于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="174"/>
+        <location filename="../../ui/evidence_pane.py" line="203"/>
         <source>Date collected not given (added %1)</source>
         <translation>未填写收集日期（%1 添加）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="223"/>
+        <location filename="../../ui/evidence_pane.py" line="252"/>
         <source>Evidence details</source>
         <translation>证据信息</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="242"/>
-        <location filename="../../ui/evidence_pane.py" line="256"/>
-        <location filename="../../ui/evidence_pane.py" line="313"/>
+        <location filename="../../ui/evidence_pane.py" line="292"/>
+        <location filename="../../ui/evidence_pane.py" line="306"/>
+        <location filename="../../ui/evidence_pane.py" line="363"/>
         <source>Attach evidence to %1</source>
         <translation>为 %1 附加证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="376"/>
+        <location filename="../../ui/evidence_pane.py" line="426"/>
         <source>Attaching evidence…</source>
         <translation>正在附加证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="376"/>
+        <location filename="../../ui/evidence_pane.py" line="426"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="383"/>
+        <location filename="../../ui/evidence_pane.py" line="433"/>
         <source>Attaching %1…</source>
         <translation>正在附加 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="318"/>
+        <location filename="../../ui/evidence_pane.py" line="368"/>
         <source>Some files were not attached</source>
         <translation>部分文件未附加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="106"/>
+        <location filename="../../ui/evidence_pane.py" line="120"/>
         <source>Description, who provided it and when it was collected (or double-click the row, or press F2)</source>
         <translation>说明、提供者和收集日期（也可双击该行或按 F2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="319"/>
+        <location filename="../../ui/evidence_pane.py" line="369"/>
         <source>%1 of %2 files could not be attached; nothing else changed.</source>
         <translation>%2 个文件中有 %1 个未能附加；其他内容未改变。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="407"/>
+        <location filename="../../ui/evidence_pane.py" line="457"/>
         <source>Link evidence to %1</source>
         <translation>将证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="427"/>
+        <location filename="../../ui/evidence_pane.py" line="477"/>
         <source>links</source>
         <translation>个关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="428"/>
+        <location filename="../../ui/evidence_pane.py" line="478"/>
         <source>Remove evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="429"/>
+        <location filename="../../ui/evidence_pane.py" line="479"/>
         <source>Remove these files and all their links from the assessment? This cannot be undone.</source>
         <translation>从评估中删除这些文件及其全部关联？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="464"/>
+        <location filename="../../ui/evidence_pane.py" line="514"/>
         <source>No program to open it; a copy is at %1</source>
         <translation>没有可打开它的程序；副本位于 %1</translation>
     </message>
@@ -474,37 +709,37 @@
 <context>
     <name>FindingDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="46"/>
+        <location filename="../../ui/dialogs.py" line="47"/>
         <source>Finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="54"/>
+        <location filename="../../ui/dialogs.py" line="55"/>
         <source>Set</source>
         <translation>设定</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="69"/>
+        <location filename="../../ui/dialogs.py" line="70"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="70"/>
+        <location filename="../../ui/dialogs.py" line="71"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="71"/>
+        <location filename="../../ui/dialogs.py" line="72"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="75"/>
+        <location filename="../../ui/dialogs.py" line="76"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="76"/>
+        <location filename="../../ui/dialogs.py" line="77"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
@@ -512,17 +747,17 @@
 <context>
     <name>GapReportDialog</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="89"/>
+        <location filename="../../ui/report_actions.py" line="87"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="99"/>
+        <location filename="../../ui/report_actions.py" line="91"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="100"/>
+        <location filename="../../ui/report_actions.py" line="92"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
@@ -530,160 +765,160 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="56"/>
+        <location filename="../../ui/import_dialog.py" line="55"/>
         <source>Sheet</source>
         <translation>工作表</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="57"/>
+        <location filename="../../ui/import_dialog.py" line="56"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="58"/>
+        <location filename="../../ui/import_dialog.py" line="57"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="59"/>
+        <location filename="../../ui/import_dialog.py" line="58"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="60"/>
+        <location filename="../../ui/import_dialog.py" line="59"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="61"/>
+        <location filename="../../ui/import_dialog.py" line="60"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="62"/>
+        <location filename="../../ui/import_dialog.py" line="61"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="63"/>
+        <location filename="../../ui/import_dialog.py" line="62"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="64"/>
+        <location filename="../../ui/import_dialog.py" line="63"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="65"/>
+        <location filename="../../ui/import_dialog.py" line="64"/>
         <source>Accepted</source>
         <translation>可接受的值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="72"/>
+        <location filename="../../ui/import_dialog.py" line="71"/>
         <source>set</source>
         <translation>填写</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="73"/>
+        <location filename="../../ui/import_dialog.py" line="72"/>
         <source>added</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="74"/>
+        <location filename="../../ui/import_dialog.py" line="73"/>
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="75"/>
+        <location filename="../../ui/import_dialog.py" line="74"/>
         <source>cleared</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="76"/>
+        <location filename="../../ui/import_dialog.py" line="75"/>
         <source>removed</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="202"/>
+        <location filename="../../ui/import_dialog.py" line="201"/>
         <source>Excel workbooks (*.xlsx);;All files (*)</source>
         <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="208"/>
+        <location filename="../../ui/import_dialog.py" line="207"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="291"/>
+        <location filename="../../ui/import_dialog.py" line="280"/>
         <source>Import the questionnaire</source>
         <translation>导入问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="292"/>
+        <location filename="../../ui/import_dialog.py" line="281"/>
         <source>Import a full workbook</source>
         <translation>导入完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="301"/>
+        <location filename="../../ui/import_dialog.py" line="290"/>
         <source>Import it into this assessment anyway?</source>
         <translation>仍然导入到本评估中吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="319"/>
+        <location filename="../../ui/import_dialog.py" line="308"/>
         <source>%1 change(s) imported from %2.</source>
         <translation>已从 %2 导入 %1 处更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="344"/>
+        <location filename="../../ui/import_dialog.py" line="333"/>
         <source>-confidential</source>
         <comment>suffix of a suggested file name</comment>
         <translation>-脱敏版</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="349"/>
+        <location filename="../../ui/import_dialog.py" line="338"/>
         <source>Writing %1…</source>
         <translation>正在写入 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="368"/>
+        <location filename="../../ui/import_dialog.py" line="357"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="378"/>
+        <location filename="../../ui/import_dialog.py" line="367"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="379"/>
+        <location filename="../../ui/import_dialog.py" line="368"/>
         <source>questionnaire</source>
         <comment>suggested file name</comment>
         <translation>问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="388"/>
+        <location filename="../../ui/import_dialog.py" line="377"/>
         <source>Export the full workbook</source>
         <translation>导出完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="389"/>
+        <location filename="../../ui/import_dialog.py" line="378"/>
         <source>A confidential workbook cannot be imported back: to edit in Excel and import again, export the full one.</source>
         <translation>脱敏版工作簿不能再导入回评估：如需在 Excel 中编辑后重新导入，请导出完整版。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="395"/>
+        <location filename="../../ui/import_dialog.py" line="384"/>
         <source>workbook</source>
         <comment>suggested file name</comment>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="404"/>
+        <location filename="../../ui/import_dialog.py" line="393"/>
         <source>Export the gap plan</source>
         <translation>导出差距改进计划</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="409"/>
+        <location filename="../../ui/import_dialog.py" line="398"/>
         <source>gap plan</source>
         <comment>suggested file name</comment>
         <translation>差距改进计划</translation>
@@ -692,42 +927,42 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="147"/>
+        <location filename="../../ui/import_dialog.py" line="146"/>
         <source>Import the questionnaire %1</source>
         <translation>导入问卷 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="148"/>
+        <location filename="../../ui/import_dialog.py" line="147"/>
         <source>Import the workbook %1</source>
         <translation>导入工作簿 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="165"/>
+        <location filename="../../ui/import_dialog.py" line="164"/>
         <source>Problems (%1)</source>
         <translation>问题（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="166"/>
+        <location filename="../../ui/import_dialog.py" line="165"/>
         <source>Changes (%1)</source>
         <translation>更改（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="174"/>
+        <location filename="../../ui/import_dialog.py" line="173"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="185"/>
+        <location filename="../../ui/import_dialog.py" line="184"/>
         <source>%1 problem(s) found in %2. Nothing can be imported until they are fixed in the file; each problem names its sheet, row and column.</source>
         <translation>在 %2 中发现 %1 个问题。请先在文件中修正，否则无法导入任何内容；每个问题都注明了所在的工作表、行和列。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="189"/>
+        <location filename="../../ui/import_dialog.py" line="188"/>
         <source>%1 rows read from %2: nothing would change.</source>
         <translation>已从 %2 读取 %1 行：没有需要更改的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="191"/>
+        <location filename="../../ui/import_dialog.py" line="190"/>
         <source>%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything fails).</source>
         <translation>来自 %3 的 %2 行，共 %1 处更改。点击“应用”将一次性全部写入（任何一处失败则全部不写入）。</translation>
     </message>
@@ -828,153 +1063,163 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="179"/>
+        <location filename="../../ui/main_window.py" line="178"/>
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Assessment &amp;details…</source>
         <translation>评估信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="287"/>
+        <source>Re-&amp;assess (next cycle)…</source>
+        <translation>复评（下一周期）(&amp;A)…</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="288"/>
+        <source>&amp;Compare assessments…</source>
+        <translation>对比评估(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
@@ -1009,194 +1254,194 @@
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="398"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="491"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="511"/>
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="521"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530"/>
+        <location filename="../../ui/main_window.py" line="526"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="544"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="541"/>
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="557"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="577"/>
+        <location filename="../../ui/main_window.py" line="573"/>
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="597"/>
-        <location filename="../../ui/main_window.py" line="603"/>
+        <location filename="../../ui/main_window.py" line="593"/>
+        <location filename="../../ui/main_window.py" line="599"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609"/>
+        <location filename="../../ui/main_window.py" line="605"/>
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="610"/>
+        <location filename="../../ui/main_window.py" line="606"/>
         <source>Lock the results? Ratings cannot change until it is unlocked with a reason.</source>
         <translation>锁定结果？锁定后，须填写理由解锁才能修改评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="616"/>
+        <location filename="../../ui/main_window.py" line="612"/>
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="624"/>
-        <location filename="../../ui/main_window.py" line="629"/>
+        <location filename="../../ui/main_window.py" line="620"/>
+        <location filename="../../ui/main_window.py" line="625"/>
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="625"/>
+        <location filename="../../ui/main_window.py" line="621"/>
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="629"/>
+        <location filename="../../ui/main_window.py" line="625"/>
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="634"/>
+        <location filename="../../ui/main_window.py" line="630"/>
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="648"/>
+        <location filename="../../ui/main_window.py" line="644"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="649"/>
+        <location filename="../../ui/main_window.py" line="645"/>
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="690"/>
+        <location filename="../../ui/main_window.py" line="686"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="713"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="775"/>
+        <location filename="../../ui/main_window.py" line="772"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="829"/>
+        <location filename="../../ui/main_window.py" line="826"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="829"/>
+        <location filename="../../ui/main_window.py" line="826"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -1222,82 +1467,82 @@
 <context>
     <name>NewAssessmentDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="99"/>
+        <location filename="../../ui/dialogs.py" line="98"/>
         <source>New assessment</source>
         <translation>新建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="105"/>
+        <location filename="../../ui/dialogs.py" line="104"/>
         <source>Names separated by commas</source>
         <translation>姓名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="113"/>
+        <location filename="../../ui/dialogs.py" line="112"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="113"/>
+        <location filename="../../ui/dialogs.py" line="112"/>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="118"/>
+        <location filename="../../ui/dialogs.py" line="117"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="124"/>
+        <location filename="../../ui/dialogs.py" line="123"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="125"/>
+        <location filename="../../ui/dialogs.py" line="124"/>
         <source>Project / system</source>
         <translation>项目 / 系统</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="126"/>
+        <location filename="../../ui/dialogs.py" line="125"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="127"/>
+        <location filename="../../ui/dialogs.py" line="126"/>
         <source>Assessors</source>
         <translation>评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="128"/>
+        <location filename="../../ui/dialogs.py" line="127"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="129"/>
+        <location filename="../../ui/dialogs.py" line="128"/>
         <source>Target level</source>
         <translation>目标级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="130"/>
+        <location filename="../../ui/dialogs.py" line="129"/>
         <source>Save as</source>
         <translation>保存为</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="161"/>
+        <location filename="../../ui/dialogs.py" line="160"/>
         <source>Save the new assessment as</source>
         <translation>将新评估保存为</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="163"/>
+        <location filename="../../ui/dialogs.py" line="162"/>
         <source>Assessments (*.cdassess)</source>
         <translation>评估文件 (*.cdassess)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="169"/>
+        <location filename="../../ui/dialogs.py" line="168"/>
         <source>The organization and the project are required.</source>
         <translation>组织和项目为必填项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="176"/>
+        <location filename="../../ui/dialogs.py" line="175"/>
         <source>No model is available.</source>
         <translation>没有可用的模型。</translation>
     </message>
@@ -1305,17 +1550,17 @@
 <context>
     <name>PickEvidenceDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="287"/>
+        <location filename="../../ui/dialogs.py" line="282"/>
         <source>Link existing evidence to %1</source>
         <translation>将已有证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="294"/>
+        <location filename="../../ui/dialogs.py" line="289"/>
         <source>linked</source>
         <translation>已关联</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="302"/>
+        <location filename="../../ui/dialogs.py" line="295"/>
         <source>Evidence in this assessment that is not yet linked here:</source>
         <translation>本评估中尚未关联到此处的证据：</translation>
     </message>
@@ -1323,27 +1568,27 @@
 <context>
     <name>ProfileChoice</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="54"/>
+        <location filename="../../ui/report_actions.py" line="52"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="56"/>
+        <location filename="../../ui/report_actions.py" line="54"/>
         <source>Full (internal)</source>
         <translation>完整版（内部使用）</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="57"/>
+        <location filename="../../ui/report_actions.py" line="55"/>
         <source>Everything: assessors, owners, notes and evidence details.</source>
         <translation>包含全部内容：评估师、负责人、备注和证据详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="59"/>
+        <location filename="../../ui/report_actions.py" line="57"/>
         <source>Confidential (to share outside: no names, notes or evidence details)</source>
         <translation>脱敏版（对外分享：不含人名、备注和证据详情）</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="61"/>
+        <location filename="../../ui/report_actions.py" line="59"/>
         <source>Leaves out the assessors and every other named person, the rating notes, the team&apos;s comments and evidence texts, and evidence file names and descriptions. Ratings, levels, gaps and findings stay.
 A name written inside an observation cannot be recognised and stays: read the observations before sharing.</source>
         <translation>去掉评估师及其他所有具名人员、评定说明、团队的备注和证据说明，以及证据的文件名和描述；评定、级别、差距和发现予以保留。
@@ -1353,17 +1598,17 @@ A name written inside an observation cannot be recognised and stays: read the ob
 <context>
     <name>QuestionnaireOptionsDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="230"/>
+        <location filename="../../ui/import_dialog.py" line="229"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="240"/>
+        <location filename="../../ui/import_dialog.py" line="233"/>
         <source>Requirements up to</source>
         <translation>包含要求至</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="241"/>
+        <location filename="../../ui/import_dialog.py" line="234"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -1371,45 +1616,45 @@ A name written inside an observation cannot be recognised and stays: read the ob
 <context>
     <name>ReportActions</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="154"/>
+        <location filename="../../ui/report_actions.py" line="142"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="168"/>
+        <location filename="../../ui/report_actions.py" line="156"/>
         <source>-confidential</source>
         <comment>suffix of a suggested file name</comment>
         <translation>-脱敏版</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="179"/>
+        <location filename="../../ui/report_actions.py" line="167"/>
         <source>Save the gap report</source>
         <translation>保存差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="180"/>
+        <location filename="../../ui/report_actions.py" line="168"/>
         <source>gap report</source>
         <comment>suggested file name</comment>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="186"/>
+        <location filename="../../ui/report_actions.py" line="174"/>
         <source>Writing the gap report…</source>
         <translation>正在生成差距报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="187"/>
+        <location filename="../../ui/report_actions.py" line="175"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="188"/>
-        <location filename="../../ui/report_actions.py" line="203"/>
+        <location filename="../../ui/report_actions.py" line="176"/>
+        <location filename="../../ui/report_actions.py" line="191"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="213"/>
+        <location filename="../../ui/report_actions.py" line="201"/>
         <source>A certificate is issued only for final results, and this assessment is not locked.
 
 Review the ratings, then lock the assessment (File ▸ Lock the assessment) and try again.</source>
@@ -1418,30 +1663,30 @@ Review the ratings, then lock the assessment (File ▸ Lock the assessment) and 
 请先复核评定，再锁定评估（文件 ▸ 锁定评估），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="226"/>
-        <location filename="../../ui/report_actions.py" line="243"/>
+        <location filename="../../ui/report_actions.py" line="214"/>
+        <location filename="../../ui/report_actions.py" line="231"/>
         <source>No certificate</source>
         <translation>无法生成证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="233"/>
+        <location filename="../../ui/report_actions.py" line="221"/>
         <source>Save the certificate</source>
         <translation>保存证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="234"/>
+        <location filename="../../ui/report_actions.py" line="222"/>
         <source>certificate</source>
         <comment>suggested file name</comment>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="247"/>
-        <location filename="../../ui/report_actions.py" line="251"/>
+        <location filename="../../ui/report_actions.py" line="235"/>
+        <location filename="../../ui/report_actions.py" line="239"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="252"/>
+        <location filename="../../ui/report_actions.py" line="240"/>
         <source>Certificate %1 written (level %2, valid until %3).
 Verification code: %4</source>
         <translation>已生成证书 %1（级别 %2，有效期至 %3）。
@@ -1597,96 +1842,144 @@ Verification code: %4</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="291"/>
+        <location filename="../../ui/requirement_pane.py" line="295"/>
+        <source>Last cycle: %1</source>
+        <translation>上一周期：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/requirement_pane.py" line="296"/>
+        <source>Before the model changed (%2): %1</source>
+        <translation>模型变更前（%2）：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/requirement_pane.py" line="301"/>
+        <source>To re-confirm</source>
+        <translation>待重新确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/requirement_pane.py" line="313"/>
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="294"/>
+        <location filename="../../ui/requirement_pane.py" line="316"/>
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="346"/>
-        <location filename="../../ui/requirement_pane.py" line="391"/>
+        <location filename="../../ui/requirement_pane.py" line="368"/>
+        <location filename="../../ui/requirement_pane.py" line="413"/>
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="347"/>
+        <location filename="../../ui/requirement_pane.py" line="369"/>
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="356"/>
+        <location filename="../../ui/requirement_pane.py" line="378"/>
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="367"/>
+        <location filename="../../ui/requirement_pane.py" line="389"/>
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="380"/>
+        <location filename="../../ui/requirement_pane.py" line="402"/>
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="392"/>
+        <location filename="../../ui/requirement_pane.py" line="414"/>
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="395"/>
+        <location filename="../../ui/requirement_pane.py" line="417"/>
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>
 </context>
 <context>
+    <name>ReviewDialog</name>
+    <message>
+        <location filename="../../ui/cycles.py" line="233"/>
+        <source>Review evidence: %1</source>
+        <translation>审核证据：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="239"/>
+        <source>Why it is rejected (needed to reject)</source>
+        <translation>驳回原因（驳回时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="243"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="244"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="245"/>
+        <source>Represents the state on</source>
+        <translation>反映的日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/cycles.py" line="246"/>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="245"/>
+        <location filename="../../ui/dialogs.py" line="242"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="248"/>
+        <location filename="../../ui/dialogs.py" line="245"/>
         <source>Your name, as written into the audit log</source>
         <translation>您的姓名，将写入审计日志</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="254"/>
+        <location filename="../../ui/dialogs.py" line="251"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="255"/>
+        <location filename="../../ui/dialogs.py" line="252"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="256"/>
+        <location filename="../../ui/dialogs.py" line="253"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="259"/>
+        <location filename="../../ui/dialogs.py" line="256"/>
         <source>Assessor name</source>
         <translation>评估师姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="260"/>
+        <location filename="../../ui/dialogs.py" line="257"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="261"/>
+        <location filename="../../ui/dialogs.py" line="258"/>
         <source>Model text</source>
         <translation>模型文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="262"/>
+        <location filename="../../ui/dialogs.py" line="259"/>
         <source>A change of the interface language takes effect when cdassess is restarted.</source>
         <translation>界面语言的更改在重新启动 cdassess 后生效。</translation>
     </message>
@@ -1714,44 +2007,69 @@ Verification code: %4</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="281"/>
+        <location filename="../../ui/tree_model.py" line="274"/>
+        <source>Some of its evidence is expired or rejected</source>
+        <translation>部分证据已过期或被驳回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py" line="277"/>
+        <source>To re-confirm; last cycle: %1</source>
+        <translation>待重新确认；上一周期：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py" line="292"/>
         <source>L%1 of L%2</source>
         <translation>L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="316"/>
+        <location filename="../../ui/tree_model.py" line="328"/>
         <source>All requirements</source>
         <translation>全部要求</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="317"/>
+        <location filename="../../ui/tree_model.py" line="329"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="318"/>
+        <location filename="../../ui/tree_model.py" line="330"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="319"/>
+        <location filename="../../ui/tree_model.py" line="331"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="320"/>
+        <location filename="../../ui/tree_model.py" line="332"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="321"/>
+        <location filename="../../ui/tree_model.py" line="333"/>
         <source>Claim differs from rating</source>
         <translation>自评与评定不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="322"/>
+        <location filename="../../ui/tree_model.py" line="334"/>
         <source>Has no evidence</source>
         <translation>没有证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py" line="335"/>
+        <source>To re-confirm (last cycle)</source>
+        <translation>待重新确认（上一周期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py" line="336"/>
+        <source>Evidence to review</source>
+        <translation>待审核的证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py" line="337"/>
+        <source>Evidence expired or rejected</source>
+        <translation>证据已过期或被驳回</translation>
     </message>
 </context>
 </TS>
