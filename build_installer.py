@@ -43,7 +43,10 @@ QT_TRANSLATIONS_KEPT = ("zh_CN", "zh_TW", "en")
 # Python packages that are development tools, not part of the app.
 PYTHON_EXCLUDES = ("tkinter", "_tkinter", "turtle", "pytest", "_pytest", "pytestqt", "hypothesis", "mypy",
                    "mypyc", "ruff", "xlsxwriter", "IPython", "pip", "setuptools", "PyInstaller",
-                   "PIL.ImageQt", "PIL.ImageTk", "numpy")
+                   "PIL.ImageQt", "PIL.ImageTk", "numpy",
+                   # the catalogue extra: the window reads SQLite catalogues directly; Datasette and PostgreSQL
+                   # catalogues are for the command line of a Python installation
+                   "datasette", "uvicorn", "psycopg", "psycopg_binary")
 # Optional packages the app uses when present: bundled when the building Python has them.
 # pypdf: `cdassess verify` compares a certificate's printed text with its signed facts.
 OPTIONAL_PACKAGES = ("pypdf",)

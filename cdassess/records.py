@@ -29,6 +29,7 @@ class AssessmentMeta:
     end_date: str | None = None
     created_at: str = ""
     updated_at: str = ""
+    business_unit: str = ""  # the business unit or division the project belongs to (catalogue, portfolio)
 
     @property
     def locked(self) -> bool:
@@ -36,7 +37,7 @@ class AssessmentMeta:
 
 
 EDITABLE_META = ("organization", "project", "scope", "assessors", "target_level", "start_date", "end_date",
-                 "level_rule")
+                 "level_rule", "business_unit")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from cdassess.cli import core, cycles, excel, reports
+from cdassess.cli import catalogue, core, cycles, excel, reports
 from cdassess.errors import CdassessError, ValidationError
 
 
@@ -26,7 +26,7 @@ class CommandModule(Protocol):
     def register(self, sub: Any, /) -> None: ...
 
 
-COMMAND_MODULES: tuple[CommandModule, ...] = (core, cycles, excel, reports)
+COMMAND_MODULES: tuple[CommandModule, ...] = (core, cycles, excel, reports, catalogue)
 
 
 def build_parser(modules: Sequence[CommandModule] | None = None) -> argparse.ArgumentParser:

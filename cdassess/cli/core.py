@@ -25,6 +25,8 @@ def cmd_new(args: argparse.Namespace) -> int:
                           model_id=args.model, assessor=args.assessor or args.user, scope=args.scope or "",
                           assessors=[args.assessor] if args.assessor else [])
     with a:
+        if getattr(args, "unit", None):
+            a.update_details(business_unit=args.unit.strip())
         print(f"created {a.path} ({a.model.id} {a.model.version}, target level {a.meta.target_level}, "
               f"{len(a.model.requirements)} requirements)")
     return 0
@@ -51,6 +53,7 @@ def info_dict(a: Any) -> dict[str, Any]:
         "organization": a.meta.organization,
         "project": a.meta.project,
         "scope": a.meta.scope,
+        "business_unit": a.meta.business_unit,
         "assessors": list(a.meta.assessors),
         "status": a.meta.status,
         "level_rule": a.meta.level_rule,
@@ -83,6 +86,8 @@ def cmd_info(args: argparse.Namespace) -> int:
             return 0
         m = a.model
         print(f"{data['organization']} / {data['project']}  [{data['status']}]")
+        if data["business_unit"]:
+            print(f"unit:     {data['business_unit']}")
         print(f"model:    {m.names.both()} ({m.id} {m.version})")
         print(f"target:   level {data['target_level']} ({_level_name(m, data['target_level'])})")
         print(f"overall:  level {data['overall_level']} ({_level_name(m, data['overall_level'])})"
@@ -387,7 +392,8 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {}
-    for key in ("organization", "project", "scope", "target_level", "start_date", "end_date", "level_rule"):
+    for key in ("organization", "project", "scope", "target_level", "start_date", "end_date", "level_rule",
+                "business_unit"):
         value = getattr(args, key)
         if value is not None:
             changes[key] = value
@@ -436,6 +442,7 @@ def _register_assessment(sub: Any) -> None:
     p.add_argument("--model", help="model id from 'cdassess models' (default: the built-in CAICT model)")
     p.add_argument("--assessor", help="lead assessor name")
     p.add_argument("--scope", help="scope of the assessment")
+    p.add_argument("--unit", help="the business unit (division) the project belongs to")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("demo", help="create a realistic demo assessment on the built-in model")
@@ -594,6 +601,7 @@ def _register_lock_and_admin(sub: Any) -> None:
     p.add_argument("--project")
     p.add_argument("--scope")
     p.add_argument("--target-level", type=level_number)
+    p.add_argument("--unit", dest="business_unit", help="the business unit (division) the project belongs to")
     p.add_argument("--assessors", help="comma-separated names")
     p.add_argument("--start-date", help="YYYY-MM-DD")
     p.add_argument("--end-date", help="YYYY-MM-DD")

@@ -260,7 +260,7 @@ class AssessmentStore:
             "model_version": meta.model_version, "status": meta.status, "locked_at": meta.locked_at,
             "locked_by": meta.locked_by, "frozen_digest": meta.frozen_digest, "start_date": meta.start_date,
             "end_date": meta.end_date, "created_at": meta.created_at or now_iso(),
-            "updated_at": meta.updated_at or now_iso(),
+            "updated_at": meta.updated_at or now_iso(), "business_unit": meta.business_unit,
         }
 
     def meta(self) -> AssessmentMeta:
@@ -272,6 +272,7 @@ class AssessmentStore:
             level_rule=row["level_rule"], status=row["status"], locked_at=row["locked_at"],
             locked_by=row["locked_by"], frozen_digest=row["frozen_digest"], start_date=row["start_date"],
             end_date=row["end_date"], created_at=row["created_at"], updated_at=row["updated_at"],
+            business_unit=row.get("business_unit") or "",
         )
 
     def update_meta(self, **changes: Any) -> AssessmentMeta:

@@ -158,6 +158,12 @@ def _cycles(db: Database) -> None:
         """)
 
 
+@migrations(name="0003_business_unit")
+def _business_unit(db: Database) -> None:
+    """The business unit (division) an assessed project belongs to: the portfolio catalogue groups by it."""
+    _run(db, "ALTER TABLE assessment ADD COLUMN business_unit TEXT NOT NULL DEFAULT '';")
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     statement = ""

@@ -116,7 +116,8 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     rep = a.levels()
     bw.append(ws, [bw.cell(ws, "评估概况 / Assessment overview", STYLE_TITLE)])
     for label, value in (("组织 / Organization", meta.organization), ("项目 / Project", meta.project),
-                         ("范围 / Scope", meta.scope), ("评估人员 / Assessors", ", ".join(meta.assessors)),
+                         ("业务单元 / Business unit", meta.business_unit), ("范围 / Scope", meta.scope),
+                         ("评估人员 / Assessors", ", ".join(meta.assessors)),
                          ("模型 / Model", f"{model.names.both()} ({model.id} {model.version})"),
                          ("目标级别 / Target level", meta.target_level), ("当前级别 / Overall level", rep.overall),
                          ("状态 / Status", meta.status)):
