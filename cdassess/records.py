@@ -122,7 +122,7 @@ class Evidence:
     def as_audit(self) -> dict[str, Any]:
         return {"sha256": self.sha256, "size": self.size, "original_name": self.original_name,
                 "provided_by": self.provided_by, "collected_on": self.collected_on,
-                "description": self.description}
+                "description": self.description, "media_type": self.media_type}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -103,8 +104,15 @@ class Assessment:
         store = AssessmentStore.open(Path(path), readonly=readonly, actor=actor or default_actor(), unsafe=unsafe)
         try:
             model = parse_model_json(store.model_json(), f"{Path(path).name} (model snapshot)")
-        except BaseException:
+        except BaseException as exc:
             store.close()
+            if isinstance(exc, (sqlite3.DatabaseError, UnicodeDecodeError)):
+                from cdassess.store.connection import damaged
+
+                raise damaged(Path(path), exc) from None
+            if isinstance(exc, RecursionError):
+                raise AssessmentFileError(f"{path}: the model snapshot is nested too deeply to read; the file is "
+                                          "damaged or crafted") from None
             raise
         return cls(store, model)
 
@@ -422,8 +430,15 @@ class Assessment:
 
     def check(self) -> list[Any]:
         problems = self.store.check()
-        meta = self.meta
-        if meta.locked and meta.frozen_digest and meta.frozen_digest != self.results_digest():
+        try:
+            meta = self.meta
+            frozen_differs = meta.locked and meta.frozen_digest and meta.frozen_digest != self.results_digest()
+        except Exception as exc:  # noqa: BLE001 - check names damage, whatever it breaks
+            from cdassess.errors import Problem
+
+            problems.append(Problem("SQLite", f"the file is damaged: records cannot be read ({exc})"[:300]))
+            return problems
+        if frozen_differs:
             from cdassess.errors import Problem
 
             problems.append(Problem("locked results", "ratings or model changed after the assessment was locked"))

@@ -12,6 +12,7 @@ engine never imports ui. The ``cdassess`` console script is ``ui.entry:run``, wh
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -97,13 +98,30 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             print(f"  ... and {len(exc.problems) - 200} more", file=sys.stderr)
         return 1
     except CdassessError as exc:
-        print(f"cdassess: error: {exc}", file=sys.stderr)
+        print(f"cdassess: error: {_escape(exc)}", file=sys.stderr)
+        return 1
+    except (sqlite3.DatabaseError, UnicodeError, RecursionError, MemoryError) as exc:
+        # a damaged or crafted file met where no check anticipated it: still one line, never a traceback
+        where = getattr(args, "file", None)
+        prefix = f"{where}: " if where else ""
+        print(f"cdassess: error: {_escape(prefix)}the file is damaged or cannot be read "
+              f"({_escape(type(exc).__name__)}: {_escape(str(exc))[:200]})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("cdassess: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a read-only or full disk, a vanished folder: one line naming the file
+        where = exc.filename or getattr(args, "file", None) or ""
+        print(f"cdassess: error: {_escape(where)}: {_escape(exc.strerror or exc)}", file=sys.stderr)
+        return 1
+
+
+def _escape(value: object) -> str:
+    from cdassess.safetext import escape
+
+    return escape(value)
 
 
 def run() -> None:

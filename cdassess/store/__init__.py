@@ -7,6 +7,7 @@ its audit row, and is committed before the method returns. A locked assessment r
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import mimetypes
 import os
@@ -22,7 +23,7 @@ from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Findin
 from cdassess.scoring import Status
 from cdassess.store import audit as audit_log
 from cdassess.store import evidence as evidence_store
-from cdassess.store import genuine
+from cdassess.store import coverage, genuine
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
     acquire_edit_lock,
@@ -94,10 +95,16 @@ class AssessmentStore:
                     db.insert("assessment", row)
                     db.execute("INSERT INTO model_snapshot (id, model_id, model_version, json) VALUES (1,?,?,?)",
                                [meta.model_id, meta.model_version, model_json])
+                    # every field of the record, so that check can name a later change made outside cdassess
                     audit_log.append(db, actor, "create", "assessment", None,
                                      {"organization": meta.organization, "project": meta.project,
                                       "target_level": meta.target_level,
-                                      "model": f"{meta.model_id} {meta.model_version}"})
+                                      "model": f"{meta.model_id} {meta.model_version}",
+                                      "uuid": row["uuid"], "scope": row["scope"], "assessors": list(meta.assessors),
+                                      "level_rule": row["level_rule"], "start_date": row["start_date"],
+                                      "end_date": row["end_date"], "created_at": row["created_at"],
+                                      "status": row["status"], "app_version": __version__,
+                                      "model_sha256": _sha256(model_json)})
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as exc:
                 raise damaged(path, exc) from None
@@ -152,7 +159,7 @@ class AssessmentStore:
                 conn.close()
             if not readonly:
                 release_edit_lock(path)
-            if isinstance(exc, sqlite3.DatabaseError):
+            if isinstance(exc, (sqlite3.DatabaseError, UnicodeDecodeError)):
                 raise damaged(path, exc) from None
             raise
         return store
@@ -293,7 +300,8 @@ class AssessmentStore:
             self.db.execute("UPDATE model_snapshot SET model_id = ?, model_version = ?, json = ? WHERE id = 1",
                             [model_id, version, model_json])
             self.db.execute("UPDATE assessment SET model_id = ?, model_version = ? WHERE id = 1", [model_id, version])
-            self._audit("replace_model", "model", f"{meta.model_id} {meta.model_version}", f"{model_id} {version}")
+            self._audit("replace_model", "model", f"{meta.model_id} {meta.model_version}",
+                        {"model": f"{model_id} {version}", "model_sha256": _sha256(model_json)})
 
     def set_locked(self, locked: bool, *, reason: str = "", digest: str | None = None) -> AssessmentMeta:
         """Lock (freeze) or unlock; the only edit allowed on a locked assessment is unlocking."""
@@ -455,7 +463,7 @@ class AssessmentStore:
             iid = int(cur.lastrowid or 0)
             self._audit("add_interview", f"interview:{iid}", None,
                         {"held_on": interview.held_on, "interviewees": interview.interviewees,
-                         "topic": interview.topic})
+                         "topic": interview.topic, "interviewer": interview.interviewer, "notes": interview.notes})
         return Interview(iid, interview.held_on, interview.interviewees, interview.interviewer, interview.topic,
                          interview.notes)
 
@@ -581,9 +589,13 @@ class AssessmentStore:
             problems += evidence_store.verify_all(self.db)
             problems += evidence_store.verify_against_audit(self.db)
             problems += audit_log.verify_records(self.db)
+            problems += coverage.verify_all(self.db)
             problems += audit_log.verify(self.db)
-        except sqlite3.DatabaseError as exc:
-            problems.append(Problem("SQLite", f"the file is damaged: {exc}"))
+        except AssessmentFileError as exc:  # the guard refused SQL of the file's own, or a runaway query
+            problems.append(Problem("SQLite", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - check's job is to name damage, whatever it breaks
+            # content a bit flip or a hidden edit made unreadable: named, the remaining checks skipped
+            problems.append(Problem("SQLite", f"the file is damaged: {_short_error(exc)}"))
         return problems
 
 
@@ -639,6 +651,16 @@ def _link_new(tmp: Path, path: Path) -> None:
         if path.exists():
             raise AssessmentFileError(f"{path}: already exists; cdassess never overwrites a file") from None
         os.rename(tmp, path)
+
+
+def _short_error(exc: BaseException) -> str:
+    from cdassess.safetext import escape, shorten
+
+    return shorten(escape(f"{type(exc).__name__}: {exc}" if not isinstance(exc, sqlite3.Error) else exc), 200)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:

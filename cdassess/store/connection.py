@@ -206,7 +206,13 @@ def make_durable(conn: sqlite3.Connection) -> None:
 
 
 def damaged(path: Path, exc: BaseException) -> AssessmentFileError:
+    if isinstance(exc, UnicodeDecodeError):
+        return AssessmentFileError(f"{path}: the file is damaged (text in it is not valid UTF-8); restore it from "
+                                   "a copy")
     text = str(exc)
+    if "Could not decode to UTF-8" in text:
+        return AssessmentFileError(f"{path}: the file is damaged (text in it is not valid UTF-8); restore it from "
+                                   "a copy")
     if text == RUNAWAY_MESSAGE:
         return AssessmentFileError(f"{path}: a query on the file ran far longer than any genuine file needs and "
                                    "was stopped; the file may be crafted to make cdassess hang")

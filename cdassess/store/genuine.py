@@ -61,14 +61,15 @@ _TOKEN = re.compile(
        |(?P<op>.)""",
     re.S | re.X,
 )
-_PLAIN = re.compile(r"[a-z_][a-z0-9_]*\Z")
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @functools.lru_cache(maxsize=512)
 def normalise_sql(sql: str) -> str:
-    """The SQL as a canonical token string: case, spacing, comments and identifier quoting do not matter.
+    """The SQL as a canonical token string: spacing, comments and identifier quoting do not matter.
 
-    String literals keep their case and quotes; ``"x"``, ``[x]``, `` `x` `` and ``x`` are the same identifier.
+    ``"x"``, ``[x]``, `` `x` `` and ``x`` are the same identifier (sqlite-utils changed its quoting between
+    versions); case is kept: SQLite ignores it, but cdassess reads columns by their exact names.
     """
     out: list[str] = []
     for m in _TOKEN.finditer(sql):
@@ -82,12 +83,9 @@ def normalise_sql(sql: str) -> str:
                 inner = inner.replace('""', '"')
             elif kind == "bt":
                 inner = inner.replace("``", "`")
-            ident = inner.lower()
-            out.append(ident if _PLAIN.match(ident) else '"' + ident.replace('"', '""') + '"')
-        elif kind == "str":
-            out.append(text)
+            out.append(inner if _PLAIN.match(inner) else '"' + inner.replace('"', '""') + '"')
         else:
-            out.append(text.lower())
+            out.append(text)
     return " ".join(out)
 
 
@@ -227,7 +225,9 @@ def compare(found: Schema, expected: Schema) -> list[Problem]:
         problems.append(Problem("schema", f"it lacks cdassess's {obj.type} '{obj.name}'"))
     for key in sorted(found.keys() & expected.keys()):
         got, want = found[key], expected[key]
-        if got.table.lower() != want.table.lower():
+        if got.name != want.name:
+            problems.append(Problem("schema", f"its {got.type} '{want.name}' was renamed to '{got.name}'"))
+        elif got.table != want.table:
             problems.append(Problem("schema", f"its {got.type} '{got.name}' belongs to table {got.table}, "
                                               f"not {want.table}"))
         elif got.sql != want.sql:
