@@ -433,7 +433,7 @@ class Assessment:
         try:
             meta = self.meta
             frozen_differs = meta.locked and meta.frozen_digest and meta.frozen_digest != self.results_digest()
-        except Exception as exc:  # noqa: BLE001 - check names damage, whatever it breaks
+        except Exception as exc:
             from cdassess.errors import Problem
 
             problems.append(Problem("SQLite", f"the file is damaged: records cannot be read ({exc})"[:300]))

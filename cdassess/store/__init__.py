@@ -22,8 +22,8 @@ from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueErro
 from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
 from cdassess.scoring import Status
 from cdassess.store import audit as audit_log
-from cdassess.store import evidence as evidence_store
 from cdassess.store import coverage, genuine
+from cdassess.store import evidence as evidence_store
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
     acquire_edit_lock,
@@ -593,7 +593,7 @@ class AssessmentStore:
             problems += audit_log.verify(self.db)
         except AssessmentFileError as exc:  # the guard refused SQL of the file's own, or a runaway query
             problems.append(Problem("SQLite", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - check's job is to name damage, whatever it breaks
+        except Exception as exc:
             # content a bit flip or a hidden edit made unreadable: named, the remaining checks skipped
             problems.append(Problem("SQLite", f"the file is damaged: {_short_error(exc)}"))
         return problems

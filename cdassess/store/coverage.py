@@ -95,7 +95,7 @@ def verify_all(db: Db) -> list[Problem]:
 def verify_schema_record(db: Db) -> list[Problem]:
     """The applied-migrations table: names are judged when the file is opened; their times must be times."""
     problems: list[Problem] = []
-    for rowid, name, at in db.execute("SELECT rowid, name, applied_at FROM _sqlite_migrations ORDER BY rowid"):
+    for name, at in db.execute("SELECT name, applied_at FROM _sqlite_migrations ORDER BY rowid"):
         if not isinstance(at, str) or not _MIGRATION_TIME.match(at):
             problems.append(Problem("schema record", f"the time migration {shown(name)} was applied is damaged "
                                                      f"({shown(at)})"))
@@ -224,28 +224,39 @@ def verify_interviews(db: Db, log: list[AuditEntry]) -> list[Problem]:
 # ------------------------------------------------------------------------------------ who and when
 
 
+class _LastRows:
+    """The log row of each record's last change, by kind."""
+
+    def __init__(self, log: list[AuditEntry]) -> None:
+        self.rating: dict[str, AuditEntry] = {}
+        self.claim: dict[str, AuditEntry] = {}
+        self.finding: dict[str, list[AuditEntry]] = {}
+        self.evidence_added: dict[str, AuditEntry] = {}
+        self.links: dict[tuple[str, str], AuditEntry] = {}
+        for e in log:
+            kind, _, key = e.target.partition(":")
+            if kind == "requirement":
+                (self.claim if e.action == "claim" else self.rating)[key] = e
+            elif kind == "finding":
+                self.finding.setdefault(key, []).append(e)
+            elif kind == "evidence" and e.action == "add_evidence":
+                self.evidence_added[key] = e
+            elif kind == "evidence" and e.action == "link_evidence":
+                req = _obj(e.new)
+                if isinstance(req, dict):
+                    self.links[(key, str(req.get("req_id")))] = e
+
+
 def verify_actors(db: Db, log: list[AuditEntry]) -> list[Problem]:
     """Each record's actor and time fields against the log row of its last change."""
-    last_rating: dict[str, AuditEntry] = {}
-    last_claim: dict[str, AuditEntry] = {}
-    finding_rows: dict[str, list[AuditEntry]] = {}
-    evidence_added: dict[str, AuditEntry] = {}
-    links: dict[tuple[str, str], AuditEntry] = {}
-    for e in log:
-        kind, _, key = e.target.partition(":")
-        if kind == "requirement":
-            (last_claim if e.action == "claim" else last_rating)[key] = e
-        elif kind == "finding":
-            finding_rows.setdefault(key, []).append(e)
-        elif kind == "evidence" and e.action == "add_evidence":
-            evidence_added[key] = e
-        elif kind == "evidence" and e.action == "link_evidence":
-            req = _obj(e.new)
-            if isinstance(req, dict):
-                links[(key, str(req.get("req_id")))] = e
+    last = _LastRows(log)
+    return (_ratings_and_claims(db, last) + _findings(db, last) + _evidence(db, last))
+
+
+def _ratings_and_claims(db: Db, last: _LastRows) -> list[Problem]:
     problems: list[Problem] = []
     for req_id, by, at in db.execute("SELECT req_id, updated_by, updated_at FROM rating ORDER BY req_id"):
-        e = last_rating.get(str(req_id))
+        e = last.rating.get(str(req_id))
         if e is None:
             continue  # reported by the rating replay
         if (by or "unknown") != e.actor:
@@ -253,11 +264,16 @@ def verify_actors(db: Db, log: list[AuditEntry]) -> list[Problem]:
         if not _near(at, e.at):
             problems.append(_changed(f"rating of {req_id}", "rating.updated_at", e.at, at))
     for req_id, at in db.execute("SELECT req_id, updated_at FROM claim ORDER BY req_id"):
-        e = last_claim.get(str(req_id))
+        e = last.claim.get(str(req_id))
         if e is not None and not _near(at, e.at):
             problems.append(_changed(f"self-assessment claim of {req_id}", "claim.updated_at", e.at, at))
+    return problems
+
+
+def _findings(db: Db, last: _LastRows) -> list[Problem]:
+    problems: list[Problem] = []
     for fid, created, updated in db.execute("SELECT id, created_at, updated_at FROM finding ORDER BY id"):
-        rows = finding_rows.get(str(fid))
+        rows = last.finding.get(str(fid))
         if not rows:
             continue
         if not _near(updated, rows[-1].at):
@@ -265,9 +281,14 @@ def verify_actors(db: Db, log: list[AuditEntry]) -> list[Problem]:
         first = next((r for r in reversed(rows) if r.action == "add_finding"), None)
         if first is not None and rows[-1].action != "restore_finding" and not _near(created, first.at):
             problems.append(_changed(f"finding {fid}", "finding.created_at", first.at, created))
+    return problems
+
+
+def _evidence(db: Db, last: _LastRows) -> list[Problem]:
+    problems: list[Problem] = []
     for eid, by, at, name, media in db.execute("SELECT id, added_by, added_at, original_name, media_type "
                                                "FROM evidence ORDER BY id"):
-        e = evidence_added.get(str(eid))
+        e = last.evidence_added.get(str(eid))
         if e is None:
             continue  # reported by the evidence check
         where = f"evidence {eid} ({shown(name, 40)[1:-1]})"
@@ -279,9 +300,9 @@ def verify_actors(db: Db, log: list[AuditEntry]) -> list[Problem]:
         if not _near(at, e.at, before=ATTACH_SLACK, after=TIME_SLACK):
             problems.append(_changed(where, "evidence.added_at", e.at, at))
     for eid, req, at in db.execute("SELECT evidence_id, req_id, linked_at FROM evidence_link"):
-        e = links.get((str(eid), str(req)))
-        if e is not None and not _near(at, e.at):
-            problems.append(_changed(f"evidence {eid}", f"link to {req}: linked_at", e.at, at))
+        link = last.links.get((str(eid), str(req)))
+        if link is not None and not _near(at, link.at):
+            problems.append(_changed(f"evidence {eid}", f"link to {req}: linked_at", link.at, at))
     return problems
 
 
@@ -315,9 +336,9 @@ def verify_cycle_records(db: Db, log: list[AuditEntry]) -> list[Problem]:
     rows = {str(r[0]): dict(zip(cols, r[1:], strict=False)) for r in db.execute(
         f"SELECT req_id, {', '.join(c for c in cols if _has_column(db, 'previous_rating', c))} FROM previous_rating")}
     problems += _compare_keyed("last cycle's rating of", rows, previous)
-    cols = ("status", "reason", "reviewer", "reviewed_at", "represents_date", "valid_until")
-    rows = {str(r[0]): dict(zip(cols, r[1:], strict=True)) for r in db.execute(
-        f"SELECT evidence_id, {', '.join(cols)} FROM evidence_review")}
+    review_cols = ("status", "reason", "reviewer", "reviewed_at", "represents_date", "valid_until")
+    rows = {str(r[0]): dict(zip(review_cols, r[1:], strict=True)) for r in db.execute(
+        f"SELECT evidence_id, {', '.join(review_cols)} FROM evidence_review")}
     problems += _compare_keyed("review of evidence", rows, reviews)
     return problems
 
