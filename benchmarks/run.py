@@ -925,6 +925,86 @@ def bench_ui_rate(inp: Inputs, reps: int, res: Result) -> None:
 # ------------------------------------------------------------------------------------------ report
 
 
+
+# -------------------------------------------------------------------------- cycles: compare, re-assessment
+
+
+def _cycle_variants(inp: Inputs, n: int) -> list[Path]:
+    """``n`` cycles of the 2,000-requirement assessment, each later one with a tenth of its ratings changed."""
+    from cdassess.services import Assessment
+
+    def build() -> list[Path]:
+        paths = []
+        for k in range(n):
+            path = inp.fresh_copy(inp.assessment_2000, f"cycle-{k}.cdassess")
+            if k:
+                with Assessment.open(path, actor="bench") as a, a.store.batch("next cycle"):
+                    for j, req in enumerate(a.model.iter_requirements()):
+                        if (j + k) % 10 == 0:
+                            a.rate(req.id, ("met", "partial", "not_met")[(j + k) % 3])
+            paths.append(path)
+        return paths
+
+    return inp._once(f"cycles:{n}", build)  # type: ignore[no-any-return]
+
+
+@scenario("compare_5x2000", "compare five 2,000-requirement assessments to JSON", "< 1 s")
+def bench_compare(inp: Inputs, reps: int, res: Result) -> None:
+    from cdassess.cycles import compare
+    from cdassess.services import Assessment
+
+    paths = _cycle_variants(inp, 5)
+
+    def run() -> None:
+        json.dumps(compare(paths).as_json())
+
+    def base() -> None:  # opening the five files and reading their ratings, the floor of any comparison
+        for p in paths:
+            with Assessment.open(p, readonly=True) as a:
+                a.ratings()
+
+    value, baseline = paired(run, base, reps)
+    ratio_result(res, value, baseline, float("inf"))
+    res.passed = median(value) < 1.0
+    res.note = "baseline: open the five files and read their ratings"
+
+
+@scenario("reassess_317mb", "re-assessment of a demo with 317 MB of evidence", "<= 2x copying the file")
+def bench_reassess(inp: Inputs, reps: int, res: Result) -> None:
+    from cdassess.cycles import reassess
+
+    def build() -> Path:
+        from cdassess.services import Assessment
+
+        path = inp.fresh_copy(inp.demo, "demo-317mb.cdassess")
+        with Assessment.open(path, actor="bench") as a:
+            req = next(iter(a.model.requirements))
+            for i, size in enumerate((160, 100, 57)):
+                src = inp.tmp / f"evidence-{size}mb.bin"
+                block = os.urandom(MB)
+                with src.open("wb") as fh:
+                    for j in range(size):
+                        fh.write(j.to_bytes(8, "little") + block[8:])
+                a.add_evidence_file(src, [req], description=f"large evidence {i}")
+                src.unlink()
+        return path
+
+    old = inp._once("demo317", build)
+    dest = inp.tmp / "reassessed.cdassess"
+    copy = inp.tmp / "copied.cdassess"
+
+    def clean() -> None:
+        for p in (dest, copy):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(p) + suffix).unlink(missing_ok=True)
+
+    value, base = paired(lambda: reassess(old, dest, actor="bench").close(),
+                         lambda: shutil.copyfile(old, copy), reps, setup=clean)
+    clean()
+    ratio_result(res, value, base, 2.0)
+    res.note = f"file size {old.stat().st_size / MB:.0f} MiB"
+
+
 def versions() -> dict[str, str]:
     out = {"Python": platform.python_version(), "SQLite": sqlite3.sqlite_version}
     for dist in ("PySide6-Essentials", "openpyxl", "reportlab", "sqlite-utils", "pypdf", "cdassess"):

@@ -15,12 +15,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any
 
 from cdassess.errors import CdassessError, InvalidValueError, Problem, ValidationError
 from cdassess.model import Model, Requirement
@@ -85,33 +86,12 @@ def _weight(model: Model, status: str) -> float | None:
 # ------------------------------------------------------------------------------------------ re-assessment
 
 
-class _ChunkReader(io.RawIOBase):
-    """A file-like reader over stored evidence chunks (content streams from one file into another)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buf = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if size < 0:
-            return b"".join([self._buf, *self._chunks])
-        while len(self._buf) < size:
-            nxt = next(self._chunks, None)
-            if nxt is None:
-                break
-            self._buf += nxt
-        out, self._buf = self._buf[:size], self._buf[size:]
-        return out
-
-
 def reassess(old_path: str | Path, new_path: str | Path, *, model: Model | None = None,
              actor: str | None = None, progress: ProgressFn | None = None) -> Assessment:
     """Create the next cycle's assessment from ``old_path`` at ``new_path`` (never overwrites) and return it open.
 
-    On any failure the new file is removed: a re-assessment is all or nothing.
+    The file is built under a temporary name beside ``new_path`` and given its name only when complete: a
+    failure or a crash leaves no half-made file under the user's name.
     """
     src, dest = Path(old_path), Path(new_path)
     if dest.exists():
@@ -119,21 +99,37 @@ def reassess(old_path: str | Path, new_path: str | Path, *, model: Model | None 
     if src.resolve() == dest.resolve():
         raise CdassessError(f"{dest}: is the assessment being re-assessed; choose a new file name")
     who = actor or default_actor()
-    with Assessment.open(src, readonly=True, actor=who) as old:
-        target = model or old.model
-        meta = old.meta
-        target_level = meta.target_level if meta.target_level in target.level_numbers else target.level_numbers[-1]
-        new = Assessment.create(dest, organization=meta.organization, project=meta.project,
-                                target_level=target_level, model=target, assessor=who, scope=meta.scope,
-                                assessors=meta.assessors)
+    tmp = dest.with_name(f".{dest.stem}.reassess-{uuid.uuid4().hex[:8]}.cdassess")
+    try:
+        with Assessment.open(src, readonly=True, actor=who) as old:
+            target = model or old.model
+            meta = old.meta
+            level = meta.target_level if meta.target_level in target.level_numbers else target.level_numbers[-1]
+            with Assessment.create(tmp, organization=meta.organization, project=meta.project, target_level=level,
+                                   model=target, assessor=who, scope=meta.scope, assessors=meta.assessors) as new:
+                _carry_over(old, new, progress)
+        _sync(tmp)
         try:
-            _carry_over(old, new, progress)
-        except BaseException:
-            new.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(dest) + suffix).unlink(missing_ok=True)
-            raise
-    return new
+            os.link(tmp, dest)
+        except FileExistsError:
+            raise CdassessError(f"{dest}: already exists; cdassess never overwrites a file "
+                                "(choose a new name)") from None
+        except OSError:  # no hard links on this file system
+            if dest.exists():
+                raise CdassessError(f"{dest}: already exists; cdassess never overwrites a file") from None
+            os.rename(tmp, dest)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+    return Assessment.open(dest, actor=who)
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _carry_over(old: Assessment, new: Assessment, progress: ProgressFn | None) -> None:
@@ -142,12 +138,15 @@ def _carry_over(old: Assessment, new: Assessment, progress: ProgressFn | None) -
     meta = old.meta
     entries = old.store.audit_entries()
     last = entries[-1] if entries else None
-    records.set_predecessor(Predecessor(
-        uuid=meta.uuid, file_name=old.path.name, organization=meta.organization, project=meta.project,
-        model_id=meta.model_id, model_version=meta.model_version, target_level=meta.target_level,
-        overall_level=old.levels().overall, audit_seq=last.seq if last else 0,
-        audit_head=last.hash if last else "", status=meta.status, created_at=meta.created_at))
-    with new.store.batch("carry last cycle's ratings"):
+    evidence = old.evidence_list()
+    old_reviews = CycleRecords(old.store).reviews()
+    total = sum(e.size for e in evidence) or 1
+    with records.bulk_fill(), new.store.batch("carry last cycle over"):
+        records.set_predecessor(Predecessor(
+            uuid=meta.uuid, file_name=old.path.name, organization=meta.organization, project=meta.project,
+            model_id=meta.model_id, model_version=meta.model_version, target_level=meta.target_level,
+            overall_level=old.levels().overall, audit_seq=last.seq if last else 0,
+            audit_head=last.hash if last else "", status=meta.status, created_at=meta.created_at))
         for req_id, r in sorted(old.ratings().items()):
             if req_id not in known or r.is_blank:
                 continue
@@ -156,22 +155,16 @@ def _carry_over(old: Assessment, new: Assessment, progress: ProgressFn | None) -
         for f in old.findings():
             req = f.req_id if f.req_id in known else None
             new.save_finding(Finding(None, req, f.observation, f.recommendation, f.owner, f.due_date, f.priority))
-    old_reviews = CycleRecords(old.store).reviews()
-    evidence = old.evidence_list()
-    total = sum(e.size for e in evidence) or 1
-    done = 0
-    for ev in evidence:
-        ids = [r for r in ev.req_ids if r in known]
-        reader = cast("BinaryIO", _ChunkReader(old.store.evidence_chunks(ev.id)))
-        stored, _ = new.store.add_evidence(reader, ev.size, ev.original_name, ids, provided_by=ev.provided_by,
-                                           collected_on=ev.collected_on, description=ev.description)
-        review = old_reviews.get(ev.id)
-        if review is not None and review != EvidenceReview(ev.id):
-            records.put_review(EvidenceReview(stored.id, review.status, review.reason, review.reviewer,
-                                              review.reviewed_at, review.represents_date, review.valid_until))
-        done += ev.size
-        if progress is not None:
-            progress(done, total)
+        done = 0
+        for ev in evidence:
+            eid = records.copy_evidence(ev, old.store.evidence_chunks(ev.id), [r for r in ev.req_ids if r in known])
+            review = old_reviews.get(ev.id)
+            if review is not None and review != EvidenceReview(ev.id):
+                records.put_review(EvidenceReview(eid, review.status, review.reason, review.reviewer,
+                                                  review.reviewed_at, review.represents_date, review.valid_until))
+            done += ev.size
+            if progress is not None:
+                progress(done, total)
 
 
 def previous_ratings(a: Assessment) -> dict[str, PreviousRating]:

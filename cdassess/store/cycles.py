@@ -6,7 +6,9 @@ store (``AssessmentStore.batch``/``_edit``), so the hash chain and ``check`` cov
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -181,3 +183,43 @@ class CycleRecords:
             store.put_claim(type(claim)(old_id), source=claim.source)
         for f in store.findings(old_id):
             store.save_finding(replace(f, req_id=new_ids[0]))
+
+    # ------------------------------------------------------------------ bulk copy into a new file
+
+    def copy_evidence(self, ev: Any, chunks: Iterator[bytes], req_ids: list[str]) -> int:
+        """Inside a batch: store evidence as another assessment file holds it, and link it; returns its id.
+
+        The content is copied chunk by chunk (memory stays bounded) with the SHA-256 it was stored under, not
+        hashed again: a re-assessment copies hundreds of megabytes at the speed of a file copy, and ``check``
+        recomputes every hash. Audited as an ordinary attach, so the log still replays to the file.
+        """
+        from cdassess.store.connection import now_iso
+
+        db, store = self.db, self.store
+        row = db.execute("SELECT id FROM evidence WHERE sha256 = ?", [ev.sha256]).fetchone()
+        if row is not None:
+            eid = int(row[0])
+        else:
+            cur = db.execute(
+                "INSERT INTO evidence (sha256, size, original_name, media_type, collected_on, provided_by,"
+                " description, added_at, added_by) VALUES (?,?,?,?,?,?,?,?,?)",
+                [ev.sha256, ev.size, ev.original_name, ev.media_type, ev.collected_on, ev.provided_by,
+                 ev.description, now_iso(), store.actor])
+            eid = int(cur.lastrowid or 0)
+            db.conn.executemany("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?,?,?)",
+                                ((eid, seq, chunk) for seq, chunk in enumerate(chunks)))
+            store._audit("add_evidence", f"evidence:{eid}", None, store.evidence(eid).as_audit())
+        store.link_evidence(eid, req_ids)
+        return eid
+
+    @contextlib.contextmanager
+    def bulk_fill(self) -> Iterator[None]:
+        """Write a file that nobody else has yet (built under a temporary name) without the WAL's second copy
+        and without a sync per transaction; the caller syncs the file once before giving it its name."""
+        self.db.execute("PRAGMA journal_mode = DELETE")
+        self.db.execute("PRAGMA synchronous = OFF")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA journal_mode = WAL")

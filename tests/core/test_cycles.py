@@ -220,3 +220,27 @@ def test_model_upgrade_previews_then_flags_changed_and_split_and_keeps_removed(
         assert any(e.action == "upgrade_model" for e in a.store.audit_entries("model"))
     code, _, err = run(capsys, "use-model", str(demo_path), "caict-devops-cd@2022.1")
     assert code == 1 and "already on model" in err
+
+
+def test_a_failed_reassessment_leaves_no_file_behind(demo_path: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdassess.store.cycles import CycleRecords
+
+    def broken(*_args: object, **_kw: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(CycleRecords, "copy_evidence", broken)
+    new = tmp_path / "sub" / "2027.cdassess"
+    new.parent.mkdir()
+    with pytest.raises(OSError, match="No space left"):
+        reassess(demo_path, new)
+    assert list(new.parent.iterdir()) == []
+
+
+def test_reassessed_evidence_keeps_its_hash_and_check_recomputes_it(demo_path: Path, tmp_path: Path) -> None:
+    with reassess(demo_path, tmp_path / "n.cdassess") as new:
+        chunks = b"".join(new.store.evidence_chunks(new.evidence_list()[0].id))
+        import hashlib
+
+        assert hashlib.sha256(chunks).hexdigest() == new.evidence_list()[0].sha256
+        assert new.check() == []
