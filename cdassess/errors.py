@@ -6,12 +6,64 @@ wrong, where, and what is accepted. Anything else escaping the engine is a bug a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# English text of every coded message; the UI keeps its own translations of the same codes (ui/error_text.py)
+# and decides by ``code``, never by the English text. Parameters are filled in with str.format.
+MESSAGES: dict[str, str] = {
+    "na_needs_justification": "{req_id}: N/A needs a justification (say why the requirement does not apply)",
+    "invalid_date": "{field} {value!r} is not a date (write it as YYYY-MM-DD); the day must exist in the calendar",
+    "unknown_requirement": "unknown requirement {req_id!r}",
+    "unknown_level": "level {level} is not a level of model {model} (accepted: {accepted})",
+    "disk_full": "{path}: the disk is full; free space and try again (nothing was saved)",
+    "read_only": "{path}: the file or its folder is read-only; changes cannot be saved",
+    "busy": "{path}: the file is busy in another program; try again in a moment",
+    "io_error": "{path}: the disk reported a read or write error ({detail}); check the disk, then try again",
+    "corrupt": "{path}: the file is damaged or not an assessment ({detail}); restore it from a copy",
+    "cannot_open": "{path}: cannot be opened ({detail}); check that the folder exists and can be written",
+    "permission": "{path}: permission denied ({detail})",
+    "bug": "this is a bug in cdassess ({detail}); details are in {log}",
+    "evidence_not_regular": "{path}: is {kind}, not a regular file; only regular files can be attached",
+    "evidence_changed": "{path}: it changed while being read; attach it again",
+    "evidence_too_large": "{path}: {size} is larger than the limit of {limit} per file "
+                          "(raise it with --max-size or CDASSESS_MAX_EVIDENCE_MB)",
+    "evidence_no_space": "{path}: {size} needs about {needed} of free space beside the assessment, only "
+                         "{free} is free; free space and try again",
+    "lock_symlink": "{path}: its lock file {lock} is a symbolic link; cdassess refuses to follow it "
+                    "(remove the link, then open the file again)",
+    "file_in_use": "{path}: already open for editing in another cdassess window or command{who}; "
+                   "close it there, or open this file read-only",
+}
+
+
+def render(code: str, params: Mapping[str, Any]) -> str:
+    """The English message of ``code`` with its parameters (the code itself when unknown)."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return code
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 class CdassessError(Exception):
-    """A problem the user can act on (bad input, wrong file, refused operation)."""
+    """A problem the user can act on (bad input, wrong file, refused operation).
+
+    ``code`` and ``params`` name the problem for a translation (``MESSAGES``); the English ``str()`` is
+    rendered from them when no message is given. Errors raised with only a message have code ``""``.
+    """
+
+    def __init__(self, message: str = "", *, code: str = "", params: Mapping[str, Any] | None = None) -> None:
+        self.code = code
+        self.params: dict[str, Any] = dict(params or {})
+        super().__init__(message or (render(code, self.params) if code else ""))
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -20,6 +72,8 @@ class Problem:
 
     where: str
     message: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
@@ -62,3 +116,11 @@ class NotFoundError(CdassessError):
 
 class InvalidValueError(CdassessError):
     """A value given by the user is not one of the accepted ones."""
+
+
+class StorageError(AssessmentFileError):
+    """SQLite refused for a reason of the environment: disk full, read-only, busy, I/O error, damaged file."""
+
+
+class InternalError(CdassessError):
+    """A bug in cdassess (an SQLite misuse, a constraint our own code broke); the details are in the log."""

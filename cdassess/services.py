@@ -24,6 +24,7 @@ from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueErro
 from cdassess.library import ModelLibrary
 from cdassess.model import Model, parse_model_json
 from cdassess.records import PRIORITIES, AssessmentMeta, Claim, Evidence, Finding, Interview, Rating
+from cdassess.rules import check_date, check_optional_date
 from cdassess.scoring import (
     DomainGaps,
     Explanation,
@@ -238,8 +239,7 @@ class Assessment:
             raise InvalidValueError("a finding needs an observation")
         if finding.priority not in PRIORITIES:
             raise InvalidValueError(f"unknown priority {finding.priority!r} (accepted: {', '.join(PRIORITIES)})")
-        if finding.due_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", finding.due_date):
-            raise InvalidValueError(f"due date {finding.due_date!r} is not a date (write it as YYYY-MM-DD)")
+        check_optional_date(finding.due_date, "due date")
         old = self.store.finding(finding.id) if finding.id is not None else None
         new = self.store.save_finding(finding)
         return Change("finding", (new.req_id,) if new.req_id else (), old, new)
@@ -260,36 +260,36 @@ class Assessment:
     def add_interview(self, interview: Interview) -> Change:
         if not interview.interviewees.strip():
             raise InvalidValueError("an interview needs the people interviewed")
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", interview.held_on):
-            raise InvalidValueError(f"interview date {interview.held_on!r} is not a date (write it as YYYY-MM-DD)")
+        check_date(interview.held_on, "interview date")
         return Change("interview", (), None, self.store.add_interview(interview))
 
     # ------------------------------------------------------------------------------------ evidence
 
     def add_evidence_file(self, path: str | Path, req_ids: Iterable[str] = (), *, provided_by: str = "",
                           collected_on: str = "", description: str = "", progress: ProgressFn | None = None,
-                          cancelled: CancelledFn | None = None) -> tuple[Evidence, bool]:
-        """Attach a file (streamed in chunks, hashed, deduplicated) and link it to requirements."""
+                          cancelled: CancelledFn | None = None, max_bytes: int | None = None) -> tuple[Evidence, bool]:
+        """Attach a file (streamed in chunks, hashed, deduplicated) and link it to requirements.
+
+        Only regular files: a FIFO, device or socket is refused without being opened for a blocking read.
+        The size and modification time are taken before and after reading; a file that changed meanwhile is
+        refused. ``max_bytes`` (default :func:`evidence_size_limit`) caps one file; the disk beside the
+        assessment must have room for it.
+        """
+        from cdassess.evidence_input import open_regular_file
+
         ids = list(dict.fromkeys(req_ids))
         for r in ids:
             self.model.requirement(r)
+        if collected_on:
+            check_date(collected_on, "collection date")
         p = Path(path)
-        if not p.exists():
-            raise CdassessError(f"{p}: no such file")
-        if p.is_dir():
-            raise CdassessError(f"{p}: is a folder; attach files, not folders")
-        try:
-            fh = p.open("rb")
-        except PermissionError:
-            raise CdassessError(f"{p}: cannot be read (permission denied)") from None
-        except OSError as exc:
-            raise CdassessError(f"{p}: cannot be read ({exc.strerror or exc})") from None
-        with fh:
-            size = os.fstat(fh.fileno()).st_size
+        source = open_regular_file(p, self.path, max_bytes)
+        with source:
             try:
-                return self.store.add_evidence(fh, size, p.name, ids, provided_by=provided_by,
+                return self.store.add_evidence(source.fh, source.size, p.name, ids, provided_by=provided_by,
                                                collected_on=collected_on, description=description,
-                                               progress=progress, cancelled=cancelled)
+                                               progress=progress, cancelled=cancelled,
+                                               before_publish=source.verify_unchanged)
             except OSError as exc:
                 raise CdassessError(f"{p}: reading failed ({exc.strerror or exc}); nothing was added") from None
 
@@ -317,8 +317,7 @@ class Assessment:
     def update_evidence(self, evidence_id: int, *, description: str | None = None,
                         provided_by: str | None = None, collected_on: str | None = None) -> Change:
         """Edit what is said about stored evidence; its content and hash never change."""
-        if collected_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", collected_on):
-            raise InvalidValueError(f"collection date {collected_on!r} is not a date (write it as YYYY-MM-DD)")
+        check_optional_date(collected_on, "collection date")
         given = {"description": description, "provided_by": provided_by, "collected_on": collected_on}
         old, new = self.store.update_evidence(evidence_id, {k: v.strip() for k, v in given.items() if v is not None})
         return Change("evidence", new.req_ids, old, new)

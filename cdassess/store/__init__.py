@@ -24,6 +24,7 @@ from cdassess.scoring import Status
 from cdassess.store import audit as audit_log
 from cdassess.store import coverage, genuine
 from cdassess.store import evidence as evidence_store
+from cdassess.store import gate as open_files
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
     acquire_edit_lock,
@@ -59,6 +60,10 @@ class AssessmentStore:
         self.db = Db(conn)
         self._closed = False
         self.not_genuine: list[Problem] = []  # only an unsafe read-only open keeps a file that is not genuine
+        self._key = open_files.file_key(path)
+        if self._key is not None:
+            open_files.register(self._key)
+        self._gate = open_files.gate_for(self._key)
 
     # ------------------------------------------------------------------------------------ lifecycle
 
@@ -128,7 +133,11 @@ class AssessmentStore:
         path = Path(path)
         if unsafe and not readonly:
             raise AssessmentFileError(f"{path}: an unsafe open is read-only; it can never edit the file")
-        preflight(path)
+        # Never open a file this process already has open outside SQLite: closing that descriptor would drop
+        # the process's locks on it (see store/gate.py). Its header was checked when it was first opened.
+        first_here = not open_files.is_open(path)
+        if first_here:
+            preflight(path)
         if not readonly:
             if not os.access(path, os.W_OK):
                 raise AssessmentFileError(f"{path}: the file is read-only; changes cannot be saved "
@@ -137,6 +146,7 @@ class AssessmentStore:
                 raise AssessmentFileError(f"{path}: its folder is read-only; changes cannot be saved")
             acquire_edit_lock(path)
         conn: sqlite3.Connection | None = None
+        store: AssessmentStore | None = None
         try:
             if not readonly:
                 _probe(path)
@@ -147,14 +157,13 @@ class AssessmentStore:
             store._check_record()
             pending = [n for n in MIGRATION_NAMES if n not in verdict.applied]
             if not readonly:
-                make_durable(conn)
-                if pending:
-                    _apply_migrations(conn)
-                    _verify(path, conn, unsafe=False)  # the upgraded schema, and its triggers trusted
+                store._prepare_for_edit(bool(pending), first_here)
             elif pending and not verdict.problems:  # (an unsafe read of a file that is not genuine goes on)
                 raise AssessmentFileError(f"{path}: written by an older cdassess; open it for editing once to "
                                           "upgrade it")
         except BaseException as exc:
+            if store is not None:
+                store._unregister()
             if conn is not None:
                 conn.close()
             if not readonly:
@@ -163,6 +172,14 @@ class AssessmentStore:
                 raise damaged(path, exc) from None
             raise
         return store
+
+    def _prepare_for_edit(self, migrate: bool, first_here: bool) -> None:
+        make_durable(self.db.conn)
+        if migrate:
+            _apply_migrations(self.db.conn)
+            _verify(self.path, self.db.conn, unsafe=False)  # the upgraded schema, and its triggers trusted
+        if first_here:  # staged evidence of a cancelled or killed attach (never of one under way here)
+            self.discard_pending_evidence()
 
     def _check_record(self) -> None:
         has_record = self.db.table_exists("assessment") and \
@@ -185,8 +202,14 @@ class AssessmentStore:
                     self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.db.conn.close()
         finally:
+            self._unregister()
             if self._holds_lock:
                 release_edit_lock(self.path)
+
+    def _unregister(self) -> None:
+        if self._key is not None:
+            open_files.unregister(self._key)
+            self._key = None
 
     def __enter__(self) -> AssessmentStore:
         return self
@@ -207,17 +230,39 @@ class AssessmentStore:
             with self.db.atomic():
                 yield
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        with self._gate.edit():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.rollback()
+                raise
+            try:
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.rollback()
+                raise
+
+    @contextlib.contextmanager
+    def _bulk_transaction(self, what: str) -> Iterator[None]:
+        """One short transaction of a long job (staging evidence): waits for this process's edits first."""
+        if self.readonly:
+            raise AssessmentFileError(f"{self.path}: opened read-only; cannot {what}")
         try:
-            yield
-        except BaseException:
-            self.db.rollback()
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.rollback()
-            raise
+            with self._gate.bulk():
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self.db.rollback()
+                    raise
+                try:
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.rollback()
+                    raise
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
 
     @contextlib.contextmanager
     def _edit(self, what: str) -> Iterator[Db]:
@@ -499,26 +544,150 @@ class AssessmentStore:
     def add_evidence(self, stream: BinaryIO, size: int, original_name: str, req_ids: list[str], *,
                      provided_by: str = "", collected_on: str = "", description: str = "",
                      progress: Callable[[int, int], None] | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> tuple[Evidence, bool]:
-        """Stream content in, hash it, deduplicate by hash and link it; returns (evidence, is_new)."""
+                     cancelled: Callable[[], bool] | None = None,
+                     before_publish: Callable[[], None] | None = None) -> tuple[Evidence, bool]:
+        """Stream content in, hash it, deduplicate by hash and link it; returns (evidence, is_new).
+
+        Staged: the content goes in as hidden ``pending:`` chunks, committed a few MB per transaction (the
+        write lock is free between them, so the window's other edits commit at once); one short final
+        transaction publishes the evidence row, its audit row and its links. A cancel, an error or a killed
+        process leaves only staged chunks, which no reader shows and the next edit session removes.
+        ``before_publish`` runs after the last byte is read and may refuse (the file changed meanwhile).
+        """
         media_type = mimetypes.guess_type(original_name)[0] or "application/octet-stream"
+        fields: dict[str, object] = {
+            "original_name": original_name, "media_type": media_type, "collected_on": collected_on,
+            "provided_by": provided_by, "description": description, "added_at": now_iso(),
+            "added_by": self.actor,
+        }
+        if self.db.conn.in_transaction:  # inside an import's batch: one transaction, as before
+            return self._add_evidence_at_once(stream, size, fields, req_ids, progress, cancelled, before_publish)
+        with self._edit("add evidence"):  # refuses a locked assessment before any byte is read
+            staged = evidence_store.stage_placeholder(self.db, fields)
+        try:
+            sha, done = self._stage_content(staged, stream, size, progress, cancelled)
+            if before_publish is not None:
+                before_publish()
+            eid, is_new = self._publish_staged(staged, sha, done, req_ids)
+            if not is_new:
+                self._discard_staged(staged)
+        except BaseException:
+            with contextlib.suppress(sqlite3.DatabaseError, CdassessError):
+                self._discard_staged(staged)
+            raise
+        if done >= WAL_SIZE_LIMIT:
+            self._shrink_wal()
+        return self.evidence(eid), is_new
+
+    def _stage_content(self, staged: int, stream: BinaryIO, size: int,
+                       progress: Callable[[int, int], None] | None,
+                       cancelled: Callable[[], bool] | None) -> tuple[str, int]:
+        """Read, hash and commit the content in stages; returns (sha256, bytes)."""
+        digest = hashlib.sha256()
+        read = [0]
+        seq = stages = 0
+
+        def on_read(n: int) -> None:
+            read[0] += n
+            if progress is not None:
+                progress(read[0], max(size, read[0]))
+
+        self.db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run between stages, not in a commit
+        try:
+            while chunks := evidence_store.read_stage(stream, digest, cancelled=cancelled, on_read=on_read):
+                with self._bulk_transaction("add evidence"):
+                    evidence_store.write_stage(self.db, staged, seq, chunks)
+                seq += len(chunks)
+                stages += 1
+                if stages % 8 == 0:  # give the -wal file's pages back to the database without blocking edits
+                    with contextlib.suppress(sqlite3.DatabaseError):
+                        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.execute("PRAGMA wal_autocheckpoint = 1000")
+        if cancelled is not None and cancelled():
+            raise evidence_store.CancelledError("cancelled by the user; no evidence was added")
+        return digest.hexdigest(), read[0]
+
+    def _publish_staged(self, staged: int, sha: str, size: int, req_ids: list[str]) -> tuple[int, bool]:
+        """The one short transaction that makes staged content evidence (or links the same content)."""
         with self._edit("add evidence"):
-            fields: dict[str, object] = {
-                "original_name": original_name, "media_type": media_type, "collected_on": collected_on,
-                "provided_by": provided_by, "description": description, "added_at": now_iso(),
-                "added_by": self.actor,
-            }
-            eid, is_new = evidence_store.store_stream(self.db, stream, size, fields, progress, cancelled)
-            stored = self.evidence(eid)
-            if is_new:
-                self._audit("add_evidence", f"evidence:{eid}", None, stored.as_audit())
+            existing = self.db.execute("SELECT id FROM evidence WHERE sha256 = ?", [sha]).fetchone()
+            if existing:
+                eid, is_new = int(existing[0]), False
+            else:
+                self.db.execute("UPDATE evidence SET sha256 = ?, size = ? WHERE id = ?", [sha, size, staged])
+                eid, is_new = staged, True
+                self._audit("add_evidence", f"evidence:{eid}", None, self.evidence(eid).as_audit())
             for req_id in req_ids:
                 self._link(eid, req_id)
-        if size >= WAL_SIZE_LIMIT and not self.db.conn.in_transaction:
-            # give the disk space back now, not at close: the -wal file holds a second copy of the content
-            with contextlib.suppress(sqlite3.DatabaseError):
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return eid, is_new
+
+    def _add_evidence_at_once(self, stream: BinaryIO, size: int, fields: dict[str, object], req_ids: list[str],
+                              progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+                              before_publish: Callable[[], None] | None) -> tuple[Evidence, bool]:
+        with self._edit("add evidence"):
+            staged = evidence_store.stage_placeholder(self.db, fields)
+            digest = hashlib.sha256()
+            read = [0]
+            seq = 0
+
+            def on_read(n: int) -> None:
+                read[0] += n
+                if progress is not None:
+                    progress(read[0], max(size, read[0]))
+
+            while chunks := evidence_store.read_stage(stream, digest, cancelled=cancelled, on_read=on_read):
+                evidence_store.write_stage(self.db, staged, seq, chunks)
+                seq += len(chunks)
+            done = read[0]
+            if before_publish is not None:
+                before_publish()
+            sha = digest.hexdigest()
+            existing = self.db.execute("SELECT id FROM evidence WHERE sha256 = ?", [sha]).fetchone()
+            if existing:
+                self.db.execute("DELETE FROM evidence WHERE id = ?", [staged])  # cascades to its chunks
+                eid, is_new = int(existing[0]), False
+            else:
+                self.db.execute("UPDATE evidence SET sha256 = ?, size = ? WHERE id = ?", [sha, done, staged])
+                eid, is_new = staged, True
+                self._audit("add_evidence", f"evidence:{eid}", None, self.evidence(eid).as_audit())
+            for req_id in req_ids:
+                self._link(eid, req_id)
         return self.evidence(eid), is_new
+
+    def _discard_staged(self, evidence_id: int) -> None:
+        """Remove staged content in small transactions (a 2 GB cancel never holds the write lock long)."""
+        done = False
+        while not done:
+            with self._bulk_transaction("remove staged evidence"):
+                done = evidence_store.discard_step(self.db, evidence_id)
+
+    def discard_pending_evidence(self) -> int:
+        """Remove content left staged by an attach that was cancelled or killed; returns how many."""
+        ids = evidence_store.pending_ids(self.db)
+        for evidence_id in ids:
+            self._discard_staged(evidence_id)
+        if ids:
+            self._shrink_wal()
+        return len(ids)
+
+    def _shrink_wal(self) -> None:
+        """Give the disk space back now, not at close: the -wal file held a second copy of the content.
+
+        A TRUNCATE checkpoint takes the write lock while it waits for readers, so it runs in the gaps
+        between edits and gives up at once when a reader is busy (the next one, or close, does it)."""
+        if self.db.conn.in_transaction:
+            return
+        with self._gate.bulk():
+            try:
+                self.db.execute("PRAGMA busy_timeout = 50")
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError:
+                pass
+            finally:
+                with contextlib.suppress(sqlite3.DatabaseError):
+                    self.db.execute("PRAGMA busy_timeout = 10000")
 
     def _link(self, evidence_id: int, req_id: str) -> bool:
         cur = self.db.execute("INSERT OR IGNORE INTO evidence_link (evidence_id, req_id, linked_at) VALUES (?,?,?)",

@@ -222,13 +222,12 @@ def damaged(path: Path, exc: BaseException) -> AssessmentFileError:
     if "too big" in text or "too many" in text or "too large" in text:
         return AssessmentFileError(f"{path}: the file holds a value or statement beyond cdassess's limits ({text}); "
                                    "it is damaged or crafted")
-    if "readonly" in text or "read-only" in text:
-        return AssessmentFileError(f"{path}: the file is read-only; changes cannot be saved")
-    if "locked" in text or "busy" in text:
-        return FileInUseError(f"{path}: the file is busy in another program; try again in a moment")
-    if "disk is full" in text or "full" in text:
-        return AssessmentFileError(f"{path}: the disk is full; free space and try again (nothing was saved)")
-    return AssessmentFileError(f"{path}: the file is damaged or not an assessment ({text}); restore it from a copy")
+    from cdassess.store.sqlerrors import classify
+
+    err = classify(path, exc)  # by SQLite's error code (store/sqlerrors.py), never by message text
+    if isinstance(err, AssessmentFileError):
+        return err
+    raise err from None  # a bug in cdassess: not "your file is damaged"
 
 
 # ------------------------------------------------------------------------------------ the editing lock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cdassess.errors import CdassessError, Problem
 from cdassess.store.db import Db
@@ -20,41 +20,61 @@ class CancelledError(CdassessError):
     """The user cancelled a long operation; nothing was written."""
 
 
-def store_stream(db: Db, stream: BinaryIO, total: int, fields: dict[str, object],
-                 progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> tuple[int, bool]:
-    """Store the stream as evidence; return (evidence id, True if new / False if the same content existed).
+PENDING_PREFIX = "pending:"
+STAGE_BYTES = 4 * CHUNK_SIZE  # content committed per staging transaction: the write lock is held ~10-50 ms
+DISCARD_ROWS = 64  # chunks deleted per transaction when staged content is thrown away
 
-    Must run inside a transaction: a cancel or error rolls back every chunk written.
-    """
-    placeholder = "pending:" + uuid.uuid4().hex
+
+def stage_placeholder(db: Db, fields: dict[str, object]) -> int:
+    """Insert the hidden evidence row the staged chunks hang on (its sha256 says ``pending:``)."""
     cur = db.execute(
         "INSERT INTO evidence (sha256, size, original_name, media_type, collected_on, provided_by, description,"
         " added_at, added_by) VALUES (?,?,?,?,?,?,?,?,?)",
-        [placeholder, 0, fields["original_name"], fields["media_type"], fields["collected_on"],
-         fields["provided_by"], fields["description"], fields["added_at"], fields["added_by"]],
+        [PENDING_PREFIX + uuid.uuid4().hex, 0, fields["original_name"], fields["media_type"],
+         fields["collected_on"], fields["provided_by"], fields["description"], fields["added_at"],
+         fields["added_by"]],
     )
-    evidence_id = int(cur.lastrowid or 0)
-    digest = hashlib.sha256()
-    done = seq = 0
-    while True:
+    return int(cur.lastrowid or 0)
+
+
+def read_stage(stream: BinaryIO, digest: Any, limit: int = STAGE_BYTES, cancelled: CancelledFn | None = None,
+               on_read: Callable[[int], None] | None = None) -> list[bytes]:
+    """The next chunks of the stream (up to ``limit`` bytes), hashed on the way; [] at the end.
+
+    ``on_read`` gets each chunk's length as it is read (progress)."""
+    chunks: list[bytes] = []
+    n = 0
+    while n < limit:
         if cancelled is not None and cancelled():
             raise CancelledError("cancelled by the user; no evidence was added")
         chunk = stream.read(CHUNK_SIZE)
         if not chunk:
             break
         digest.update(chunk)
-        db.execute("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?,?,?)", [evidence_id, seq, chunk])
-        seq += 1
-        done += len(chunk)
-        if progress is not None:
-            progress(done, max(total, done))
-    sha = digest.hexdigest()
-    existing = db.execute("SELECT id FROM evidence WHERE sha256 = ?", [sha]).fetchone()
-    if existing:
-        db.execute("DELETE FROM evidence WHERE id = ?", [evidence_id])  # cascades to its chunks
-        return int(existing[0]), False
-    db.execute("UPDATE evidence SET sha256 = ?, size = ? WHERE id = ?", [sha, done, evidence_id])
-    return evidence_id, True
+        chunks.append(chunk)
+        n += len(chunk)
+        if on_read is not None:
+            on_read(len(chunk))
+    return chunks
+
+
+def write_stage(db: Db, evidence_id: int, first_seq: int, chunks: list[bytes]) -> None:
+    db.conn.executemany("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?,?,?)",
+                        [(evidence_id, first_seq + i, c) for i, c in enumerate(chunks)])
+
+
+def pending_ids(db: Db) -> list[int]:
+    return [int(r[0]) for r in db.execute("SELECT id FROM evidence WHERE sha256 LIKE 'pending:%' ORDER BY id")]
+
+
+def discard_step(db: Db, evidence_id: int) -> bool:
+    """Delete some staged chunks of ``evidence_id`` (and the row once none are left); True when done."""
+    cur = db.execute("DELETE FROM evidence_chunk WHERE rowid IN (SELECT rowid FROM evidence_chunk "
+                     f"WHERE evidence_id = ? LIMIT {DISCARD_ROWS})", [evidence_id])
+    if cur.rowcount:
+        return False
+    db.execute("DELETE FROM evidence WHERE id = ? AND sha256 LIKE 'pending:%'", [evidence_id])
+    return True
 
 
 def iter_chunks(db: Db, evidence_id: int) -> Iterator[bytes]:
@@ -66,7 +86,8 @@ def iter_chunks(db: Db, evidence_id: int) -> Iterator[bytes]:
 def verify_all(db: Db) -> list[Problem]:
     """Recompute every evidence hash from its chunks."""
     problems: list[Problem] = []
-    rows = db.execute("SELECT id, sha256, size, original_name FROM evidence ORDER BY id").fetchall()
+    rows = db.execute("SELECT id, sha256, size, original_name FROM evidence WHERE sha256 NOT LIKE 'pending:%' "
+                      "ORDER BY id").fetchall()
     for evidence_id, sha, size, name in rows:
         digest = hashlib.sha256()
         n = 0
@@ -108,7 +129,8 @@ def verify_against_audit(db: Db) -> list[Problem]:
             continue  # an altered audit row is reported by the audit chain check
     problems: list[Problem] = []
     columns = ", ".join(AUDITED_FIELDS)
-    rows = db.execute(f"SELECT id, {columns} FROM evidence ORDER BY id").fetchall()
+    # staged content of an attach under way (or killed: removed at the next edit) is not evidence yet
+    rows = db.execute(f"SELECT id, {columns} FROM evidence WHERE sha256 NOT LIKE 'pending:%' ORDER BY id").fetchall()
     for gone in sorted(recorded.keys() - {int(r[0]) for r in rows}):
         problems.append(Problem(f"evidence {gone} ({recorded[gone].get('original_name')})",
                                 "is in the audit log but missing from the file (deleted behind cdassess)"))
