@@ -25,6 +25,7 @@ from cdassess.store import audit as audit_log
 from cdassess.store import coverage, genuine
 from cdassess.store import evidence as evidence_store
 from cdassess.store import gate as open_files
+from cdassess.store import genuine
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
     acquire_edit_lock,
@@ -133,11 +134,7 @@ class AssessmentStore:
         path = Path(path)
         if unsafe and not readonly:
             raise AssessmentFileError(f"{path}: an unsafe open is read-only; it can never edit the file")
-        # Never open a file this process already has open outside SQLite: closing that descriptor would drop
-        # the process's locks on it (see store/gate.py). Its header was checked when it was first opened.
-        first_here = not open_files.is_open(path)
-        if first_here:
-            preflight(path)
+        first_here = _preflight_once(path)
         if not readonly:
             if not os.access(path, os.W_OK):
                 raise AssessmentFileError(f"{path}: the file is read-only; changes cannot be saved "
@@ -766,6 +763,17 @@ class AssessmentStore:
             # content a bit flip or a hidden edit made unreadable: named, the remaining checks skipped
             problems.append(Problem("SQLite", f"the file is damaged: {_short_error(exc)}"))
         return problems
+
+
+def _preflight_once(path: Path) -> bool:
+    """Check the header at this process's first open of the file; True if it was the first.
+
+    Never open a file this process already has open outside SQLite: closing that descriptor would drop the
+    process's locks on it (see store/gate.py). Its header was checked when it was first opened."""
+    if open_files.is_open(path):
+        return False
+    preflight(path)
+    return True
 
 
 def _probe(path: Path) -> None:
