@@ -25,7 +25,6 @@ from cdassess.store import audit as audit_log
 from cdassess.store import coverage, genuine
 from cdassess.store import evidence as evidence_store
 from cdassess.store import gate as open_files
-from cdassess.store import genuine
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
     acquire_edit_lock,
