@@ -323,10 +323,10 @@ class Inputs:
             with Assessment.open(path, actor="bench") as a, a.store.batch("benchmark data"):
                 for k, req in enumerate(a.model.iter_requirements()):
                     st = Status(_status_for(req.id, req.level))
-                    if st is Status.UNRATED:
+                    if st == Status.UNRATED:
                         continue
                     a.rate(req.id, st, note=f"抽查记录 {k}。Sampled record {k}." if k % 4 == 0 else None,
-                           justification="不适用于本系统。Does not apply to this system." if st is Status.NA else None)
+                           justification="不适用于本系统。Does not apply to this system." if st == Status.NA else None)
                     if st in (Status.PARTIAL, Status.NOT_MET) and k % 3 == 0:
                         a.save_finding(Finding(None, req.id, f"Observation for {req.id}: the practice is applied "
                                                "to some services only and is not reviewed.",
@@ -967,7 +967,7 @@ def bench_ui_rate(inp: Inputs, reps: int, res: Result) -> None:
         per_domain: dict[str, str] = {}
         for r in a.model.iter_requirements(1):
             dom = a.model.items[r.item_id].domain_id
-            if dom not in per_domain and r.id in ratings and ratings[r.id].status is Status.MET:
+            if dom not in per_domain and r.id in ratings and ratings[r.id].status == Status.MET:
                 per_domain[dom] = r.id
     req_ids = list(per_domain.values())
     n, warm = max(reps * 6, 30), 6

@@ -101,7 +101,7 @@ def _fill(a: Assessment) -> None:
         for req_id, status, note, obs, rec, owner, due, prio in GAPS:
             if req_id not in model.requirements:
                 continue
-            a.rate(req_id, status, note=note, needs_review=status is Status.PARTIAL)
+            a.rate(req_id, status, note=note, needs_review=status == Status.PARTIAL)
             a.save_finding(Finding(None, req_id, obs, rec, owner, due, prio))
         a.save_finding(Finding(None, None, "Pipeline metrics are strong, but nobody owns the improvement backlog.",
                                "Name an owner for the improvement backlog and review it monthly.",

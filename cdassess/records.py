@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cdassess.scoring import Status
+from cdassess.scale import UNRATED
 
 PRIORITIES = ("high", "medium", "low")
 
@@ -45,7 +45,8 @@ class Rating:
     """The assessor's verdict on one requirement."""
 
     req_id: str
-    status: Status = Status.UNRATED
+    status: str = UNRATED
+    """An option id of the model's rating scale, or "unrated"."""
     note: str = ""
     justification: str = ""
     needs_review: bool = False
@@ -53,7 +54,7 @@ class Rating:
     updated_by: str = ""
 
     def as_audit(self) -> dict[str, Any]:
-        return {"status": self.status.value, "note": self.note, "justification": self.justification,
+        return {"status": str(self.status), "note": self.note, "justification": self.justification,
                 "needs_review": self.needs_review}
 
     def with_changes(self, **changes: Any) -> Rating:
@@ -61,7 +62,7 @@ class Rating:
 
     @property
     def is_blank(self) -> bool:
-        return (self.status is Status.UNRATED and not self.note and not self.justification
+        return (self.status == UNRATED and not self.note and not self.justification
                 and not self.needs_review)
 
 
@@ -70,7 +71,7 @@ class Claim:
     """The assessed team's self-assessment of one requirement (from the questionnaire)."""
 
     req_id: str
-    status: Status = Status.UNRATED
+    status: str = UNRATED
     evidence_text: str = ""
     evidence_refs: str = ""
     owner: str = ""
@@ -79,12 +80,12 @@ class Claim:
     source: str = ""
 
     def as_audit(self) -> dict[str, Any]:
-        return {"status": self.status.value, "evidence_text": self.evidence_text,
+        return {"status": str(self.status), "evidence_text": self.evidence_text,
                 "evidence_refs": self.evidence_refs, "owner": self.owner, "comment": self.comment}
 
     @property
     def is_blank(self) -> bool:
-        return (self.status is Status.UNRATED and not self.evidence_text and not self.evidence_refs
+        return (self.status == UNRATED and not self.evidence_text and not self.evidence_refs
                 and not self.owner and not self.comment)
 
 

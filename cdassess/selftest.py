@@ -195,7 +195,7 @@ def step_questionnaire_import(ctx: Context) -> str:
         raise StepFailedError("; ".join(str(p.cells()) for p in preview.problems[:3]))
     preview.apply(ctx.a)
     claims = ctx.a.claims()
-    got = {k: claims[k].status.value for k in expected if k in claims}
+    got = {k: str(claims[k].status) for k in expected if k in claims}
     _check(got == expected, f"claims after import {got}; expected {expected}")
     return f"{len(expected)} answers (Y, 部分, 否, dropdown) read back as claims: {preview.summary()}"
 

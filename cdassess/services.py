@@ -31,7 +31,6 @@ from cdassess.scoring import (
     LevelReport,
     LevelRule,
     Progress,
-    Status,
     compute_levels,
     explain,
     gaps,
@@ -156,7 +155,7 @@ class Assessment:
         self.model.requirement(req_id)
         return self.store.rating(req_id)
 
-    def statuses(self) -> dict[str, Status]:
+    def statuses(self) -> dict[str, str]:
         return {k: r.status for k, r in self.store.ratings().items()}
 
     def claims(self) -> dict[str, Claim]:
@@ -171,7 +170,7 @@ class Assessment:
     def evidence_for(self, req_id: str) -> list[Evidence]:
         return self.store.evidence_for(req_id)
 
-    def levels(self, statuses: Mapping[str, Status] | None = None) -> LevelReport:
+    def levels(self, statuses: Mapping[str, str] | None = None) -> LevelReport:
         return compute_levels(self.model, self.statuses() if statuses is None else statuses, self.rule)
 
     def gaps(self, target: int | None = None) -> list[DomainGaps]:
@@ -181,8 +180,9 @@ class Assessment:
     def explain(self, level: int | None = None) -> Explanation:
         return explain(self.model, self.statuses(), level, self.rule)
 
-    def what_if(self, changes: Mapping[str, Status]) -> tuple[LevelReport, LevelReport]:
-        return what_if(self.model, self.statuses(), changes, self.rule)
+    def what_if(self, changes: Mapping[str, str]) -> tuple[LevelReport, LevelReport]:
+        return what_if(self.model, self.statuses(), {k: self.parse_status(v) for k, v in changes.items()},
+                       self.rule)
 
     def progress(self, max_level: int | None = None, only: Iterable[str] | None = None) -> Progress:
         return progress(self.model, self.statuses(), max_level, only)
@@ -196,10 +196,15 @@ class Assessment:
 
     # ------------------------------------------------------------------------------------ ratings
 
-    def rate(self, req_id: str, status: Status | str, *, note: str | None = None,
+    def parse_status(self, value: str) -> str:
+        """An option id of the model's scale (or "unrated") from an id, a label or one of the scale's words."""
+        return self.model.scale.parse_or_raise(value)
+
+    def rate(self, req_id: str, status: str, *, note: str | None = None,
              justification: str | None = None, needs_review: bool | None = None) -> Change:
-        """Set the assessor's rating; fields given as None keep their value. N/A needs a justification."""
-        st = status if isinstance(status, Status) else Status.parse(status)
+        """Set the assessor's rating (an option id of the model's scale, a label or an answer word, or
+        "unrated"); fields given as None keep their value. An N/A-like option needs a justification."""
+        st = self.parse_status(status)
         old = self.rating(req_id)
         new = old.with_changes(
             status=st,
@@ -207,15 +212,24 @@ class Assessment:
             justification=old.justification if justification is None else justification.strip(),
             needs_review=old.needs_review if needs_review is None else needs_review,
         )
-        if st is Status.NA and not new.justification:
-            raise InvalidValueError(f"{req_id}: N/A needs a justification (say why the requirement does not apply)")
+        if self.model.scale.needs_justification(st) and not new.justification:
+            label = self.model.scale.label(st, "en")
+            raise InvalidValueError(f"{req_id}: {label} needs a justification "
+                                    f"(say why the requirement does not apply)")
         return self.set_rating(new)
 
     def set_rating(self, rating: Rating) -> Change:
         """Store a whole rating record as given (used by undo to restore an earlier one)."""
         self.model.requirement(rating.req_id)
+        if rating.status not in self.model.scale and rating.status != self.store.rating(rating.req_id).status:
+            self._known_status(rating.status, rating.req_id)
         old, new = self.store.put_rating(rating)
         return Change("rating", (rating.req_id,), old, new)
+
+    def _known_status(self, status: str, req_id: str) -> None:
+        if status != "unrated" and status not in self.model.scale:
+            raise InvalidValueError(f"{req_id}: {status!r} is not an option of model {self.model.id}'s rating scale "
+                                    f"(accepted: {', '.join(self.model.scale.ids)}, unrated)")
 
     def set_note(self, req_id: str, note: str) -> Change:
         return self.set_rating(self.rating(req_id).with_changes(note=note.strip()))
@@ -227,6 +241,7 @@ class Assessment:
 
     def set_claim(self, claim: Claim, *, source: str = "") -> Change:
         self.model.requirement(claim.req_id)
+        self._known_status(claim.status, claim.req_id)
         old, new = self.store.put_claim(claim, source=source)
         return Change("claim", (claim.req_id,), old, new)
 
@@ -405,7 +420,7 @@ class Assessment:
 
     def results_digest(self) -> str:
         """SHA-256 over the frozen results: model, its text, ratings and the assessment's identity."""
-        ratings = {k: [r.status.value, r.justification] for k, r in sorted(self.ratings().items())}
+        ratings = {k: [str(r.status), r.justification] for k, r in sorted(self.ratings().items())}
         payload = {
             "assessment": self.meta.uuid, "organization": self.meta.organization, "project": self.meta.project,
             "model": [self.model.id, self.model.version,

@@ -339,7 +339,7 @@ class Dashboard(QWidget):
         dom_progress: dict[str, tuple[int, int]] = {}
         for req in model.iter_requirements(target):
             dom = model.items[req.item_id].domain_id
-            done = int(req.id in statuses and statuses[req.id].value != "unrated")
+            done = int(req.id in statuses and statuses[req.id] != "unrated")
             a, b = dom_progress.get(dom, (0, 0))
             dom_progress[dom] = (a + done, b + 1)
             rated += done
@@ -390,8 +390,8 @@ class Dashboard(QWidget):
             items = []
             for r in blocking:
                 st = s.status(r.id)
-                it = QTreeWidgetItem([r.id, status_label(st), model_text(r.text, self.text_language)])
-                it.setIcon(1, icons.status_icon(st))
+                it = QTreeWidgetItem([r.id, status_label(st, s.model.scale), model_text(r.text, self.text_language)])
+                it.setIcon(1, icons.status_icon(s.model.scale.kind(st)))
                 it.setData(0, IdRole, r.id)
                 it.setToolTip(2, f"{r.text.zh}\n{r.text.en}")
                 items.append(it)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, Q
 
 from cdassess.scoring import Status
 
-COLORS: dict[Status, str] = {
+COLORS: dict[str, str] = {
     Status.MET: "#2e7d32",
     Status.PARTIAL: "#e08600",
     Status.NOT_MET: "#c62828",
@@ -20,8 +20,9 @@ REACHED = "#2e7d32"
 BELOW = "#c62828"
 
 
-def color(status: Status) -> QColor:
-    return QColor(COLORS[status])
+def color(status: str) -> QColor:
+    """The colour of a status kind (CAICT's ids; see RatingScale.kind for other scales)."""
+    return QColor(COLORS.get(status, COLORS[Status.UNRATED]))
 
 
 def _canvas(size: int) -> tuple[QPixmap, QPainter]:
@@ -33,7 +34,7 @@ def _canvas(size: int) -> tuple[QPixmap, QPainter]:
 
 
 @cache
-def status_icon(status: Status, size: int = 32) -> QIcon:
+def status_icon(status: str, size: int = 32) -> QIcon:
     """Met: check; partial: half-filled disc; not met: cross; N/A: dash; unrated: hollow ring."""
     pm, p = _canvas(size)
     c = color(status)
@@ -41,11 +42,11 @@ def status_icon(status: Status, size: int = 32) -> QIcon:
     disc = QRectF(s * 0.06, s * 0.06, s * 0.88, s * 0.88)
     white = QPen(QColor("white"), s * 0.12, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                  Qt.PenJoinStyle.RoundJoin)
-    if status is Status.UNRATED:
+    if status == Status.UNRATED:
         p.setPen(QPen(c, s * 0.1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawEllipse(disc.adjusted(s * 0.05, s * 0.05, -s * 0.05, -s * 0.05))
-    elif status is Status.PARTIAL:
+    elif status == Status.PARTIAL:
         p.setPen(QPen(c, s * 0.08))
         p.setBrush(QBrush(QColor("white")))
         p.drawEllipse(disc)
@@ -59,12 +60,12 @@ def status_icon(status: Status, size: int = 32) -> QIcon:
         p.setBrush(QBrush(c))
         p.drawEllipse(disc)
         p.setPen(white)
-        if status is Status.MET:
+        if status == Status.MET:
             path = QPainterPath(QPointF(s * 0.28, s * 0.52))
             path.lineTo(s * 0.44, s * 0.68)
             path.lineTo(s * 0.73, s * 0.34)
             p.drawPath(path)
-        elif status is Status.NOT_MET:
+        elif status == Status.NOT_MET:
             p.drawLine(QPointF(s * 0.33, s * 0.33), QPointF(s * 0.67, s * 0.67))
             p.drawLine(QPointF(s * 0.67, s * 0.33), QPointF(s * 0.33, s * 0.67))
         else:

@@ -5,17 +5,29 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from cdassess.model import Text
+from cdassess.scale import CAICT_SCALE, UNRATED, RatingScale
 from cdassess.scoring import Status
 
 
-def status_label(status: Status) -> str:
-    return {
-        Status.MET: QCoreApplication.translate("Labels", "Met"),
-        Status.PARTIAL: QCoreApplication.translate("Labels", "Partially met"),
-        Status.NOT_MET: QCoreApplication.translate("Labels", "Not met"),
-        Status.NA: QCoreApplication.translate("Labels", "N/A"),
-        Status.UNRATED: QCoreApplication.translate("Labels", "Unrated"),
-    }[status]
+def status_label(status: str, scale: RatingScale | None = None) -> str:
+    """A status in the window: CAICT's in the window's language, another scale's option by its own label."""
+    if status == UNRATED:
+        return QCoreApplication.translate("Labels", "Unrated")
+    if scale is None or scale.is_caict:
+        caict: dict[str, str] = {
+            Status.MET: QCoreApplication.translate("Labels", "Met"),
+            Status.PARTIAL: QCoreApplication.translate("Labels", "Partially met"),
+            Status.NOT_MET: QCoreApplication.translate("Labels", "Not met"),
+            Status.NA: QCoreApplication.translate("Labels", "N/A"),
+        }
+        if status in caict:
+            return caict[status]
+    return (scale or CAICT_SCALE).label(status, "en")
+
+
+def rating_keys(scale: RatingScale) -> list[tuple[str, str]]:
+    """(status, key) for the rating buttons and shortcuts: the scale's options on 1..9, "unrated" on 0."""
+    return [*((o.id, str(i)) for i, o in enumerate(scale.options[:9], start=1)), (UNRATED, "0")]
 
 
 def priority_label(priority: str) -> str:

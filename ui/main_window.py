@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from cdassess.errors import CdassessError, FileInUseError
+from cdassess.scale import CAICT_SCALE, RatingScale
 from cdassess.scoring import Status
 from cdassess.services import Assessment
 from ui import icons, menu_actions, messages
 from ui.commands import DetailsCommand
 from ui.evidence_pane import EvidencePane
-from ui.labels import status_label, when
-from ui.requirement_pane import RATING_KEYS, RequirementPane
+from ui.labels import rating_keys, status_label, when
+from ui.requirement_pane import RequirementPane
 from ui.session import AssessmentSession
 from ui.settings import Settings
 from ui.tree_model import (
@@ -60,7 +61,7 @@ from ui.tree_model import (
 if TYPE_CHECKING:
     from ui.dashboard import Dashboard
 
-RATING_DIGITS = {getattr(Qt.Key, f"Key_{key}"): status for status, key in RATING_KEYS}
+RATING_DIGITS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}  # digit -> option 1..9 of the scale, 0 clears
 DASHBOARD_TAB = 1
 # The dashboard (charts, QtSvg) is built when first shown, or this long after an assessment is opened, while
 # the assessor reads the first requirement; then it warms the report chart up in a thread.
@@ -107,7 +108,8 @@ class ModelTree(QTreeView):
         self._window.evidence_pane.ask_and_attach(paths)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        status = RATING_DIGITS.get(Qt.Key(event.key()))
+        digit = RATING_DIGITS.get(Qt.Key(event.key()))
+        status = self._window.status_for_digit(digit) if digit is not None else None
         if status is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self._window.rate_current(status)
             event.accept()
@@ -309,14 +311,11 @@ class MainWindow(QMainWindow):
 
     def _build_rating_menu(self) -> None:
         r = self.menuBar().addMenu(self.tr("&Rating"))
+        self.rating_menu = r
         self.rating_actions: list[QAction] = []
-        for status, key in RATING_KEYS:
-            label = self.tr("Clear the rating") if status is Status.UNRATED else \
-                self.tr("Rate: %1").replace("%1", status_label(status))
-            act = self._action(r, label, lambda st=status: self.rate_current(st), key)
-            act.setIcon(icons.status_icon(status))
-            self.rating_actions.append(act)
-        r.addSeparator()
+        self._rating_scale: RatingScale | None = None
+        self._rating_separator = r.addSeparator()
+        self._fill_rating_actions(CAICT_SCALE)
         self.review_action = self._action(r, self.tr("Toggle &needs review"), self.requirement_pane.toggle_review,
                                           "Ctrl+R")
         r.addSeparator()
@@ -412,6 +411,7 @@ class MainWindow(QMainWindow):
                 stale.deleteLater()
         self.tree_model = self.proxy = None
         if s is not None:
+            self._fill_rating_actions(s.model.scale)
             self.tree_model = ModelTreeModel(s, self.settings.text_language, self)
             self.proxy = RequirementFilter(self.tree_model, self)
             self.proxy.set_filter(str(self.filter.currentData()))
@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
             # Fixed widths from the font, not ResizeToContents: that re-measures every row on each edit.
             fm = self.tree.fontMetrics()
             samples = {
-                COL_STATUS: [status_label(st) + " ⚑" for st in Status]
+                COL_STATUS: [status_label(st, s.model.scale) + " ⚑" for st in (*s.model.scale.ids, Status.UNRATED)]
                 + [self.tree_model.index(0, COL_STATUS).data() or ""],
                 COL_PROGRESS: ["000/000", self.tree_model.headerData(COL_PROGRESS, Qt.Orientation.Horizontal)],
                 COL_EVIDENCE: ["00", self.tree_model.headerData(COL_EVIDENCE, Qt.Orientation.Horizontal)],
@@ -765,7 +765,7 @@ class MainWindow(QMainWindow):
         for k in range(1, n + 1):
             i = (start + direction * k) % n
             rid = ids[i]
-            wanted = self.session.status(rid) is Status.UNRATED or (
+            wanted = self.session.status(rid) == Status.UNRATED or (
                 self.proxy.filter_key == "to_reconfirm" and rid in self.session.reconfirm)
             if wanted and self.proxy.mapFromSource(self.tree_model.index_of(rid)).isValid():
                 return self.go_to(rid)
@@ -777,7 +777,7 @@ class MainWindow(QMainWindow):
         if s is None or tree is None:
             return False
         for rid in tree.requirement_ids():
-            if s.status(rid) is Status.UNRATED and s.model.requirements[rid].level <= s.target:
+            if s.status(rid) == Status.UNRATED and s.model.requirements[rid].level <= s.target:
                 return self.go_to(rid)
         return False
 
@@ -794,7 +794,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------ rating
 
-    def rate_current(self, status: Status) -> bool:
+    def _fill_rating_actions(self, scale: RatingScale) -> None:
+        """The Rating menu's options: the model's scale on keys 1..N, Clear on 0."""
+        if scale is self._rating_scale:
+            return
+        self._rating_scale = scale
+        for act in self.rating_actions:
+            self.rating_menu.removeAction(act)
+            act.deleteLater()
+        self.rating_actions = []
+        for status, key in rating_keys(scale):
+            label = self.tr("Clear the rating") if status == Status.UNRATED else \
+                self.tr("Rate: %1").replace("%1", status_label(status, scale))
+            act = QAction(label, self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(lambda _=False, st=status: self.rate_current(st))
+            act.setIcon(icons.status_icon(scale.kind(status)))
+            self.rating_menu.insertAction(self._rating_separator, act)
+            self.rating_actions.append(act)
+
+    def status_for_digit(self, digit: int) -> str | None:
+        """The status a digit key gives: the scale's option 1..9, "unrated" for 0."""
+        scale = self.session.model.scale if self.session is not None else CAICT_SCALE
+        for status, key in rating_keys(scale):
+            if key == str(digit):
+                return status
+        return None
+
+    def rate_current(self, status: str) -> bool:
         rid = self.current_requirement()
         if rid is None:
             return False

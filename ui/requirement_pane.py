@@ -28,16 +28,41 @@ from PySide6.QtWidgets import (
 from cdassess.errors import CdassessError
 from cdassess.model import Requirement
 from cdassess.records import Finding, Rating
+from cdassess.scale import CAICT_SCALE, RatingScale
 from cdassess.scoring import Status
 from ui import icons, messages
 from ui.commands import DeleteFindingCommand, RatingCommand, SaveFindingCommand
-from ui.labels import evidence_type_label, priority_label, provenance_label, status_label, when
+from ui.labels import evidence_type_label, priority_label, provenance_label, rating_keys, status_label, when
 from ui.session import AssessmentSession
 
-RATING_KEYS: tuple[tuple[Status, str], ...] = (
-    (Status.MET, "1"), (Status.PARTIAL, "2"), (Status.NOT_MET, "3"), (Status.NA, "4"), (Status.UNRATED, "0"),
-)
+RATING_KEYS: tuple[tuple[str, str], ...] = tuple(rating_keys(CAICT_SCALE))  # CAICT's; others: rating_keys()
 NOTE_SAVE_MS = 600
+
+
+def _short(label: str, limit: int = 28) -> str:
+    """A button's text: long answer labels (SAMM's) are cut; the tooltip and accessible name keep them whole."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+class FlowRow(QWidget):
+    """Rating buttons in rows that wrap, so a scale with long labels never widens the pane."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(4)
+        self._grid.setVerticalSpacing(4)
+        self._widgets: list[QWidget] = []
+
+    def set_widgets(self, widgets: list[QWidget]) -> None:
+        for w in self._widgets:
+            self._grid.removeWidget(w)
+        self._widgets = widgets
+        per_row = 5 if sum(len(w.text()) for w in widgets if isinstance(w, QToolButton)) < 90 else 3
+        for i, w in enumerate(widgets):
+            self._grid.addWidget(w, i // per_row, i % per_row)
+        self._grid.setColumnStretch(per_row, 1)
 
 
 def _text_label(selectable: bool = True) -> QLabel:
@@ -97,9 +122,9 @@ class RequirementPane(QWidget):
         self.placeholder = QLabel(self.tr("Choose a requirement in the tree on the left."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.placeholder)
-        self._editors: list[QWidget] = [*self.buttons.values(), self.review, self.justification, self.note,
-                                        self.add_finding_button, self.edit_finding_button,
-                                        self.delete_finding_button]
+        self._other_editors: list[QWidget] = [self.review, self.justification, self.note,
+                                              self.add_finding_button, self.edit_finding_button,
+                                              self.delete_finding_button]
         self.set_requirement(None)
 
     def _build_texts(self) -> QGridLayout:
@@ -133,26 +158,13 @@ class RequirementPane(QWidget):
     def _build_rating_box(self) -> QGroupBox:
         rating_box = QGroupBox(self.tr("Assessor's rating"))
         rl = QVBoxLayout(rating_box)
-        buttons_row = QHBoxLayout()
-        self.buttons: dict[Status, QToolButton] = {}
+        self.buttons_row = FlowRow()
+        self.buttons: dict[str, QToolButton] = {}
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)
-        for status, key in RATING_KEYS:
-            b = QToolButton()
-            b.setCheckable(True)
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            b.setIcon(icons.status_icon(status))
-            b.setIconSize(QSize(18, 18))
-            label = self.tr("Clear") if status is Status.UNRATED else status_label(status)
-            b.setText(f"{label}  [{key}]")
-            b.setToolTip(self.tr("Rate as %1 (key %2)").replace("%1", label).replace("%2", key))
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.clicked.connect(lambda _=False, st=status: self.rate(st))
-            self.buttons[status] = b
-            self.group.addButton(b)
-            buttons_row.addWidget(b)
-        buttons_row.addStretch(1)
-        rl.addLayout(buttons_row)
+        self._scale: RatingScale | None = None
+        self._build_buttons(CAICT_SCALE)
+        rl.addWidget(self.buttons_row)
         self.rating_info = _text_label()
         self.rating_info.setStyleSheet("color: #555;")
         rl.addWidget(self.rating_info)
@@ -173,6 +185,35 @@ class RequirementPane(QWidget):
         self.note.textChanged.connect(self._note_typed)
         rl.addWidget(self.note)
         return rating_box
+
+    def _build_buttons(self, scale: RatingScale) -> None:
+        """One button per option of the model's scale (keys 1..N) and Clear (key 0)."""
+        if scale is self._scale:
+            return
+        self._scale = scale
+        for b in self.buttons.values():
+            self.group.removeButton(b)
+            b.deleteLater()
+        self.buttons = {}
+        widgets: list[QWidget] = []
+        for status, key in rating_keys(scale):
+            b = QToolButton()
+            b.setCheckable(True)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setIcon(icons.status_icon(scale.kind(status)))
+            b.setIconSize(QSize(18, 18))
+            label = self.tr("Clear") if status == Status.UNRATED else status_label(status, scale)
+            b.setText(f"{_short(label)}  [{key}]")
+            b.setToolTip(self.tr("Rate as %1 (key %2)").replace("%1", label).replace("%2", key))
+            b.setAccessibleName(label)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(lambda _=False, st=status: self.rate(st))
+            self.buttons[status] = b
+            self.group.addButton(b)
+            widgets.append(b)
+        self.buttons_row.set_widgets(widgets)
+        if hasattr(self, "req"):
+            self.update_enabled()
 
     def _build_findings_box(self) -> QGroupBox:
         findings_box = QGroupBox(self.tr("Findings"))
@@ -208,6 +249,7 @@ class RequirementPane(QWidget):
         self.session = session
         self.req = None
         if session is not None:
+            self._build_buttons(session.model.scale)
             session.ratingsChanged.connect(self._on_ratings_changed)
             session.findingsChanged.connect(self._on_findings_changed)
             session.reloaded.connect(lambda: self.set_requirement(self.req.id if self.req else None))
@@ -224,6 +266,10 @@ class RequirementPane(QWidget):
 
     def _error(self, exc: CdassessError) -> None:
         messages.show_error(self, self.tr("The change was not saved"), exc)
+
+    @property
+    def _editors(self) -> list[QWidget]:
+        return [*self.buttons.values(), *getattr(self, "_other_editors", [])]
 
     def update_enabled(self) -> None:
         editable = self.session is not None and self.session.editable and self.req is not None
@@ -267,16 +313,17 @@ class RequirementPane(QWidget):
             self.claim_icon.clear()
             self.claim.setText(self.tr("No claim from the questionnaire."))
         else:
-            self.claim_icon.setPixmap(icons.status_icon(c.status).pixmap(20, 20))
-            lines = [f"<b>{status_label(c.status)}</b>"]
+            scale = s.model.scale
+            self.claim_icon.setPixmap(icons.status_icon(scale.kind(c.status)).pixmap(20, 20))
+            lines = [f"<b>{_html(status_label(c.status, scale))}</b>"]
             for label, value in ((self.tr("Evidence"), c.evidence_text), (self.tr("References"), c.evidence_refs),
                                  (self.tr("Owner"), c.owner), (self.tr("Comment"), c.comment)):
                 if value:
                     lines.append(f"{label}: {_html(value)}")
             rating = s.rating(r.id).status
-            if c.status is not Status.UNRATED and rating is not Status.UNRATED and c.status is not rating:
-                lines.append('<span style="color:#c62828">' + _html(self.tr("Differs from the assessor's rating (%1)")
-                                                                    .replace("%1", status_label(rating))) + "</span>")
+            if Status.UNRATED not in (c.status, rating) and c.status != rating:
+                differs = self.tr("Differs from the assessor's rating (%1)").replace("%1", status_label(rating, scale))
+                lines.append('<span style="color:#c62828">' + _html(differs) + "</span>")
             self.claim.setText("<br>".join(lines))
         self._show_previous()
 
@@ -308,16 +355,16 @@ class RequirementPane(QWidget):
         self._show_claim()
         rating = s.rating(r.id)
         for st, b in self.buttons.items():
-            b.setChecked(st is rating.status and st is not Status.UNRATED)
+            b.setChecked(st == rating.status and st != Status.UNRATED)
         if rating.updated_at:
-            self.rating_info.setText(self.tr("%1, set by %2 at %3").replace("%1", status_label(rating.status))
+            self.rating_info.setText(self.tr("%1, set by %2 at %3").replace("%1", s.label(rating.status))
                                      .replace("%2", rating.updated_by).replace("%3", when(rating.updated_at)))
         else:
             self.rating_info.setText(self.tr("Not rated yet."))
         self.review.blockSignals(True)
         self.review.setChecked(rating.needs_review)
         self.review.blockSignals(False)
-        is_na = rating.status is Status.NA
+        is_na = s.model.scale.needs_justification(rating.status)
         self.justification_label.setVisible(is_na)
         self.justification.setVisible(is_na)
         if not self.justification.hasFocus():
@@ -356,7 +403,7 @@ class RequirementPane(QWidget):
         self.ratingApplied.emit(new.req_id)
         return True
 
-    def rate(self, status: Status) -> bool:
+    def rate(self, status: str) -> bool:
         """Rate the shown requirement; N/A asks for the justification when there is none."""
         s, r = self.session, self.req
         if s is None or r is None or not s.editable:
@@ -364,8 +411,8 @@ class RequirementPane(QWidget):
         self.flush()
         current = s.rating(r.id)
         justification = current.justification
-        if status is Status.NA and not justification:
-            text = messages.ask_text(self, self.tr("N/A needs a justification"),
+        if s.model.scale.needs_justification(status) and not justification:
+            text = messages.ask_text(self, self.tr("%1 needs a justification").replace("%1", s.label(status)),
                                      self.tr("Why does %1 not apply?").replace("%1", r.id))
             if text is None or not text.strip():
                 self._show_rating()
@@ -375,7 +422,7 @@ class RequirementPane(QWidget):
         if new == current:
             self._show_rating()
             return False
-        return self._store(new, self.tr("Rate %1 %2").replace("%1", r.id).replace("%2", status_label(status)))
+        return self._store(new, self.tr("Rate %1 %2").replace("%1", r.id).replace("%2", s.label(status)))
 
     def toggle_review(self) -> None:
         if self.req is not None and self.session is not None and self.session.editable:
@@ -407,7 +454,7 @@ class RequirementPane(QWidget):
             return
         current = s.rating(r.id)
         text = self.justification.text().strip()
-        if current.status is not Status.NA or text == current.justification:
+        if not s.model.scale.needs_justification(current.status) or text == current.justification:
             return
         if not text:
             messages.error(self, self.tr("N/A needs a justification"),

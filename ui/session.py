@@ -24,7 +24,8 @@ from cdassess.cycles import (
     review_evidence,
 )
 from cdassess.records import Claim, Evidence, Finding, Rating
-from cdassess.scoring import LevelReport, Status, compute_levels
+from cdassess.scale import UNRATED
+from cdassess.scoring import LevelReport, compute_levels
 from cdassess.services import Assessment
 
 
@@ -87,12 +88,21 @@ class AssessmentSession(QObject):
         self._load()
         self.reloaded.emit()
 
-    def statuses(self) -> dict[str, Status]:
+    def statuses(self) -> dict[str, str]:
         return {k: r.status for k, r in self.ratings.items()}
 
-    def status(self, req_id: str) -> Status:
+    def status(self, req_id: str) -> str:
         r = self.ratings.get(req_id)
-        return r.status if r is not None else Status.UNRATED
+        return r.status if r is not None else UNRATED
+
+    def kind(self, req_id: str) -> str:
+        """How the rating looks (icons, colours): met, partial, not_met, na or unrated."""
+        return self.model.scale.kind(self.status(req_id))
+
+    def label(self, status: str) -> str:
+        from ui.labels import status_label
+
+        return status_label(status, self.model.scale)
 
     def rating(self, req_id: str) -> Rating:
         return self.ratings.get(req_id) or Rating(req_id)

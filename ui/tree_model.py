@@ -25,7 +25,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from cdassess.model import Domain, Item, Requirement, Subdomain
 from cdassess.scoring import Status
 from ui import icons
-from ui.labels import model_text, status_label
+from ui.labels import model_text
 from ui.session import AssessmentSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -106,7 +106,7 @@ class ModelTreeModel(QAbstractItemModel):
                 req: Requirement = node.obj
                 counted = req.level <= target
                 node.total = int(counted)
-                node.rated = int(counted and self.session.status(req.id) is not Status.UNRATED)
+                node.rated = int(counted and self.session.status(req.id) != Status.UNRATED)
                 return node.rated, node.total
             rated = total = 0
             for c in node.children:
@@ -158,7 +158,7 @@ class ModelTreeModel(QAbstractItemModel):
             if node is None:
                 continue
             req: Requirement = node.obj
-            rated = int(req.level <= self.session.target and self.session.status(rid) is not Status.UNRATED)
+            rated = int(req.level <= self.session.target and self.session.status(rid) != Status.UNRATED)
             delta = rated - node.rated
             chain = self._ancestors(node)
             if delta:
@@ -256,19 +256,19 @@ class ModelTreeModel(QAbstractItemModel):
                 rating = self.session.ratings.get(req.id)
                 flag = " ⚑" if rating is not None and rating.needs_review else ""
                 again = " ↻" if req.id in self.session.reconfirm else ""
-                return status_label(status) + flag + again
+                return self.session.label(status) + flag + again
             if col == COL_EVIDENCE:
                 n = self.session.evidence_count.get(req.id, 0)
                 stale = " !" if self.session.evidence_state.get(req.id) in ("expired", "rejected") else ""
                 return f"{n}{stale}" if n else ""
             return None
         if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
-            return icons.status_icon(status)
+            return icons.status_icon(self.session.kind(req.id))
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_EVIDENCE and \
                 self.session.evidence_state.get(req.id) in ("expired", "rejected"):
             return QBrush(QColor("#c62828"))
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and status is not Status.UNRATED:
-            return QBrush(icons.color(status))
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and status != Status.UNRATED:
+            return QBrush(icons.color(self.session.kind(req.id)))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_EVIDENCE and self.session.evidence_state.get(req.id) in ("expired", "rejected"):
                 return QCoreApplication.translate("TreeModel", "Some of its evidence is expired or rejected")
@@ -278,7 +278,7 @@ class ModelTreeModel(QAbstractItemModel):
                         .replace("%1", _status_text(prev.status)))
             return f"{req.id}\n{req.text.zh}\n{req.text.en}"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_STATUS:
-            return status_label(status)
+            return self.session.label(status)
         return None
 
     def _node_data(self, node: Node, col: int, role: int) -> Any:
@@ -398,18 +398,17 @@ class RequirementFilter(QSortFilterProxyModel):
         key = self.filter_key
         status = s.status(rid)
         if key == "unrated":
-            return status is Status.UNRATED
+            return status == Status.UNRATED
         if key == "not_met":
-            return status is Status.NOT_MET
+            return s.kind(rid) == Status.NOT_MET
         if key == "partial":
-            return status is Status.PARTIAL
+            return s.kind(rid) == Status.PARTIAL
         if key == "needs_review":
             r = s.ratings.get(rid)
             return r is not None and r.needs_review
         if key == "claim_differs":
             c = s.claims.get(rid)
-            return (c is not None and c.status is not Status.UNRATED and status is not Status.UNRATED
-                    and c.status is not status)
+            return (c is not None and Status.UNRATED not in (c.status, status) and c.status != status)
         if key == "no_evidence":
             return not s.evidence_count.get(rid, 0)
         if key == "to_reconfirm":

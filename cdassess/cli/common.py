@@ -50,7 +50,7 @@ def level_name(model: Any, n: int) -> str:
     if n < model.min_level:
         return "not reached / 未达到"
     lv = model.level(n)
-    return f"{lv.names.zh} / {lv.names.en}"
+    return str(lv.names.both())  # one name for a one-language model
 
 
 def file_arg(p: argparse.ArgumentParser) -> None:

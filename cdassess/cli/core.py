@@ -13,7 +13,24 @@ from cdassess.cli.common import level_name as _level_name
 from cdassess.cli.common import print_json as _print_json
 from cdassess.cli.common import print_records as _print_records
 from cdassess.errors import CdassessError, InvalidValueError
-from cdassess.scoring import Status
+
+def _opt(text: str) -> str | None:
+    """A text of the model, or None when the model has none in that language."""
+    return text or None
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def _cov(cov: Any) -> dict[str, float | None]:
+    return {str(n): _round(v) for n, v in cov.items()}
+
+
+def _node(rep: Any, node_id: str) -> dict[str, Any]:
+    """The figures of one node: score (None for the cumulative rule) and coverage per level."""
+    return {"score": _round(rep.scores.get(node_id)), "coverage": _cov(rep.coverage.get(node_id, {}))}
+
 
 # ------------------------------------------------------------------------------------------ handlers
 
@@ -50,6 +67,9 @@ def info_dict(a: Any) -> dict[str, Any]:
     return {
         "file": str(a.path),
         "model": {"id": m.id, "version": m.version, "name_zh": m.names.zh, "name_en": m.names.en},
+        "languages": list(m.languages),
+        "scoring": m.scoring.as_dict(),
+        "max_score": rep.max_score,
         "organization": a.meta.organization,
         "project": a.meta.project,
         "scope": a.meta.scope,
@@ -59,6 +79,10 @@ def info_dict(a: Any) -> dict[str, Any]:
         "level_rule": a.meta.level_rule,
         "target_level": a.meta.target_level,
         "overall_level": rep.overall,
+        "level": rep.overall,
+        "overall_score": _round(rep.overall_score),
+        "score": _round(rep.overall_score),
+        "coverage": _cov(rep.overall_coverage),
         "target_met": rep.overall >= a.meta.target_level,
         "progress": {"rated": prog_all.rated, "total": prog_all.total},
         "progress_to_target": {"rated": prog_target.rated, "total": prog_target.total},
@@ -66,10 +90,12 @@ def info_dict(a: Any) -> dict[str, Any]:
         "domains": [
             {
                 "id": d.id, "name_zh": d.names.zh, "name_en": d.names.en, "level": rep.domains[d.id],
+                **_node(rep, d.id),
                 "subdomains": [
                     {"id": s.id, "name_zh": s.names.zh, "name_en": s.names.en, "level": rep.subdomains[s.id],
+                     **_node(rep, s.id),
                      "items": [{"id": i.id, "name_zh": i.names.zh, "name_en": i.names.en,
-                                "level": rep.items[i.id]} for i in s.items]}
+                                "level": rep.items[i.id], **_node(rep, i.id)} for i in s.items]}
                     for s in d.subdomains
                 ],
             }
@@ -92,16 +118,38 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"target:   level {data['target_level']} ({_level_name(m, data['target_level'])})")
         print(f"overall:  level {data['overall_level']} ({_level_name(m, data['overall_level'])})"
               f"{'  - target met' if data['target_met'] else ''}")
+        if data["overall_score"] is not None:
+            print(f"score:    {_score_text(m, data['overall_score'], data['max_score'])}")
         p, pt = data["progress"], data["progress_to_target"]
         print(f"progress: {p['rated']}/{p['total']} rated; {pt['rated']}/{pt['total']} up to the target; "
               f"{data['gaps_to_target']} gaps to the target")
         print()
         for d in data["domains"]:
-            print(f"  L{d['level']}  {d['id']:<8} {d['name_zh']} {d['name_en']}")
+            fig = _figure(m, d)
+            print(f"  {fig}  {d['id']:<8} {_names(d)}")
             for s in d["subdomains"]:
                 if len(d["subdomains"]) > 1 or s["id"] != d["id"]:
-                    print(f"      L{s['level']}  {s['id']:<10} {s['name_zh']} {s['name_en']}")
+                    print(f"      {_figure(m, s)}  {s['id']:<10} {_names(s)}")
     return 0
+
+
+def _names(node: dict[str, Any]) -> str:
+    return " ".join(n for n in (node["name_zh"], node["name_en"]) if n)
+
+
+def _score_text(m: Any, score: float, top: float | None) -> str:
+    if m.scoring.rule == "coverage":
+        return f"{score * 100:.0f} %"
+    return f"{score:.2f} / {top:g}" if top is not None else f"{score:.2f}"
+
+
+def _figure(m: Any, node: dict[str, Any]) -> str:
+    """What the model's rule shows for a node: L3 (cumulative), 1.43 (weighted), L2 62 % (coverage)."""
+    if m.scoring.rule == "weighted" and node["score"] is not None:
+        return f"{node['score']:.2f}"
+    if m.scoring.rule == "coverage" and node["score"] is not None:
+        return f"L{node['level']} {node['score'] * 100:3.0f} %"
+    return f"L{node['level']}"
 
 
 def cmd_requirements(args: argparse.Namespace) -> int:
@@ -117,32 +165,32 @@ def cmd_requirements(args: argparse.Namespace) -> int:
             prev = previous.get(req.id)
             rows.append({
                 "id": req.id, "item": req.item_id, "level": req.level,
-                "status": (r.status if r else Status.UNRATED).value,
-                "claim": claims[req.id].status.value if req.id in claims else "unrated",
+                "status": str(r.status) if r else "unrated",
+                "claim": str(claims[req.id].status) if req.id in claims else "unrated",
                 "needs_review": bool(r and r.needs_review),
-                "text_zh": req.text.zh, "text_en": req.text.en, "provenance": req.provenance,
+                "text_zh": _opt(req.text.zh), "text_en": _opt(req.text.en), "provenance": req.provenance,
                 **({"previous": {"status": prev.status, "note": prev.note}} if prev else {}),
             })
         if args.status:
-            wanted = {Status.parse(s).value for s in args.status}
+            wanted = {a.model.scale.parse_or_raise(s) for s in args.status}
             rows = [r for r in rows if r["status"] in wanted]
         if args.json:
             _print_json(rows)
             return 0
         for r in rows:
-            text = r["text_en"] if args.lang == "en" else r["text_zh"]
+            text = (r["text_en"] if args.lang == "en" else r["text_zh"]) or r["text_zh"] or r["text_en"]
             print(f"{r['id']:<18} L{r['level']}  {r['status']:<8} {text}")
     return 0
 
 
 def cmd_rate(args: argparse.Namespace) -> int:
-    status = Status.parse(args.status)
     with opened(args) as a:
+        status = a.parse_status(args.status)
         change = a.rate(args.req_id, status, note=args.note, justification=args.justification,
                         needs_review=args.needs_review)
         rep = a.levels()
         old, new = change.old, change.new
-        print(f"{args.req_id}: {old.status.value} -> {new.status.value}; overall level {rep.overall} "
+        print(f"{args.req_id}: {old.status} -> {new.status}; overall level {rep.overall} "
               f"(target {a.meta.target_level})")
     return 0
 
@@ -152,8 +200,8 @@ def _req_row(a: Any, req: Any, ratings: dict[str, Any], claims: dict[str, Any]) 
     r = ratings.get(req.id)
     c = claims.get(req.id)
     return {"id": req.id, "item": item.id, "item_zh": item.names.zh, "item_en": item.names.en,
-            "level": req.level, "status": r.status.value if r else "unrated",
-            "claim": c.status.value if c else "unrated", "text_zh": req.text.zh, "text_en": req.text.en,
+            "level": req.level, "status": str(r.status) if r else "unrated",
+            "claim": str(c.status) if c else "unrated", "text_zh": req.text.zh, "text_en": req.text.en,
             "note": r.note if r else ""}
 
 
@@ -206,7 +254,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                 "level": ex.level, "overall_level": ex.overall, "reached": ex.reached,
                 "blocked_items": [{"item": b.item.id, "item_level": b.level,
                                    "blocking": [{"id": r.id, "level": r.level,
-                                                 "status": ratings.get(r.id, Status.UNRATED).value}
+                                                 "status": str(ratings.get(r.id, "unrated"))}
                                                 for r in b.blocking]} for b in ex.blocked_items],
             })
             return 0
@@ -219,20 +267,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
               f"{len(ex.blocked_items)} items are below it, blocked by {n} requirements:")
         for b in ex.blocked_items:
             item = b.item
-            print(f"\n  {item.id} {item.names.zh} {item.names.en} (item level {b.level})")
+            print(f"\n  {item.id} {item.names.both(' ')} (item level {b.level})")
             for r in b.blocking:
-                st = ratings.get(r.id, Status.UNRATED).value
-                print(f"    {r.id:<18} L{r.level} {st:<8} {r.text.zh}")
+                st = str(ratings.get(r.id, "unrated"))
+                print(f"    {r.id:<18} L{r.level} {st:<8} {r.text.get('zh')}")
     return 0
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    changes: dict[str, Status] = {}
+    changes: dict[str, str] = {}
     for spec in args.changes:
         req, sep, st = spec.partition("=")
         if not sep:
             raise InvalidValueError(f"{spec!r}: write changes as REQ_ID=STATUS, for example CD.CM.VC.01.L3=met")
-        changes[req.strip()] = Status.parse(st)
+        changes[req.strip()] = st.strip()
     with opened(args, readonly=True) as a:
         before, after = a.what_if(changes)
         print(f"overall level: {before.overall} -> {after.overall}")
@@ -462,10 +510,13 @@ def _register_assessment(sub: Any) -> None:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.set_defaults(handler=cmd_requirements)
 
-    p = sub.add_parser("rate", help="rate a requirement: met, partial, not_met, na, unrated")
+    p = sub.add_parser("rate", help="rate a requirement with an option of the model's scale (CAICT: met, partial, "
+                                    "not_met, na), or unrated")
     _file(p)
     p.add_argument("req_id", metavar="REQ_ID")
-    p.add_argument("status", metavar="STATUS", help="met, partial, not_met, na (needs --justification), unrated")
+    p.add_argument("status", metavar="OPTION_ID",
+                   help="an option id of the model's rating scale (CAICT: met, partial, not_met, na with "
+                        "--justification), a label of one, or unrated")
     p.add_argument("--note")
     p.add_argument("--justification", help="why the requirement does not apply (required for na)")
     review = p.add_mutually_exclusive_group()

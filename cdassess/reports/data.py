@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from cdassess.errors import InvalidValueError
 from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Rating
-from cdassess.scoring import DomainGaps, Explanation, LevelReport, Progress, Status
+from cdassess.scale import UNRATED
+from cdassess.scoring import DomainGaps, Explanation, LevelReport, Progress
 
 if TYPE_CHECKING:
     from cdassess.export_profile import ExportProfile
@@ -45,13 +46,13 @@ class ReportData:
     generated_on: str = field(default_factory=lambda: date.today().isoformat())
     file_name: str = ""
 
-    def status(self, req_id: str) -> Status:
+    def status(self, req_id: str) -> str:
         r = self.ratings.get(req_id)
-        return r.status if r is not None else Status.UNRATED
+        return r.status if r is not None else UNRATED
 
-    def claim_status(self, req_id: str) -> Status:
+    def claim_status(self, req_id: str) -> str:
         c = self.claims.get(req_id)
-        return c.status if c is not None else Status.UNRATED
+        return c.status if c is not None else UNRATED
 
     @property
     def gap_count(self) -> int:
@@ -79,13 +80,13 @@ def build_report_data(a: Assessment, *, target: int | None = None, lang: str = "
         findings[f.req_id].append(f)
     next_level = a.explain() if levels.overall < model.max_level else None
 
-    def st(table: dict[str, Rating] | dict[str, Claim], req_id: str) -> Status:
+    def st(table: dict[str, Rating] | dict[str, Claim], req_id: str) -> str:
         rec = table.get(req_id)
-        return rec.status if rec is not None else Status.UNRATED
+        return rec.status if rec is not None else UNRATED
 
     disagreements = [r for r in model.iter_requirements()
-                     if st(claims, r.id) is not Status.UNRATED and st(ratings, r.id) is not Status.UNRATED
-                     and st(claims, r.id) is not st(ratings, r.id)]
+                     if st(claims, r.id) != UNRATED and st(ratings, r.id) != UNRATED
+                     and st(claims, r.id) != st(ratings, r.id)]
     return ReportData(
         meta=a.meta, model=model, lang=lang, target=t, levels=levels, ratings=ratings, claims=claims,
         findings=dict(findings), evidence=a.evidence_list(), gaps=a.gaps(t), next_level=next_level,

@@ -28,10 +28,11 @@ from cdassess.reports.styles import (
     numbered_canvas,
     paragraph_class,
     pick,
+    scale_statuses,
     status_label,
+    status_look,
     status_text,
 )
-from cdassess.scoring import Status
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
@@ -68,6 +69,12 @@ class _Builder:
         self.Para = paragraph_class()
 
     # ------------------------------------------------------------------------------------ helpers
+
+    def st_text(self, status: str) -> str:
+        return status_text(status, self.lang, self.model.scale)
+
+    def st_label(self, status: str) -> str:
+        return status_label(status, self.lang, self.model.scale)
 
     def L(self, zh: str, en: str, sep: str = " ") -> str:  # noqa: N802 - reads like a label lookup
         return pick(self.lang, zh, en, sep)
@@ -210,11 +217,16 @@ class _Builder:
             f"{self.L('总体级别', 'Overall level')}: {esc(self.level_text(d.levels.overall))} &nbsp; · &nbsp; "
             f"{self.L('目标级别', 'Target level')}: {esc(self.level_text(d.target))}<br/>"
             f'<font size="10">{"✓" if reached else "↓"} {esc(verdict)}</font>', self.s.big))
+        if d.levels.overall_score is not None:
+            out.append(self.para(f"{esc(self.score_label())}: {esc(self.score_text(d.levels.overall_score))}",
+                                 self.s.big))
         pa, pt = d.progress_all, d.progress_target
-        counts = dict.fromkeys(Status, 0)
+        statuses = scale_statuses(self.model.scale)
+        counts = dict.fromkeys(statuses, 0)
         for req in self.model.iter_requirements():
-            counts[d.status(req.id)] += 1
-        count_text = ", ".join(f"{status_text(s, self.lang)} {counts[s]}" for s in Status)
+            st = d.status(req.id)
+            counts[st if st in counts else "unrated"] += 1
+        count_text = ", ".join(f"{self.st_text(s)} {counts[s]}" for s in statuses)
         out.append(self.para(
             f"{self.L('进度', 'Progress')}: {pa.rated}/{pa.total} {self.L('项要求已评定', 'requirements rated')} "
             f"({pa.fraction:.0%}); {self.L('目标级别及以下', 'up to the target level')} {pt.rated}/{pt.total} "
@@ -243,7 +255,7 @@ class _Builder:
             n_gaps = sum(1 for i in dom.items for r in i.requirements if r.id in gap_ids)
             rows.append([self.para(esc(dom.id), self.s.cell), self.para(esc(model_text(dom.names, self.lang)),
                                                                          self.s.cell),
-                         self._level_cell(d.levels.domains[dom.id]), str(d.target), str(n_gaps)])
+                         self._level_cell(d.levels.domains[dom.id], dom.id), str(d.target), str(n_gaps)])
             extra.append(("BACKGROUND", (0, row), (-1, row), Color(*BAND)))
             for sub in dom.subdomains:
                 if sub.implicit:
@@ -251,19 +263,36 @@ class _Builder:
                 n_sub = sum(1 for i in sub.items for r in i.requirements if r.id in gap_ids)
                 rows.append([self.para(esc(sub.id), self.s.cell_muted),
                              self.para("&nbsp;&nbsp;&nbsp;" + esc(model_text(sub.names, self.lang)), self.s.cell),
-                             self._level_cell(d.levels.subdomains[sub.id]), str(d.target), str(n_sub)])
+                             self._level_cell(d.levels.subdomains[sub.id], sub.id), str(d.target), str(n_sub)])
         extra += [("ALIGN", (2, 0), (-1, -1), "CENTER")]
-        return self.table(rows, [66, BODY_W - 66 - 3 * 64, 64, 64, 64], extra=extra)
+        achieved = 96 if d.levels.scores else 64  # "1 (1.50 / 3) ↓" needs the room
+        return self.table(rows, [66, BODY_W - 66 - achieved - 2 * 64, achieved, 64, 64], extra=extra)
 
-    def _level_cell(self, n: int) -> str:
+    def _level_cell(self, n: int, node_id: str | None = None) -> str:
         mark = "✓" if n >= self.d.target else "↓"
-        return f"{n if n >= self.model.min_level else '—'} {mark}"
+        score = self.d.levels.scores.get(node_id) if node_id is not None else None
+        figure = f" ({self.score_text(score)})" if score is not None else ""
+        return f"{n if n >= self.model.min_level else '—'}{figure} {mark}"
+
+    def score_label(self) -> str:
+        if self.model.scoring.rule == "coverage":
+            return self.L("覆盖率", "Coverage")
+        return self.L("得分", "Score")
+
+    def score_text(self, score: float) -> str:
+        """The figure the model's rule defines: 1.43 / 3 (weighted), 62 % (coverage)."""
+        if self.model.scoring.rule == "coverage":
+            return f"{score * 100:.0f} %"
+        top = self.d.levels.max_score
+        return f"{score:.2f} / {top:g}" if top is not None else f"{score:.2f}"
 
     def heatmap(self) -> list[Any]:
         from reportlab.platypus import Spacer
 
         out: list[Any] = [self.heading(self.L("能力项热力图", "Heat map of items by level"))]
-        legend = " &nbsp; ".join(f"{STATUS_LOOK[s].symbol} {esc(status_label(s, self.lang))}" for s in Status)
+        scale = self.model.scale
+        legend = " &nbsp; ".join(f"{status_look(s, scale).symbol} {esc(self.st_label(s))}"
+                                 for s in scale_statuses(scale))
         out.append(self.para(self.L("每格为该能力项在该级别的要求的评定；空白表示该级别无要求。",
                                     "Each cell is the rating of the item's requirement at that level; "
                                     "blank means the item has no requirement there.") + "<br/>" + legend,
@@ -296,12 +325,12 @@ class _Builder:
             cells: list[Any] = [self.fit(item.id, widths[0], self.s.cell_muted),
                                 self.fit(model_text(item.names, self.lang), widths[1])]
             for ci, n in enumerate(levels, start=2):
-                req = item.requirement_at(n)
-                if req is None:
+                reqs = item.requirements_at(n)
+                if not reqs:
                     cells.append("")
                     continue
-                look = STATUS_LOOK[d.status(req.id)]
-                cells.append(look.symbol)
+                look, mark = self.heat_cell(reqs)
+                cells.append(mark)
                 if look.fill is not None:
                     extra.append(("BACKGROUND", (ci, r), (ci, r), Color(*look.fill)))
                 extra.append(("TEXTCOLOR", (ci, r), (ci, r), Color(*look.ink)))
@@ -314,6 +343,19 @@ class _Builder:
             extra.append(("BOX", (tc, 0), (tc, -1), 1.2, Color(*ACCENT)))
         extra.append(("GRID", (2, 2), (-2, -1), 0.4, Color(1, 1, 1)))
         return self.table(rows, widths, extra=extra)
+
+    def heat_cell(self, reqs: tuple[Requirement, ...]) -> tuple[Any, str]:
+        """The look and text of one heat-map cell: the rating's symbol, or "2/3" satisfied when several."""
+        scale = self.model.scale
+        if len(reqs) == 1:
+            look = status_look(self.d.status(reqs[0].id), scale)
+            return look, look.symbol
+        lenient = self.d.meta.level_rule == "lenient"
+        done = sum(1 for r in reqs if scale.satisfies(self.d.status(r.id), lenient))
+        rated = sum(1 for r in reqs if self.d.status(r.id) != "unrated")
+        key = "met" if done == len(reqs) else "not_met" if done == 0 and rated else \
+            "unrated" if not rated else "partial"
+        return STATUS_LOOK[key], f"{done}/{len(reqs)}"
 
     def chunked(self, header: list[Any], rows: list[list[Any]], widths: list[float]) -> list[Any]:
         """Long lists as several tables with the same header: each split re-measures only its own rows."""
@@ -333,11 +375,11 @@ class _Builder:
         if rating is not None and rating.justification:
             text.append(self.para(f'<font color="{MUTED_HEX}">{self.L("理由", "Justification")}:</font> '
                                   f"{esc(rating.justification)}", s.cell))
-        verdict = esc(status_text(d.status(req.id), self.lang))
+        verdict = esc(self.st_text(d.status(req.id)))
         if rating is not None and rating.needs_review:
             verdict += f'<br/><font color="{MUTED_HEX}">{self.L("需复核", "needs review")}</font>'
         verdict += f'<br/><font color="{MUTED_HEX}">{self.L("自评", "Claim")}:</font> ' \
-                   f"{esc(status_text(d.claim_status(req.id), self.lang))}"
+                   f"{esc(self.st_text(d.claim_status(req.id)))}"
         if claim is not None:
             for part in (claim.evidence_text, claim.evidence_refs, claim.comment):
                 if part:
@@ -411,7 +453,7 @@ class _Builder:
                          self.L("要求", "Requirement"))
         widths = [76, 44, 84, BODY_W - 204]
         rows = [[self.fit(r.id, widths[0]), f"L{r.level}",
-                 self.fit(status_text(self.d.status(r.id), self.lang), widths[2]),
+                 self.fit(self.st_text(self.d.status(r.id)), widths[2]),
                  self.model_paras(r.text, self.s.cell)] for r in reqs]
         out += self.chunked(head, rows, widths)
         return out
@@ -434,8 +476,8 @@ class _Builder:
             note = "<br/>".join(esc(x) for x in ((rating.note if rating else ""),
                                                   (claim.comment if claim else "")) if x)
             rows.append([self.fit(r.id, widths[0]), self.model_paras(r.text, self.s.cell),
-                         self.fit(status_text(d.claim_status(r.id), self.lang), widths[2]),
-                         self.fit(status_text(d.status(r.id), self.lang), widths[3]),
+                         self.fit(self.st_text(d.claim_status(r.id)), widths[2]),
+                         self.fit(self.st_text(d.status(r.id)), widths[3]),
                          self.para(note or "—", self.s.cell)])
         out += self.chunked(head, rows, widths)
         return out
@@ -498,20 +540,30 @@ class _Builder:
                          self.para(self.model_para(lv.meaning), self.s.cell)])
         out.append(self.table(rows, [50, 110, BODY_W - 160]))
         out.append(self.heading(self.L("评定标度", "Rating scale"), 2))
+        scale = m.scale
         meaning = {
-            Status.MET: ("证据表明要求已完全满足。", "Evidence shows the requirement is fully met."),
-            Status.PARTIAL: ("部分满足，仍有缺口。", "Partly met; a gap remains."),
-            Status.NOT_MET: ("未满足或无证据。", "Not met, or no evidence."),
-            Status.NA: ("不适用（需说明理由），计为满足。", "Does not apply (with a justification); counts as met."),
-            Status.UNRATED: ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied."),
-        }
+            "met": ("证据表明要求已完全满足。", "Evidence shows the requirement is fully met."),
+            "partial": ("部分满足，仍有缺口。", "Partly met; a gap remains."),
+            "not_met": ("未满足或无证据。", "Not met, or no evidence."),
+            "na": ("不适用（需说明理由），计为满足。", "Does not apply (with a justification); counts as met."),
+            "unrated": ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied."),
+        } if scale.is_caict else {"unrated": ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied.")}
+        for opt in scale.options:
+            if opt.id not in meaning:
+                zh = (f"权重 {opt.weight:g}；" + ("计为满足" if opt.satisfies else "不计为满足")
+                      + ("；需说明理由" if opt.needs_justification else "")
+                      + ("；不计入平均" if opt.not_applicable else "") + "。")
+                en = (f"Weight {opt.weight:g}; " + ("counts as satisfied" if opt.satisfies else "does not satisfy")
+                      + ("; needs a justification" if opt.needs_justification else "")
+                      + ("; left out of averages" if opt.not_applicable else "") + ".")
+                meaning[opt.id] = (zh, en)
         rows = [self.head(self.L("符号", "Symbol"), self.L("评定", "Rating"), self.L("含义", "Meaning"))]
         extra: list[tuple[Any, ...]] = [("ALIGN", (0, 1), (0, -1), "CENTER")]
         from reportlab.lib.colors import Color
 
-        for i, st in enumerate(Status, start=1):
-            look = STATUS_LOOK[st]
-            rows.append([look.symbol, esc(status_label(st, self.lang)),
+        for i, st in enumerate(scale_statuses(scale), start=1):
+            look = status_look(st, scale)
+            rows.append([look.symbol, self.para(esc(self.st_label(st)), self.s.cell),
                          self.para(esc(self.L(*meaning[st])), self.s.cell)])
             if look.fill is not None:
                 extra.append(("BACKGROUND", (0, i), (0, i), Color(*look.fill)))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from cdassess.reports.fonts import register_fonts
+from cdassess.scale import CAICT_SCALE, UNRATED, RatingScale
 from cdassess.scoring import Status
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class StatusLook:
 
 
 # Symbols carry the meaning; fills differ in lightness too, so a black-and-white print still tells them apart.
-STATUS_LOOK: dict[Status, StatusLook] = {
+STATUS_LOOK: dict[str, StatusLook] = {
     Status.MET: StatusLook("✓", (0.16, 0.40, 0.24), (1, 1, 1)),
     Status.PARTIAL: StatusLook("◐", (0.99, 0.89, 0.55), (0.1, 0.1, 0.1)),
     Status.NOT_MET: StatusLook("✘", (0.78, 0.25, 0.22), (1, 1, 1)),
@@ -73,12 +74,37 @@ STATUS_LOOK: dict[Status, StatusLook] = {
 }
 
 
-def status_label(status: Status, lang: str) -> str:
-    return pick(lang, status.label_zh, status.label_en)
+def status_look(status: str, scale: RatingScale = CAICT_SCALE) -> StatusLook:
+    """The symbol and colours of a status: CAICT's own, else by what the option means (weight, N/A)."""
+    look = STATUS_LOOK.get(status) if scale.is_caict else None
+    if look is not None:
+        return look
+    opt = scale.get(status)
+    if opt is None or status == UNRATED:
+        return STATUS_LOOK[Status.UNRATED]
+    if opt.not_applicable:
+        return STATUS_LOOK[Status.NA]
+    if opt.weight >= 1:
+        return STATUS_LOOK[Status.MET]
+    if opt.weight <= 0:
+        return STATUS_LOOK[Status.NOT_MET]
+    symbol = "◔" if opt.weight < 0.5 else "◕" if opt.weight > 0.5 else "◐"
+    base = STATUS_LOOK[Status.PARTIAL]
+    return StatusLook(symbol, base.fill, base.ink)
 
 
-def status_text(status: Status, lang: str) -> str:
-    return f"{STATUS_LOOK[status].symbol} {status_label(status, lang)}"
+def status_label(status: str, lang: str, scale: RatingScale = CAICT_SCALE) -> str:
+    zh, en = scale.label(status, "zh"), scale.label(status, "en")
+    return zh if zh == en else pick(lang, zh, en)
+
+
+def status_text(status: str, lang: str, scale: RatingScale = CAICT_SCALE) -> str:
+    return f"{status_look(status, scale).symbol} {status_label(status, lang, scale)}"
+
+
+def scale_statuses(scale: RatingScale) -> tuple[str, ...]:
+    """Every status a report lists: the scale's options in order, then unrated."""
+    return (*scale.ids, UNRATED)
 
 
 HAS_CJK = re.compile(f"[{_CJK}]")

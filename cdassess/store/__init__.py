@@ -20,7 +20,6 @@ from typing import Any, BinaryIO
 from cdassess import __version__
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError, LockedError, NotFoundError, Problem
 from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
-from cdassess.scoring import Status
 from cdassess.store import audit as audit_log
 from cdassess.store import coverage, genuine
 from cdassess.store import evidence as evidence_store
@@ -376,7 +375,7 @@ class AssessmentStore:
 
     def ratings(self) -> dict[str, Rating]:
         return {
-            r["req_id"]: Rating(r["req_id"], Status(r["status"]), r["note"], r["justification"],
+            r["req_id"]: Rating(r["req_id"], r["status"], r["note"], r["justification"],
                                 bool(r["needs_review"]), r["updated_at"], r["updated_by"])
             for r in self.db.query("SELECT * FROM rating")
         }
@@ -386,7 +385,7 @@ class AssessmentStore:
         if not rows:
             return Rating(req_id)
         r = rows[0]
-        return Rating(r["req_id"], Status(r["status"]), r["note"], r["justification"], bool(r["needs_review"]),
+        return Rating(r["req_id"], r["status"], r["note"], r["justification"], bool(r["needs_review"]),
                       r["updated_at"], r["updated_by"])
 
     def put_rating(self, rating: Rating, *, action: str = "rate") -> tuple[Rating, Rating]:
@@ -395,7 +394,7 @@ class AssessmentStore:
             old = self.rating(rating.req_id)
             new = rating.with_changes(updated_at=now_iso(), updated_by=self.actor)
             self._upsert_or_delete("rating", rating.is_blank, {
-                "req_id": new.req_id, "status": new.status.value, "note": new.note,
+                "req_id": new.req_id, "status": str(new.status), "note": new.note,
                 "justification": new.justification, "needs_review": int(new.needs_review),
                 "updated_at": new.updated_at, "updated_by": new.updated_by})
             self._audit(action, f"requirement:{rating.req_id}", old.as_audit(), new.as_audit())
@@ -405,7 +404,7 @@ class AssessmentStore:
 
     def claims(self) -> dict[str, Claim]:
         return {
-            r["req_id"]: Claim(r["req_id"], Status(r["status"]), r["evidence_text"], r["evidence_refs"],
+            r["req_id"]: Claim(r["req_id"], r["status"], r["evidence_text"], r["evidence_refs"],
                                r["owner"], r["comment"], r["updated_at"], r["source"])
             for r in self.db.query("SELECT * FROM claim")
         }
@@ -413,7 +412,7 @@ class AssessmentStore:
     def claim(self, req_id: str) -> Claim:
         """One claim (a blank one when there is none); a single-row read, so bulk imports stay linear."""
         for r in self.db.query("SELECT * FROM claim WHERE req_id = ?", [req_id]):
-            return Claim(r["req_id"], Status(r["status"]), r["evidence_text"], r["evidence_refs"], r["owner"],
+            return Claim(r["req_id"], r["status"], r["evidence_text"], r["evidence_refs"], r["owner"],
                          r["comment"], r["updated_at"], r["source"])
         return Claim(req_id)
 
@@ -424,7 +423,7 @@ class AssessmentStore:
             new = Claim(claim.req_id, claim.status, claim.evidence_text, claim.evidence_refs, claim.owner,
                         claim.comment, now_iso(), source or claim.source)
             self._upsert_or_delete("claim", new.is_blank, {
-                "req_id": new.req_id, "status": new.status.value, "evidence_text": new.evidence_text,
+                "req_id": new.req_id, "status": str(new.status), "evidence_text": new.evidence_text,
                 "evidence_refs": new.evidence_refs, "owner": new.owner, "comment": new.comment,
                 "updated_at": new.updated_at, "source": new.source})
             self._audit("claim", f"requirement:{claim.req_id}", old.as_audit(), new.as_audit())

@@ -164,6 +164,40 @@ def _business_unit(db: Database) -> None:
     _run(db, "ALTER TABLE assessment ADD COLUMN business_unit TEXT NOT NULL DEFAULT '';")
 
 
+@migrations(name="0004_any_rating_scale")
+def _any_rating_scale(db: Database) -> None:
+    """Statuses are option ids of the model's rating scale: rebuild rating and claim without the CAICT CHECK."""
+    _run(db, """
+        CREATE TABLE rating_new (
+            req_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (length(status) > 0),
+            note TEXT NOT NULL DEFAULT '',
+            justification TEXT NOT NULL DEFAULT '',
+            needs_review INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        INSERT INTO rating_new SELECT req_id, status, note, justification, needs_review, updated_at, updated_by
+            FROM rating;
+        DROP TABLE rating;
+        ALTER TABLE rating_new RENAME TO rating;
+        CREATE TABLE claim_new (
+            req_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (length(status) > 0),
+            evidence_text TEXT NOT NULL DEFAULT '',
+            evidence_refs TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO claim_new SELECT req_id, status, evidence_text, evidence_refs, owner, comment, updated_at, source
+            FROM claim;
+        DROP TABLE claim;
+        ALTER TABLE claim_new RENAME TO claim;
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     statement = ""

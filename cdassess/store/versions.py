@@ -6,7 +6,7 @@ APPLICATION_ID = 0x43444153  # "CDAS": marks a SQLite file as a cdassess assessm
 MIGRATION_SET = "cdassess"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations record applied steps here
 # Every migration in cdassess/store/schema.py, in order (a test keeps the two lists equal).
-MIGRATION_NAMES: tuple[str, ...] = ("0001_initial", "0002_cycles", "0003_business_unit")
+MIGRATION_NAMES: tuple[str, ...] = ("0001_initial", "0002_cycles", "0003_business_unit", "0004_any_rating_scale")
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 # The newest schema a release shipped: tests/fixtures/schemas has a file for each version up to it. Migrations
 # added since are unreleased (still free to change); a release makes the fixture and raises this number.

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdassess.scoring import Status
+from cdassess.scale import CAICT_ACCEPTED, CAICT_SCALE, RatingScale, norm_word
 
 _WORD = re.compile(r"[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -111,63 +111,33 @@ def col_letter(pos: int) -> str:
 
 # --------------------------------------------------------------------------------------------- answer words
 
-_CLAIM_WORDS: dict[str, Status] = {}
-for _status, _words in (
-    (Status.MET, ("met", "满足", "是", "y", "yes", "1", "true", "fully met", "符合", "已满足", "√", "✓", "✔")),
-    (Status.PARTIAL, ("partial", "partially met", "partly met", "部分满足", "部分", "p", "部分符合", "0.5")),
-    (Status.NOT_MET, ("not met", "not_met", "notmet", "not-met", "不满足", "否", "n", "no", "0", "false", "未满足",
-                      "不符合", "×", "✗")),
-    (Status.NA, ("n/a", "n / a", "na", "n.a.", "n.a", "not applicable", "不适用", "无关")),
-    (Status.UNRATED, ("unrated", "未评", "未评估", "-", "—")),
-):
-    for _w in _words:
-        _CLAIM_WORDS[_w] = _status
-
-CLAIM_ACCEPTED = ("met / 满足 / 是 / Y / yes / 1 / true; partial / 部分满足 / 部分 / P; "
-                  "not met / 不满足 / 否 / N / no / 0 / false; N/A / 不适用 / NA; or leave it empty")
+CLAIM_ACCEPTED = CAICT_ACCEPTED
 
 
-def claim_choice(status: Status) -> str:
-    """The text the dropdown offers for a status (and that is read back)."""
-    return f"{status.label_zh} / {status.label_en}"
+def claim_choice(status: str, scale: RatingScale = CAICT_SCALE, lang: str = "both") -> str:
+    """The text the dropdown offers for a status (and that is read back): "满足 / Met" in both languages."""
+    return scale.label(status, lang)
 
 
-CLAIM_CHOICES = tuple(claim_choice(s) for s in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NA))
+def claim_choices(scale: RatingScale = CAICT_SCALE, lang: str = "both") -> tuple[str, ...]:
+    return tuple(claim_choice(o.id, scale, lang) for o in scale.options)
+
+
+CLAIM_CHOICES = claim_choices()
 
 
 def _norm(text: str) -> str:
     """Case, width (Ｙ typed with a Chinese input method is Y) and white space do not matter."""
-    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+    return norm_word(text)
 
 
-def parse_status_word(value: object) -> Status | None:
-    """A claim or rating from a cell: None means the word is not understood; blank is UNRATED."""
-    if value is None:
-        return Status.UNRATED
-    if isinstance(value, bool):
-        return Status.MET if value else Status.NOT_MET
-    if isinstance(value, (int, float)):
-        if value == 1:
-            return Status.MET
-        if value == 0:
-            return Status.NOT_MET
-        return None
-    text = _norm(str(value))
-    if not text:
-        return Status.UNRATED
-    hit = _CLAIM_WORDS.get(text)
-    if hit is not None:
-        return hit
-    for sep in (" / ", "/"):  # "满足 / Met": every part must be understood and say the same thing
-        if sep in text:
-            parts = {_CLAIM_WORDS.get(p.strip()) for p in text.split(sep) if p.strip()}
-            if len(parts) == 1 and None not in parts:
-                return parts.pop()
-    with_underscore = text.replace(" ", "_")
-    try:
-        return Status(with_underscore)
-    except ValueError:
-        return None
+def parse_status_word(value: object, scale: RatingScale = CAICT_SCALE) -> str | None:
+    """A claim or rating from a cell: an option id of ``scale``; "unrated" for a blank; None when not understood.
+
+    Accepts the option ids, labels in either language and the scale's own answer words (CAICT: every word the
+    questionnaire has always accepted, "Y", "部分", "否", ...).
+    """
+    return scale.parse(value)
 
 
 _YES = {"yes", "y", "true", "1", "是", "需要", "x", "√", "✓", "needs review", "需复核"}

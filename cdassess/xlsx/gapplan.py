@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdassess.scoring import Status
 from cdassess.xlsx.columns import Column, col_letter
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, BookWriter, check_target
 
@@ -53,13 +52,13 @@ def export_gap_plan(assessment: Assessment, path: str | Path, *, target: int | N
     done = 0
     for g in groups:
         for req in g.requirements:
-            st = ratings.get(req.id, Status.UNRATED)
+            st = ratings.get(req.id, "unrated")
             fs = [f for f in findings if f.req_id == req.id]
             first = fs[0] if fs else None
             bw.append(ws, [
                 bw.cell(ws, g.domain.names.both("\n"), STYLE_TEXT), bw.cell(ws, req.id, STYLE_TEXT),
                 bw.cell(ws, req.level, STYLE_TEXT), bw.cell(ws, req.text.both("\n"), STYLE_TEXT),
-                bw.cell(ws, f"{st.label_zh}\n{st.label_en}", STYLE_TEXT),
+                bw.cell(ws, a.model.scale.label(st, "both").replace(" / ", "\n"), STYLE_TEXT),
                 bw.cell(ws, "\n".join(f.observation for f in fs), STYLE_ANSWER),
                 bw.cell(ws, "\n".join(f.recommendation for f in fs if f.recommendation), STYLE_ANSWER),
                 bw.cell(ws, first.owner if first else "", STYLE_ANSWER),

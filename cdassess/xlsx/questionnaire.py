@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from cdassess.errors import InvalidValueError
 from cdassess.records import Claim
+from cdassess.scale import UNRATED
 from cdassess.scoring import Status
-from cdassess.xlsx.columns import CLAIM_ACCEPTED, CLAIM_CHOICES, Column, claim_choice, col_letter, parse_status_word
+from cdassess.xlsx.columns import Column, claim_choice, claim_choices, col_letter, parse_status_word
 from cdassess.xlsx.preview import ImportPreview, ProblemRow, add_change
 from cdassess.xlsx.reading import (
     check_identity,
@@ -38,6 +39,9 @@ ProgressFn = Callable[[int, int], None]
 KIND = "questionnaire"
 SHEET = "问卷 Questionnaire"
 INSTRUCTIONS = "填写说明 Instructions"
+SHEETS = {"both": SHEET, "zh": "问卷", "en": "Questionnaire"}
+INSTRUCTION_SHEETS = {"both": INSTRUCTIONS, "zh": "填写说明", "en": "Instructions"}
+CHOICES_SHEET = "_choices"  # hidden: the dropdown's values, when they are too long or hold commas
 
 C_ID = Column("id", "编号", "ID", ("requirement id", "req id", "编号", "要求编号"), required=True, width=17)
 C_DOMAIN = Column("domain", "能力域", "Domain", ("领域", "域"), width=16)
@@ -102,9 +106,14 @@ _EVIDENCE_EXAMPLES: tuple[tuple[str, str], ...] = (
 )
 
 
+def _lang_pick(lang: str, zh: str, en: str, sep: str = "\n") -> str:
+    return {"zh": zh, "en": en}.get(lang, f"{zh}{sep}{en}")
+
+
 def _write_instructions(bw: BookWriter, a: Assessment, lang: str, max_level: int) -> None:
-    ws = bw.sheet(INSTRUCTIONS, (26, 110), landscape=False)
+    ws = bw.sheet(INSTRUCTION_SHEETS[lang], (26, 110), landscape=False)
     model = a.model
+    scale = model.scale
 
     def pick(zh: str, en: str) -> str:
         return {"zh": zh, "en": en}.get(lang, f"{zh}\n{en}")
@@ -115,13 +124,25 @@ def _write_instructions(bw: BookWriter, a: Assessment, lang: str, max_level: int
                          (pick("范围", "Scope"), f"{pick('级别', 'levels')} {model.min_level}-{max_level}")):
         bw.append(ws, [bw.cell(ws, label, STYLE_TEXT), bw.cell(ws, value, STYLE_TEXT)])
     bw.append(ws, [])
-    for zh, en in _INSTRUCTIONS:
+    intro = _INSTRUCTIONS if scale.is_caict else (
+        *_INSTRUCTIONS[:-1], ("回答选项", "The answer options"),
+        ("请从下拉框中选择一项；也可以填写选项编号或下列任一词语。",
+         "Pick a value from the dropdown; you may also type an option id or any of the words listed."))
+    for zh, en in intro:
         if len(zh) < 12:
             bw.append(ws, [bw.cell(ws, pick(zh, en), STYLE_TITLE)])
         else:
             bw.append(ws, ["", bw.cell(ws, pick(zh, en), STYLE_TEXT)])
-    for status, zh, en in _CLAIM_MEANINGS:
-        bw.append(ws, [bw.cell(ws, claim_choice(status), STYLE_TEXT), bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+    if scale.is_caict:
+        for status, zh, en in _CLAIM_MEANINGS:
+            bw.append(ws, [bw.cell(ws, claim_choice(status, scale, lang), STYLE_TEXT),
+                           bw.cell(ws, pick(zh, en), STYLE_TEXT)])
+    else:
+        for opt in scale.options:
+            words = ", ".join(dict.fromkeys([opt.id, *opt.words]))
+            extra = pick("（需在备注中说明理由）", " (say why under Comment)") if opt.needs_justification else ""
+            bw.append(ws, [bw.cell(ws, claim_choice(opt.id, scale, lang), STYLE_TEXT),
+                           bw.cell(ws, f"{words}{extra}", STYLE_TEXT)])
     bw.append(ws, [])
     for zh, en in _EVIDENCE_EXAMPLES:
         if len(zh) < 12:
@@ -147,6 +168,8 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
     model = a.model
     if lang not in ("zh", "en", "both"):
         raise InvalidValueError(f"unknown language {lang!r} (accepted: zh, en, both)")
+    if lang == "both" and len(model.languages) == 1:
+        lang = model.languages[0]  # an English-only model gets an English questionnaire (no empty Chinese)
     top = a.meta.target_level if max_level is None else max_level
     if top not in model.level_numbers:
         raise InvalidValueError(f"level {top} is not a level of model {model.id} "
@@ -157,20 +180,32 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
     check_target(path, refuse=[a.path])
     bw = BookWriter()
     _write_instructions(bw, a, lang, top)
-    ws = bw.sheet(SHEET, [c.width for c in cols])
+    ws = bw.sheet(SHEETS[lang], [c.width for c in cols])
     pos = {c.key: i for i, c in enumerate(cols)}
     claim_col = col_letter(pos["claim"])
-    dv = DataValidation(type="list", formula1='"' + ",".join(CLAIM_CHOICES) + '"', allow_blank=True,
+    choices = claim_choices(model.scale, lang)
+    inline = '"' + ",".join(choices) + '"'
+    if len(inline) <= 255 and not any("," in c or '"' in c for c in choices):
+        formula = inline
+    else:  # Excel's inline list holds 255 characters and splits at commas: long or comma labels go on a sheet
+        lists = bw.sheet(CHOICES_SHEET, (60,), landscape=False)
+        lists.sheet_state = "hidden"
+        for c in choices:
+            bw.append(lists, [bw.cell(lists, c, STYLE_TEXT)])
+        formula = f"'{CHOICES_SHEET}'!$A$1:$A${len(choices)}"
+    title = _lang_pick(lang, "自评结果", "Self-assessment", " / ")
+    prompt = ", ".join(choices)
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True,
                         showErrorMessage=True, errorStyle="warning",
-                        errorTitle="自评结果 / Self-assessment",
-                        error="请从列表中选择 / Please pick a value from the list",
-                        promptTitle="自评结果 / Self-assessment", prompt=", ".join(CLAIM_CHOICES),
+                        errorTitle=title,
+                        error=_lang_pick(lang, "请从列表中选择", "Please pick a value from the list", " / "),
+                        promptTitle=title, prompt=prompt[:255],
                         showInputMessage=True)
     dv.add(f"{claim_col}2:{claim_col}{len(reqs) + 1}")
     ws.data_validations.append(dv)
     ws.auto_filter.ref = f"A1:{col_letter(len(cols) - 1)}{len(reqs) + 1}"
     protect(ws)
-    bw.header(ws, cols)
+    bw.header(ws, cols, lang)
     text_sep = " / " if lang != "both" else "\n"
     total = len(reqs)
     for n, req in enumerate(reqs, 1):
@@ -181,7 +216,7 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
             "subdomain": "" if sub.implicit else _lang_text(sub.names, lang),
             "item": _lang_text(item.names, lang), "level": req.level,
             "text": _lang_text(req.text, lang, text_sep), "guidance": _lang_text(req.guidance, lang, text_sep),
-            "claim": claim_choice(claim.status) if claim.status is not Status.UNRATED else None,
+            "claim": claim_choice(claim.status, model.scale, lang) if claim.status != UNRATED else None,
             "evidence_text": claim.evidence_text, "evidence_refs": claim.evidence_refs, "owner": claim.owner,
             "comment": claim.comment,
         }
@@ -198,8 +233,8 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
 # --------------------------------------------------------------------------------------------- import
 
 
-def _status_text(s: Status) -> str:
-    return "" if s is Status.UNRATED else s.value
+def _status_text(s: str) -> str:
+    return "" if s == UNRATED else str(s)
 
 
 def read_questionnaire(assessment: Assessment, path: str | Path, *, force: bool = False) -> ImportPreview:
@@ -209,7 +244,7 @@ def read_questionnaire(assessment: Assessment, path: str | Path, *, force: bool 
     model = assessment.model
     with open_workbook(p) as (book, _scan):
         check_identity(preview, read_meta(book), assessment, KIND, force)
-        table = read_table(book, READ_COLUMNS, prefer=("questionnaire", "问卷"))
+        table = read_table(book, READ_COLUMNS, prefer=("questionnaire", "问卷"))  # any of the three languages
         if table is None:
             preview.problems.append(ProblemRow(
                 "", 0, "", "no sheet has a questionnaire header (a row with an ID column and a Self-assessment "
@@ -241,11 +276,12 @@ def read_questionnaire(assessment: Assessment, path: str | Path, *, force: bool 
                                                "each requirement once"))
             continue
         seen[req_id] = rnum
-        status = parse_status_word(answers["claim"])
+        status = parse_status_word(answers["claim"], model.scale)
         if status is None:
             preview.problems.append(ProblemRow(sheet, rnum, table.column("claim"),
                                                f"{req_id}: {str(answers['claim']).strip()[:60]!r} is not a "
-                                               "self-assessment this program understands", CLAIM_ACCEPTED))
+                                               "self-assessment this program understands",
+                                               model.scale.accepted_text()))
             continue
         texts = {k: text_value(table, rnum, row, k, preview.problems) for k in ANSWER_KEYS[1:]}
         old = existing.get(req_id, Claim(req_id))

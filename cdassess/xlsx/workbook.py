@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdassess.records import PRIORITIES, Claim, Finding, Rating
-from cdassess.scoring import Status
-from cdassess.xlsx.columns import CLAIM_ACCEPTED, Column, cell_text, parse_flag, parse_status_word
+from cdassess.scale import UNRATED
+from cdassess.xlsx.columns import Column, cell_text, parse_flag, parse_status_word
 from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow, add_change
 from cdassess.xlsx.questionnaire import C_CLAIM, C_EV_REFS, C_EV_TEXT, C_ID, C_OWNER
 from cdassess.xlsx.reading import (
@@ -134,7 +134,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
         r = ratings.get(req.id, Rating(req.id))
         bw.append(ws, [req.id, bw.value(ws, domain.names.both()), bw.value(ws, item.names.both()), req.level,
                    bw.cell(ws, req.text.both("\n"), STYLE_TEXT),
-                   "" if r.status is Status.UNRATED else r.status.value,
+                   _st(r.status),
                    bw.cell(ws, r.note, STYLE_ANSWER), bw.cell(ws, r.justification, STYLE_ANSWER),
                    "yes" if r.needs_review else ""])
         tick()
@@ -143,7 +143,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     bw.header(ws, CLAIM_COLUMNS)
     for req in reqs:
         c = claims.get(req.id, Claim(req.id))
-        bw.append(ws, [req.id, "" if c.status is Status.UNRATED else c.status.value,
+        bw.append(ws, [req.id, _st(c.status),
                    *(bw.value(ws, v) for v in (c.evidence_text, c.evidence_refs, c.owner, c.comment, c.source))])
         tick()
 
@@ -249,11 +249,12 @@ def _read_ratings(a: Assessment, table: Any, preview: ImportPreview) -> list[Edi
     idx = table.header.index
     for rnum, req_id, row in _req_rows(a, table, preview, ("rating", "note", "justification", "needs_review")):
         old = existing.get(req_id, Rating(req_id))
-        status = parse_status_word(table.value(row, "rating"))
+        scale = a.model.scale
+        status = parse_status_word(table.value(row, "rating"), scale)
         if status is None:
             preview.problems.append(ProblemRow(table.sheet, rnum, table.column("rating"),
                                                f"{req_id}: {cell_text(table.value(row, 'rating'))[:60]!r} is not "
-                                               "a rating", "met, partial, not_met, na, or empty for unrated"))
+                                               "a rating", f"{', '.join(scale.ids)}, or empty for unrated"))
             continue
         note = text_value(table, rnum, row, "note", preview.problems) if "note" in idx else old.note
         just = (text_value(table, rnum, row, "justification", preview.problems) if "justification" in idx
@@ -264,9 +265,10 @@ def _read_ratings(a: Assessment, table: Any, preview: ImportPreview) -> list[Edi
                                                f"{req_id}: {cell_text(table.value(row, 'needs_review'))!r} is not "
                                                "yes or no", "yes / 是 / 1, or empty for no"))
             continue
-        if status is Status.NA and not just:
+        if scale.needs_justification(status) and not just:
             preview.problems.append(ProblemRow(table.sheet, rnum, table.column("justification") or
-                                               table.column("rating"), f"{req_id}: N/A needs a justification",
+                                               table.column("rating"),
+                                               f"{req_id}: {scale.label(status, 'en')} needs a justification",
                                                "say why the requirement does not apply"))
             continue
         new = Rating(req_id, status, note, just, flag)
@@ -282,8 +284,8 @@ def _read_ratings(a: Assessment, table: Any, preview: ImportPreview) -> list[Edi
     return edits
 
 
-def _st(s: Status) -> str:
-    return "" if s is Status.UNRATED else s.value
+def _st(s: str) -> str:
+    return "" if s == UNRATED else str(s)
 
 
 def _rating_edit(rating: Rating) -> Edit:
@@ -297,11 +299,11 @@ def _read_claims(a: Assessment, table: Any, preview: ImportPreview) -> list[Edit
     fields = ("evidence_text", "evidence_refs", "owner", "comment")
     for rnum, req_id, row in _req_rows(a, table, preview, ("claim", *fields)):
         old = existing.get(req_id, Claim(req_id))
-        status = parse_status_word(table.value(row, "claim"))
+        status = parse_status_word(table.value(row, "claim"), a.model.scale)
         if status is None:
             preview.problems.append(ProblemRow(table.sheet, rnum, table.column("claim"),
                                                f"{req_id}: {cell_text(table.value(row, 'claim'))[:60]!r} is not a "
-                                               "self-assessment", CLAIM_ACCEPTED))
+                                               "self-assessment", a.model.scale.accepted_text()))
             continue
         vals = {k: (text_value(table, rnum, row, k, preview.problems) if k in idx else getattr(old, k))
                 for k in fields}

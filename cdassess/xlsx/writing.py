@@ -141,10 +141,12 @@ class BookWriter:
         height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
         rows.append(f'<row r="{r}"{height}>{"".join(out)}</row>')
 
-    def header(self, ws: Any, columns: Sequence[Column]) -> None:
+    def header(self, ws: Any, columns: Sequence[Column], lang: str = "both") -> None:
+        """The header row: Chinese over English ("both"), or one language ("zh", "en")."""
         ws.freeze_panes = "B2"
         ws.print_title_rows = "1:1"
-        self.append(ws, [self.cell(ws, c.header, STYLE_HEADER) for c in columns])
+        labels = [c.zh if lang == "zh" else c.en if lang == "en" else c.header for c in columns]
+        self.append(ws, [self.cell(ws, label, STYLE_HEADER) for label in labels])
 
     def meta_sheet(self, kind: str, fields: Iterable[tuple[str, Any]]) -> None:
         ws = self.sheet(META_SHEET, (22, 50), landscape=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -128,8 +129,8 @@ def test_raising_a_rating_never_lowers_a_level(mr: tuple[Model, dict[str, Status
     m, ratings = mr
     req = data.draw(st.sampled_from(sorted(m.requirements)))
     current = ratings[req]
-    higher = [s for s in (*ORDER, Status.NA) if s is Status.MET or s is Status.NA
-              or (current in ORDER and ORDER.index(s) >= ORDER.index(current))]
+    higher = [s for s in (*ORDER, Status.NA)
+              if s in (Status.MET, Status.NA) or (current in ORDER and ORDER.index(s) >= ORDER.index(current))]
     raised = dict(ratings, **{req: data.draw(st.sampled_from(higher))})
     for rule in (LevelRule("strict"), LENIENT):
         before, after = compute_levels(m, ratings, rule), compute_levels(m, raised, rule)
@@ -174,3 +175,150 @@ def test_unsatisfied_at_overall_plus_one_are_the_blockers(mr: tuple[Model, dict[
         ex = explain(m, ratings)
         assert {r.id for r in ex.blocking_requirements} == {r.id for r in unsatisfied(m, ratings, overall + 1)}
         assert ex.blocking_requirements  # something always blocks the next level
+
+
+# ------------------------------------------------------------------------------- v2 rules (issue #13)
+
+V2_SCALE = [
+    {"id": "all", "labels": {"en": "All"}, "weight": 1.0, "satisfies": True},
+    {"id": "half", "labels": {"en": "Half"}, "weight": 0.5, "satisfies": False},
+    {"id": "some", "labels": {"en": "Some"}, "weight": 0.25, "satisfies": False},
+    {"id": "none", "labels": {"en": "None"}, "weight": 0.0, "satisfies": False},
+    {"id": "skip", "labels": {"en": "N/A"}, "weight": 0.0, "satisfies": True, "needs_justification": True,
+     "not_applicable": True},
+]
+V2_ORDER = ["unrated", "none", "some", "half", "all"]
+
+
+@st.composite
+def v2_models(draw: st.DrawFn, rule: str | None = None, empty: str | None = None) -> Model:
+    """Random v2 models: 1-5 levels from 1, items with any number of requirements per level, gaps in levels."""
+    top = draw(st.integers(1, 5))
+    levels = list(range(1, top + 1))
+    domains: list[dict[str, Any]] = []
+    for d in range(draw(st.integers(1, 3))):
+        subs = []
+        for s in range(draw(st.integers(1, 2))):
+            items = []
+            for i in range(draw(st.integers(1, 3))):
+                present = draw(st.lists(st.sampled_from(levels), min_size=1, max_size=6))
+                items.append({"id": f"D{d}.S{s}.I{i}", "names": {"en": "i"},
+                              "requirements": [{"id": f"D{d}.S{s}.I{i}.R{k}", "level": n, "text": {"en": "t"}}
+                                               for k, n in enumerate(sorted(present))]})
+            subs.append({"id": f"D{d}.S{s}", "names": {"en": "s"}, "items": items})
+        domains.append({"id": f"D{d}", "names": {"en": "d"}, "subdomains": subs})
+    scoring = {"rule": rule or draw(st.sampled_from(["cumulative", "weighted", "coverage"])),
+               "empty_levels": empty or draw(st.sampled_from(["pass", "hold"]))}
+    return parse_model({"format": "cdassess-model/2", "id": "gen2", "version": "1", "languages": ["en"],
+                        "names": {"en": "g"}, "scale": V2_SCALE, "scoring": scoring,
+                        "levels": [{"n": n, "names": {"en": str(n)}} for n in levels], "domains": domains})
+
+
+def _v2_ratings(draw: st.DrawFn, m: Model) -> dict[str, str]:
+    return {r: draw(st.sampled_from([*V2_ORDER, "skip"])) for r in m.requirements}
+
+
+def test_hold_example_levels_1_2_and_5_with_1_2_done_is_2_never_4() -> None:
+    m = parse_model({"format": "cdassess-model/2", "id": "h", "version": "1", "languages": ["en"],
+                     "names": {"en": "h"}, "scale": V2_SCALE, "scoring": {"empty_levels": "hold"},
+                     "levels": [{"n": n, "names": {"en": str(n)}} for n in range(1, 6)],
+                     "domains": [{"id": "D", "names": {"en": "d"}, "items": [
+                         {"id": "I", "names": {"en": "i"}, "requirements": [
+                             {"id": f"I.{n}", "level": n, "text": {"en": "t"}} for n in (1, 2, 5)]}]}]})
+    done = {"I.1": "all", "I.2": "all"}
+    assert item_level(m, m.items["I"], done) == 2
+    assert item_level(m, m.items["I"], {}) == 0
+    assert item_level(m, m.items["I"], {**done, "I.5": "all"}) == 5
+    assert [r.id for r in unsatisfied(m, done, 3)] == ["I.5"]  # level 3 is reached only through level 5
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_blank_assessment_is_zero_everywhere_under_hold_and_for_weighted(data: st.DataObject) -> None:
+    m = data.draw(v2_models(empty="hold"))
+    rep = compute_levels(m, {})
+    assert set(rep.items.values()) == {0} and rep.overall == 0
+    if rep.overall_score is not None:
+        assert rep.overall_score == 0 and all(v == 0 for v in rep.scores.values())
+    assert all(v in (0.0, None) for cov in rep.coverage.values() for v in cov.values())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_hold_level_is_highest_level_with_requirements_all_satisfied_up_to_it(data: st.DataObject) -> None:
+    m = data.draw(v2_models(rule="cumulative", empty="hold"))
+    ratings = _v2_ratings(data.draw, m)
+    for item in m.items.values():
+        sat = {n: all(m.scale.satisfies(ratings[r.id]) for r in item.requirements if r.level <= n)
+               for n in item.levels_used}
+        expected = max((n for n in item.levels_used if sat[n]), default=0)
+        if sat[max(item.levels_used)]:
+            expected = m.max_level  # nothing more is asked of the item
+        assert item_level(m, item, ratings) == expected
+        assert item_level(m, item, ratings) <= item_level(
+            parse_model({**json.loads(m.to_json()), "scoring": {"rule": "cumulative", "empty_levels": "pass"}}),
+            item, ratings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_every_rule_monotone_in_answers_and_gaps_match_levels(data: st.DataObject) -> None:
+    m = data.draw(v2_models())
+    ratings = _v2_ratings(data.draw, m)
+    req = data.draw(st.sampled_from(sorted(m.requirements)))
+    if ratings[req] == "skip":
+        return
+    better = data.draw(st.sampled_from(V2_ORDER[V2_ORDER.index(ratings[req]):]))
+    raised = {**ratings, req: better}
+    before, after = compute_levels(m, ratings), compute_levels(m, raised)
+    assert after.overall >= before.overall
+    assert all(after.items[i] >= before.items[i] for i in m.items)
+    if before.overall_score is not None:
+        assert after.overall_score is not None and after.overall_score >= before.overall_score - 1e-9
+    if m.scoring.rule != "weighted":  # cumulative levels: no gaps to T exactly when T is reached
+        for t in m.level_numbers:
+            assert (not gaps(m, ratings, t)) == (before.overall >= t)
+        ex = explain(m, ratings)
+        assert ex.reached == (before.overall >= ex.level)
+        if not ex.reached:
+            fixed = {**ratings, **dict.fromkeys((r.id for r in ex.blocking_requirements), "all")}
+            assert compute_levels(m, fixed).overall >= ex.level  # the blockers are exactly what is missing
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_weighted_scores_bounded_averaged_and_level_is_the_whole_part(data: st.DataObject) -> None:
+    m = data.draw(v2_models(rule="weighted"))
+    ratings = _v2_ratings(data.draw, m)
+    rep = compute_levels(m, ratings)
+    top = m.max_level
+    assert rep.max_score == top and rep.overall_score is not None
+    for s in m.subdomains.values():
+        assert rep.scores[s.id] == pytest.approx(sum(rep.scores[i.id] for i in s.items) / len(s.items))
+    for node, score in rep.scores.items():
+        assert -1e-9 <= score <= top + 1e-9
+        assert rep.level_of(node) == int(score + 1e-9)
+    assert rep.overall == int(rep.overall_score + 1e-9)
+    full = compute_levels(m, dict.fromkeys(m.requirements, "all"))
+    if m.scoring.empty_levels == "pass":  # under hold a level an item has nothing at adds 0
+        assert full.overall_score == pytest.approx(top) and full.overall == top
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_coverage_is_the_share_of_weight_and_levels_follow_the_cumulative_rule(data: st.DataObject) -> None:
+    m = data.draw(v2_models(rule="coverage"))
+    ratings = _v2_ratings(data.draw, m)
+    rep = compute_levels(m, ratings)
+    counted = [r for r in m.requirements if ratings[r] != "skip"]
+    weights = {"unrated": 0, "none": 0, "some": 0.25, "half": 0.5, "all": 1}
+    expected = sum(weights[ratings[r]] for r in counted) / len(counted) if counted else 0.0
+    assert rep.overall_score == pytest.approx(expected)
+    for n in m.level_numbers:
+        at = [r for r in counted if m.requirements[r].level == n]
+        cov = rep.overall_coverage[n]
+        assert (cov is None) == (not at)
+        if at:
+            assert cov == pytest.approx(sum(weights[ratings[r]] for r in at) / len(at))
+    cumulative = parse_model({**json.loads(m.to_json()), "scoring": {**m.scoring.as_dict(), "rule": "cumulative"}})
+    assert compute_levels(cumulative, ratings).items == rep.items

@@ -14,7 +14,7 @@ from cdassess.cli import main
 from cdassess.library import ModelLibrary
 from cdassess.model import Model
 from cdassess.services import Assessment
-from cdassess.xlsx.questionnaire import SHEET
+from cdassess.xlsx.questionnaire import SHEET, SHEETS
 
 
 @pytest.fixture
@@ -26,12 +26,12 @@ def mini_file(tmp_path: Path, mini_model: Model) -> Path:
 
 def _claims(path: Path) -> dict[str, str]:
     with Assessment.open(path, readonly=True) as a:
-        return {k: c.status.value for k, c in a.claims().items()}
+        return {k: str(c.status) for k, c in a.claims().items()}
 
 
 def _answer(q: Path, req: str, word: str) -> None:
     wb = openpyxl.load_workbook(q)
-    ws = wb[SHEET]
+    ws = next(wb[n] for n in wb.sheetnames if n in SHEETS.values())  # any of the three languages
     for row in ws.iter_rows(min_row=2):
         if row[0].value == req:
             row[7].value = word

@@ -102,14 +102,43 @@ def test_layout(tmp_path: Path, mini_assessment: Assessment) -> None:
 
 def test_max_level_and_language(tmp_path: Path, mini_assessment: Assessment) -> None:
     out = export_questionnaire(mini_assessment, tmp_path / "q.xlsx", max_level=3, lang="en")
-    ws = openpyxl.load_workbook(out)[SHEET]
+    wb = openpyxl.load_workbook(out)
+    assert [n for n in wb.sheetnames if not n.startswith("_")] == ["Instructions", "Questionnaire"]
+    ws = wb["Questionnaire"]
     cols = _columns(ws)
     assert ws.max_row - 1 == len(mini_assessment.model.requirements)
     text = ws.cell(2, cols["Requirement"]).value
     assert text == "A.X.1 level 1 requirement"
-    assert "\n" in ws.cell(1, 1).value  # headers stay bilingual so any copy imports
+    headers = [c.value for c in ws[1] if c.value]
+    assert headers[:2] == ["ID", "Domain"] and not any("\n" in h or "编号" in h for h in headers)
+    assert ws.data_validations.dataValidation[0].formula1 == '"Met,Partially met,Not met,N/A"'
     with pytest.raises(Exception, match="not a level"):
         export_questionnaire(mini_assessment, tmp_path / "q9.xlsx", max_level=9)
+
+
+@pytest.mark.parametrize(("lang", "sheet", "header", "dropdown"), [
+    ("zh", "问卷", "编号", '"满足,部分满足,不满足,不适用"'),
+    ("en", "Questionnaire", "ID", '"Met,Partially met,Not met,N/A"'),
+    ("both", SHEET, "编号\nID", '"' + ",".join(CLAIM_CHOICES) + '"'),
+])
+def test_each_language_round_trips(tmp_path: Path, mini_assessment: Assessment, lang: str, sheet: str,
+                                   header: str, dropdown: str) -> None:
+    out = export_questionnaire(mini_assessment, tmp_path / f"q-{lang}.xlsx", lang=lang)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[sheet]
+    assert ws.cell(1, 1).value == header
+    assert ws.data_validations.dataValidation[0].formula1 == dropdown
+    claim_col = [str(c.value) for c in ws[1]].index(str(ws.cell(1, 8).value)) + 1
+    picked = dropdown.strip('"').split(",")
+    for r, word in zip(range(2, 6), picked, strict=True):
+        ws.cell(r, claim_col).value = word
+        ws.cell(r, claim_col + 3).value = "why" if word in picked[3:] else None  # not used: claims need none
+    wb.save(out)
+    preview = read_questionnaire(mini_assessment, out)
+    assert not preview.problems, [p.cells() for p in preview.problems]
+    preview.apply(mini_assessment)
+    got = [str(c.status) for _, c in sorted(mini_assessment.claims().items())][:4]
+    assert sorted(got) == sorted(["met", "partial", "not_met", "na"])
 
 
 def test_formula_looking_text_stays_text(tmp_path: Path, mini_assessment: Assessment) -> None:
@@ -173,12 +202,12 @@ def test_round_trip_preview_then_apply(tmp_path: Path, mini_assessment: Assessme
     assert all(c.sheet == SHEET and c.row >= 2 for c in preview.changes)
     preview.apply(a)
     claims = a.claims()
-    assert claims["A.X.1.L1"].status is Status.MET
+    assert claims["A.X.1.L1"].status == Status.MET
     assert claims["A.X.1.L1"].evidence_text == "CI logs"
     assert claims["A.X.1.L1"].owner == "张三"
-    assert claims["A.X.1.L2"].status is Status.PARTIAL
+    assert claims["A.X.1.L2"].status == Status.PARTIAL
     assert claims["A.X.1.L2"].evidence_refs == "wiki/ci"
-    assert claims["B.1.L1"].status is Status.NA
+    assert claims["B.1.L1"].status == Status.NA
     assert "B.1.L2" not in claims
     assert claims["A.X.1.L1"].source == "questionnaire q.xlsx"
     assert a.ratings() == {}  # claims never touch the assessor's ratings
@@ -204,7 +233,7 @@ def test_round_trip_preview_then_apply(tmp_path: Path, mini_assessment: Assessme
     ("maybe", None), ("满足 / Not met", None), (2, None),
 ])
 def test_claim_words(word: object, status: Status | None) -> None:
-    assert parse_status_word(word) is status
+    assert parse_status_word(word) == status
 
 
 def test_problems_listed_and_nothing_applied(tmp_path: Path, mini_assessment: Assessment) -> None:
@@ -278,7 +307,7 @@ def test_another_assessment_or_model_refused_unless_forced(tmp_path: Path, mini_
     forced = read_questionnaire(mini_assessment, q, force=True)
     assert forced.ok and any("forced" in n for n in forced.notes)
     forced.apply(mini_assessment)
-    assert mini_assessment.claims()["A.X.1.L1"].status is Status.MET
+    assert mini_assessment.claims()["A.X.1.L1"].status == Status.MET
     wb = openpyxl.load_workbook(q)
     meta = wb["_cdassess"]
     for row in meta.iter_rows():
@@ -310,11 +339,11 @@ def test_reordered_extra_missing_columns_blank_and_decorative_rows(tmp_path: Pat
     assert any("no cdassess metadata sheet" in n for n in preview.notes)
     preview.apply(mini_assessment)
     claims = mini_assessment.claims()
-    assert claims["A.X.1.L1"].status is Status.MET
+    assert claims["A.X.1.L1"].status == Status.MET
     assert claims["A.X.1.L1"].evidence_text == "pipeline logs"
-    assert claims["B.1.L1"].status is Status.NOT_MET
+    assert claims["B.1.L1"].status == Status.NOT_MET
     assert claims["B.1.L1"].comment == "because"
-    assert claims["B.1.L2"].status is Status.MET
+    assert claims["B.1.L2"].status == Status.MET
 
 
 def test_missing_optional_column_keeps_old_values(tmp_path: Path, mini_assessment: Assessment) -> None:

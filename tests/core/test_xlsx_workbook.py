@@ -145,7 +145,7 @@ def test_edits_in_the_workbook_are_imported(tmp_path: Path, rich: Assessment) ->
     preview = read_workbook(a, w)
     assert preview.ok, preview.problems
     preview.apply(a)
-    assert a.ratings()["B.1.L1"].status is Status.NOT_MET
+    assert a.ratings()["B.1.L1"].status == Status.NOT_MET
     assert a.ratings()["B.1.L1"].note == "seen on site"
     assert a.findings()[0].priority == "low"
     assert a.findings()[-1].observation == "new from the workshop"

@@ -72,7 +72,7 @@ def test_cli_edit_is_refused_while_a_window_holds_the_file(demo_path: Path) -> N
     res = cli("rate", str(demo_path), REQ, "met")  # after the window closed
     assert res.returncode == 0, res.stderr
     with Assessment.open(demo_path, readonly=True) as a:
-        assert a.rating(REQ).status.value == "met"
+        assert a.rating(REQ).status == "met"
         assert a.check() == []
 
 

@@ -52,7 +52,7 @@ def test_file_in_use_is_explained_and_can_be_opened_read_only(window: Any, mini_
         assert not window.requirement_pane.buttons[Status.MET].isEnabled()
         assert not window.evidence_pane.attach_button.isEnabled()
         press(window.tree, Qt.Key.Key_1)  # ignored, no error
-        assert window.session.status("A.X.1.L1") is Status.UNRATED
+        assert window.session.status("A.X.1.L1") == Status.UNRATED
 
 
 def test_locked_assessment_opens_read_only_with_a_banner(window: Any, mini_path: Path, dialogs: Any) -> None:
@@ -71,7 +71,7 @@ def test_locked_assessment_opens_read_only_with_a_banner(window: Any, mini_path:
     press(window.tree, Qt.Key.Key_3)
     assert dialogs.kinds() == ["ask_text"], dialogs.shown
     with Assessment.open(mini_path, readonly=True) as a:
-        assert a.rating("A.X.1.L1").status is Status.NOT_MET
+        assert a.rating("A.X.1.L1").status == Status.NOT_MET
 
 
 def test_bad_files_show_a_dialog_and_keep_the_window_usable(window: Any, mini_path: Path, tmp_path: Path,
@@ -93,7 +93,7 @@ def test_bad_files_show_a_dialog_and_keep_the_window_usable(window: Any, mini_pa
     assert window.open_path(mini_path)
     select(window, "A.X.1.L1")
     press(window.tree, Qt.Key.Key_1)
-    assert window.session.status("A.X.1.L1") is Status.MET
+    assert window.session.status("A.X.1.L1") == Status.MET
 
 
 def test_missing_recent_file_is_explained_and_removed(window: Any, mini_path: Path, tmp_path: Path,
@@ -167,7 +167,7 @@ def test_views_reload_after_an_import(window: Any, mini_path: Path, monkeypatch:
     press(window.tree, Qt.Key.Key_1)
     action = next(a for a in window._plugged if "questionnaire" in a.text() and "Import" in a.text())
     action.trigger()
-    assert window.session.status("B.1.L1") is Status.NOT_MET
+    assert window.session.status("B.1.L1") == Status.NOT_MET
     assert window.tree_model.index_of("B.1.L2", 1).data() == "Partially met"
     assert window.current_requirement() == "A.X.1.L1"  # the shown requirement stays
     assert window.undo.count() == 0  # edits before an import cannot be undone across it

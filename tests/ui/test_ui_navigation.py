@@ -158,4 +158,4 @@ def test_a_2000_requirement_model_opens_without_a_widget_per_requirement(window:
     _choose(window, "all")
     window._search_escape()
     assert window.next_unrated(1)
-    assert window.session.status(window.current_requirement()) is Status.UNRATED
+    assert window.session.status(window.current_requirement()) == Status.UNRATED

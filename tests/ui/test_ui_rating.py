@@ -21,12 +21,12 @@ def test_keyboard_rating_reaches_the_file(window: Any, mini_path: Path) -> None:
     assert window.open_path(mini_path)
     select(window, "A.X.1.L2")
     press(window.tree, Qt.Key.Key_1)
-    assert window.session.status("A.X.1.L2") is Status.MET
+    assert window.session.status("A.X.1.L2") == Status.MET
     press(window.tree, Qt.Key.Key_3)
     window.close()
     assert window.session is None  # closed: the file is released
     stored = _stored(mini_path, "A.X.1.L2")
-    assert stored.status is Status.NOT_MET
+    assert stored.status == Status.NOT_MET
     assert stored.updated_by == "tester"
 
 
@@ -37,18 +37,18 @@ def test_undo_and_redo_restore_ratings_in_the_file(window: Any, mini_path: Path)
     window.requirement_pane.note.setPlainText("seen in the wiki")
     window.requirement_pane.save_note()
     press(window.tree, Qt.Key.Key_1)
-    assert _stored(mini_path, "A.X.1.L1").status is Status.MET
+    assert _stored(mini_path, "A.X.1.L1").status == Status.MET
     window.undo.undo()
-    assert _stored(mini_path, "A.X.1.L1").status is Status.PARTIAL
+    assert _stored(mini_path, "A.X.1.L1").status == Status.PARTIAL
     assert _stored(mini_path, "A.X.1.L1").note == "seen in the wiki"
     window.undo.undo()  # the note
     window.undo.undo()  # the first rating
     old = _stored(mini_path, "A.X.1.L1")
-    assert old.status is Status.UNRATED and old.note == ""
-    assert window.session.status("A.X.1.L1") is Status.UNRATED
+    assert old.status == Status.UNRATED and old.note == ""
+    assert window.session.status("A.X.1.L1") == Status.UNRATED
     assert window.tree_model.index_of("A.X.1.L1", 1).data() == "Unrated"
     window.undo.redo()
-    assert _stored(mini_path, "A.X.1.L1").status is Status.PARTIAL
+    assert _stored(mini_path, "A.X.1.L1").status == Status.PARTIAL
 
 
 def test_na_asks_for_a_justification_and_cancel_changes_nothing(window: Any, mini_path: Path,
@@ -57,10 +57,10 @@ def test_na_asks_for_a_justification_and_cancel_changes_nothing(window: Any, min
     select(window, "B.1.L1")
     dialogs.texts = [None, "no such system here"]
     press(window.tree, Qt.Key.Key_4)
-    assert window.session.status("B.1.L1") is Status.UNRATED
+    assert window.session.status("B.1.L1") == Status.UNRATED
     press(window.tree, Qt.Key.Key_4)
     stored = _stored(mini_path, "B.1.L1")
-    assert stored.status is Status.NA and stored.justification == "no such system here"
+    assert stored.status == Status.NA and stored.justification == "no such system here"
     assert dialogs.kinds() == ["ask_text", "ask_text"]
 
 
@@ -72,7 +72,7 @@ def test_needs_review_and_clear(window: Any, mini_path: Path) -> None:
     assert _stored(mini_path, "A.X.2.L1").needs_review
     press(window.tree, Qt.Key.Key_0)
     stored = _stored(mini_path, "A.X.2.L1")
-    assert stored.status is Status.UNRATED and stored.needs_review
+    assert stored.status == Status.UNRATED and stored.needs_review
 
 
 def test_next_unrated_by_keyboard(window: Any, mini_path: Path, qtbot: Any) -> None:
@@ -119,11 +119,11 @@ def test_undo_shows_the_requirement_it_changes(window: Any, mini_path: Path) -> 
     select(window, "B.1.L2")
     window.undo.undo()
     assert window.current_requirement() == "A.X.1.L1"
-    assert window.session.status("A.X.1.L1") is Status.UNRATED
+    assert window.session.status("A.X.1.L1") == Status.UNRATED
     select(window, "B.1.L2")
     window.undo.redo()
     assert window.current_requirement() == "A.X.1.L1"
-    assert window.session.status("A.X.1.L1") is Status.MET
+    assert window.session.status("A.X.1.L1") == Status.MET
 
 
 def test_digits_typed_in_the_note_are_text_not_ratings(window: Any, mini_path: Path, qtbot: Any) -> None:
@@ -139,13 +139,13 @@ def test_digits_typed_in_the_note_are_text_not_ratings(window: Any, mini_path: P
     for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
         QTest.keyClick(note, key)
     assert note.toPlainText() == "123"
-    assert window.session.status("A.X.1.L1") is Status.UNRATED
+    assert window.session.status("A.X.1.L1") == Status.UNRATED
     window.requirement_pane.flush()
     assert _stored(mini_path, "A.X.1.L1").note == "123"
     # the window's rating shortcut works once the focus is back on the tree
     window.tree.setFocus()
     QTest.keyClick(window.tree, Qt.Key.Key_3)
-    assert window.session.status("A.X.1.L1") is Status.NOT_MET
+    assert window.session.status("A.X.1.L1") == Status.NOT_MET
 
 
 def test_context_menu_on_a_requirement_rates_it(window: Any, mini_path: Path, qtbot: Any) -> None:
@@ -162,4 +162,4 @@ def test_context_menu_on_a_requirement_rates_it(window: Any, mini_path: Path, qt
     partial = next(a for a in menu.actions() if a.text().endswith("Partially met"))
     partial.trigger()
     menu.close()
-    assert _stored(mini_path, "B.1.L1").status is Status.PARTIAL
+    assert _stored(mini_path, "B.1.L1").status == Status.PARTIAL

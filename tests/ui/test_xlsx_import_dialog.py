@@ -97,13 +97,13 @@ def test_import_questionnaire_interactive(qtbot: Any, tmp_path: Path, assessment
     seen: list[ImportPreviewDialog] = []
     _auto_apply(monkeypatch, seen)
     assert import_dialog.import_questionnaire_interactive(None, assessment) is True
-    assert assessment.claims()["A.X.1.L1"].status is Status.MET
+    assert assessment.claims()["A.X.1.L1"].status == Status.MET
     assert dialogs.kinds() == ["info"]
     # a file with problems: the dialog opens with Apply disabled, and nothing changes
     _answer(q, {"A.X.1.L1": "N", "A.X.1.L2": "???"})
     assert import_dialog.import_questionnaire_interactive(None, assessment) is False
     assert not seen[-1].apply_button.isEnabled()
-    assert assessment.claims()["A.X.1.L1"].status is Status.MET
+    assert assessment.claims()["A.X.1.L1"].status == Status.MET
 
 
 def test_import_from_another_assessment_asks_first(qtbot: Any, tmp_path: Path, assessment: Assessment,
@@ -118,7 +118,7 @@ def test_import_from_another_assessment_asks_first(qtbot: Any, tmp_path: Path, a
     assert dialogs.kinds() == ["ask"] and "another assessment" in dialogs.shown[0][2]
     dialogs.answers.append(True)
     assert import_dialog.import_questionnaire_interactive(None, assessment) is True
-    assert assessment.claims()["B.1.L1"].status is Status.NA
+    assert assessment.claims()["B.1.L1"].status == Status.NA
 
 
 def test_bad_file_shows_an_error(qtbot: Any, tmp_path: Path, assessment: Assessment, dialogs: Any,

@@ -192,8 +192,8 @@ class Result:
 
 def _read_actual(a: Any) -> Actual:
     return Actual(
-        ratings={k: (r.status.value, r.note) for k, r in a.ratings().items()},
-        claims={k: (c.status.value, c.evidence_text) for k, c in a.claims().items()},
+        ratings={k: (str(r.status), r.note) for k, r in a.ratings().items()},
+        claims={k: (str(c.status), c.evidence_text) for k, c in a.claims().items()},
         findings={f.observation for f in a.findings()},
         evidence={e.sha256 for e in a.evidence_list()},
     )

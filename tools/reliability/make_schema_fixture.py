@@ -32,9 +32,9 @@ def snapshot(a: Any) -> dict[str, Any]:
                  "assessors": list(m.assessors), "target_level": m.target_level, "model_id": m.model_id,
                  "model_version": m.model_version, "status": m.status, "start_date": m.start_date,
                  "end_date": m.end_date},
-        "ratings": {k: [r.status.value, r.note, r.justification, r.needs_review]
+        "ratings": {k: [str(r.status), r.note, r.justification, r.needs_review]
                     for k, r in sorted(a.ratings().items())},
-        "claims": {k: [c.status.value, c.evidence_text, c.evidence_refs, c.owner, c.comment, c.source]
+        "claims": {k: [str(c.status), c.evidence_text, c.evidence_refs, c.owner, c.comment, c.source]
                    for k, c in sorted(a.claims().items())},
         "findings": [[f.id, f.req_id, f.observation, f.recommendation, f.owner, f.due_date, f.priority]
                      for f in a.findings()],
