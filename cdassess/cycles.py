@@ -563,7 +563,7 @@ def _compare(opened: list[Assessment], mapping_path: str | Path | None) -> Compa
 def _levels_on(model: Model, a: Assessment, statuses: Mapping[str, str]) -> Any:
     from cdassess.scoring import compute_levels
 
-    return compute_levels(model, statuses, a.rule)  # type: ignore[arg-type]
+    return compute_levels(model, statuses, a.rule)
 
 
 def _label(a: Assessment) -> str:

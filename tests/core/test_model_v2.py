@@ -40,9 +40,8 @@ def _model(**scoring: str) -> Model:
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> Assessment:
-    a = Assessment.create(tmp_path / "tiny.cdassess", organization="Org", project="P", target_level=2,
-                          model=load_model_file(TINY), assessor="tester")
-    return a
+    return Assessment.create(tmp_path / "tiny.cdassess", organization="Org", project="P", target_level=2,
+                             model=load_model_file(TINY), assessor="tester")
 
 
 def test_v2_loads_with_languages_scale_scoring_and_node_extras() -> None:
