@@ -98,151 +98,151 @@
 <context>
     <name>CompareDialog</name>
     <message>
-        <location filename="../../ui/cycles.py" line="78"/>
-        <location filename="../../ui/cycles.py" line="143"/>
+        <location filename="../../ui/cycles.py" line="77"/>
+        <location filename="../../ui/cycles.py" line="142"/>
         <source>Compare assessments</source>
         <translation>对比评估</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="85"/>
+        <location filename="../../ui/cycles.py" line="84"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="86"/>
+        <location filename="../../ui/cycles.py" line="85"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="87"/>
+        <location filename="../../ui/cycles.py" line="86"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="107"/>
+        <location filename="../../ui/cycles.py" line="106"/>
         <source>Levels</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="108"/>
+        <location filename="../../ui/cycles.py" line="107"/>
         <source>Radar</source>
         <translation>雷达图</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="109"/>
+        <location filename="../../ui/cycles.py" line="108"/>
         <source>Changed ratings</source>
         <translation>评定变化</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="110"/>
+        <location filename="../../ui/cycles.py" line="109"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="112"/>
+        <location filename="../../ui/cycles.py" line="111"/>
         <source>Save as PDF…</source>
         <translation>另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="113"/>
+        <location filename="../../ui/cycles.py" line="112"/>
         <source>Save as workbook…</source>
         <translation>另存为工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="129"/>
+        <location filename="../../ui/cycles.py" line="128"/>
         <source>Assessments to compare</source>
         <translation>要对比的评估</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="130"/>
+        <location filename="../../ui/cycles.py" line="129"/>
         <source>Assessments (*.cdassess)</source>
         <translation>评估文件 (*.cdassess)</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="163"/>
+        <location filename="../../ui/cycles.py" line="162"/>
         <source>Domain / item</source>
         <translation>能力域 / 能力项</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="164"/>
+        <location filename="../../ui/cycles.py" line="163"/>
         <source>better</source>
         <translation>变好</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="164"/>
+        <location filename="../../ui/cycles.py" line="163"/>
         <source>worse</source>
         <translation>变差</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="164"/>
+        <location filename="../../ui/cycles.py" line="163"/>
         <source>newly rated</source>
         <translation>新评定</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="165"/>
+        <location filename="../../ui/cycles.py" line="164"/>
         <source>no longer rated</source>
         <translation>不再评定</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="165"/>
+        <location filename="../../ui/cycles.py" line="164"/>
         <source>changed</source>
         <translation>有变化</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="166"/>
-        <location filename="../../ui/cycles.py" line="168"/>
+        <location filename="../../ui/cycles.py" line="165"/>
+        <location filename="../../ui/cycles.py" line="167"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="166"/>
+        <location filename="../../ui/cycles.py" line="165"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="166"/>
+        <location filename="../../ui/cycles.py" line="165"/>
         <source>Before</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="166"/>
+        <location filename="../../ui/cycles.py" line="165"/>
         <source>After</source>
         <translation>之后</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="168"/>
+        <location filename="../../ui/cycles.py" line="167"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="168"/>
+        <location filename="../../ui/cycles.py" line="167"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="169"/>
+        <location filename="../../ui/cycles.py" line="168"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="170"/>
+        <location filename="../../ui/cycles.py" line="169"/>
         <source>opened</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="178"/>
+        <location filename="../../ui/cycles.py" line="177"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="178"/>
+        <location filename="../../ui/cycles.py" line="177"/>
         <source>Workbooks (*.xlsx)</source>
         <translation>工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="179"/>
-        <location filename="../../ui/cycles.py" line="193"/>
-        <location filename="../../ui/cycles.py" line="196"/>
+        <location filename="../../ui/cycles.py" line="178"/>
+        <location filename="../../ui/cycles.py" line="192"/>
+        <location filename="../../ui/cycles.py" line="195"/>
         <source>Save the comparison</source>
         <translation>保存对比结果</translation>
     </message>
@@ -250,52 +250,52 @@
 <context>
     <name>Cycles</name>
     <message>
-        <location filename="../../ui/cycles.py" line="49"/>
+        <location filename="../../ui/cycles.py" line="48"/>
         <source>Re-assess: the new assessment file</source>
         <translation>复评：新的评估文件</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="50"/>
+        <location filename="../../ui/cycles.py" line="49"/>
         <source>Assessments (*.cdassess)</source>
         <translation>评估文件 (*.cdassess)</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="57"/>
+        <location filename="../../ui/cycles.py" line="56"/>
         <source>Re-assess</source>
         <translation>复评</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="65"/>
+        <location filename="../../ui/cycles.py" line="64"/>
         <source>New cycle: %1 ratings to re-confirm (F8 walks them)</source>
         <translation>新周期：%1 项评定待重新确认（按 F8 逐项查看）</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="270"/>
+        <location filename="../../ui/cycles.py" line="269"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="284"/>
+        <location filename="../../ui/cycles.py" line="283"/>
         <source>Review evidence</source>
         <translation>审核证据</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="72"/>
+        <location filename="../../ui/labels.py" line="84"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="73"/>
+        <location filename="../../ui/labels.py" line="85"/>
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="74"/>
+        <location filename="../../ui/labels.py" line="86"/>
         <source>Rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="75"/>
+        <location filename="../../ui/labels.py" line="87"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
@@ -970,92 +970,92 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="13"/>
+        <location filename="../../ui/labels.py" line="18"/>
         <source>Met</source>
         <translation>满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="14"/>
+        <location filename="../../ui/labels.py" line="19"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="15"/>
+        <location filename="../../ui/labels.py" line="20"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="16"/>
+        <location filename="../../ui/labels.py" line="21"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="17"/>
+        <location filename="../../ui/labels.py" line="15"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="23"/>
+        <location filename="../../ui/labels.py" line="35"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24"/>
+        <location filename="../../ui/labels.py" line="36"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25"/>
+        <location filename="../../ui/labels.py" line="37"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="31"/>
+        <location filename="../../ui/labels.py" line="43"/>
         <source>confirmed against the standard</source>
         <translation>已与标准核对</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="32"/>
+        <location filename="../../ui/labels.py" line="44"/>
         <source>paraphrased from the standard</source>
         <translation>转述自标准</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="33"/>
+        <location filename="../../ui/labels.py" line="45"/>
         <source>inferred (not in the standard&apos;s text)</source>
         <translation>推断（标准原文中没有）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="39"/>
+        <location filename="../../ui/labels.py" line="51"/>
         <source>document</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="40"/>
+        <location filename="../../ui/labels.py" line="52"/>
         <source>demonstration</source>
         <translation>现场演示</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="41"/>
+        <location filename="../../ui/labels.py" line="53"/>
         <source>record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="42"/>
+        <location filename="../../ui/labels.py" line="54"/>
         <source>report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43"/>
+        <location filename="../../ui/labels.py" line="55"/>
         <source>metric</source>
         <translation>度量数据</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44"/>
+        <location filename="../../ui/labels.py" line="56"/>
         <source>interview</source>
         <translation>访谈</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45"/>
+        <location filename="../../ui/labels.py" line="57"/>
         <source>configuration</source>
         <translation>配置</translation>
     </message>
@@ -1063,243 +1063,243 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="178"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Assessment &amp;details…</source>
         <translation>评估信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Re-&amp;assess (next cycle)…</source>
         <translation>复评（下一周期）(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;Compare assessments…</source>
         <translation>对比评估(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="807"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="808"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="333"/>
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="335"/>
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="398"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
@@ -1436,12 +1436,12 @@
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="826"/>
+        <location filename="../../ui/main_window.py" line="853"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="826"/>
+        <location filename="../../ui/main_window.py" line="853"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -1696,209 +1696,213 @@ Verification code: %4</source>
 <context>
     <name>RequirementPane</name>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="97"/>
+        <location filename="../../ui/requirement_pane.py" line="122"/>
         <source>Choose a requirement in the tree on the left.</source>
         <translation>请在左侧树中选择一项要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="110"/>
+        <location filename="../../ui/requirement_pane.py" line="135"/>
         <source>中文</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="110"/>
+        <location filename="../../ui/requirement_pane.py" line="135"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="117"/>
+        <location filename="../../ui/requirement_pane.py" line="142"/>
         <source>What to look for</source>
         <translation>查看要点</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="127"/>
+        <location filename="../../ui/requirement_pane.py" line="152"/>
         <source>Team&apos;s self-assessment claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="134"/>
+        <location filename="../../ui/requirement_pane.py" line="159"/>
         <source>Assessor&apos;s rating</source>
         <translation>评估师评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="146"/>
+        <location filename="../../ui/requirement_pane.py" line="205"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="148"/>
+        <location filename="../../ui/requirement_pane.py" line="207"/>
         <source>Rate as %1 (key %2)</source>
         <translation>评定为 %1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="159"/>
+        <location filename="../../ui/requirement_pane.py" line="171"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="162"/>
+        <location filename="../../ui/requirement_pane.py" line="174"/>
         <source>N/A justification (required):</source>
         <translation>不适用理由（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="164"/>
+        <location filename="../../ui/requirement_pane.py" line="176"/>
         <source>Why the requirement does not apply</source>
         <translation>该要求不适用的原因</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="168"/>
+        <location filename="../../ui/requirement_pane.py" line="180"/>
         <source>Note</source>
         <translation>评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="170"/>
+        <location filename="../../ui/requirement_pane.py" line="182"/>
         <source>What you saw; saved as you type</source>
         <translation>现场所见；输入时自动保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="178"/>
+        <location filename="../../ui/requirement_pane.py" line="219"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="182"/>
+        <location filename="../../ui/requirement_pane.py" line="223"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="182"/>
+        <location filename="../../ui/requirement_pane.py" line="223"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="182"/>
+        <location filename="../../ui/requirement_pane.py" line="223"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="183"/>
-        <location filename="../../ui/requirement_pane.py" line="273"/>
+        <location filename="../../ui/requirement_pane.py" line="224"/>
+        <location filename="../../ui/requirement_pane.py" line="320"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="183"/>
+        <location filename="../../ui/requirement_pane.py" line="224"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="191"/>
+        <location filename="../../ui/requirement_pane.py" line="232"/>
         <source>Add finding…</source>
         <translation>添加发现…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="192"/>
+        <location filename="../../ui/requirement_pane.py" line="233"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="193"/>
+        <location filename="../../ui/requirement_pane.py" line="234"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="226"/>
+        <location filename="../../ui/requirement_pane.py" line="268"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="255"/>
+        <location filename="../../ui/requirement_pane.py" line="301"/>
         <source>Expected evidence: %1    Text: %2</source>
         <translation>预期证据：%1    文本：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="268"/>
+        <location filename="../../ui/requirement_pane.py" line="314"/>
         <source>No claim from the questionnaire.</source>
         <translation>问卷中没有自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="272"/>
+        <location filename="../../ui/requirement_pane.py" line="319"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="272"/>
+        <location filename="../../ui/requirement_pane.py" line="319"/>
         <source>References</source>
         <translation>参考</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="273"/>
+        <location filename="../../ui/requirement_pane.py" line="320"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="278"/>
+        <location filename="../../ui/requirement_pane.py" line="325"/>
         <source>Differs from the assessor&apos;s rating (%1)</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="295"/>
+        <location filename="../../ui/requirement_pane.py" line="342"/>
         <source>Last cycle: %1</source>
         <translation>上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="296"/>
+        <location filename="../../ui/requirement_pane.py" line="343"/>
         <source>Before the model changed (%2): %1</source>
         <translation>模型变更前（%2）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="301"/>
+        <location filename="../../ui/requirement_pane.py" line="348"/>
         <source>To re-confirm</source>
         <translation>待重新确认</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="313"/>
+        <location filename="../../ui/requirement_pane.py" line="360"/>
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="316"/>
+        <location filename="../../ui/requirement_pane.py" line="363"/>
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="368"/>
-        <location filename="../../ui/requirement_pane.py" line="413"/>
+        <location filename="../../ui/requirement_pane.py" line="415"/>
+        <source>%1 needs a justification</source>
+        <translation>“%1”需要说明理由</translation>
+    </message>
+    <message>
+        <location filename="../../ui/requirement_pane.py" line="460"/>
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="369"/>
+        <location filename="../../ui/requirement_pane.py" line="416"/>
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="378"/>
+        <location filename="../../ui/requirement_pane.py" line="425"/>
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="389"/>
+        <location filename="../../ui/requirement_pane.py" line="436"/>
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="402"/>
+        <location filename="../../ui/requirement_pane.py" line="449"/>
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="414"/>
+        <location filename="../../ui/requirement_pane.py" line="461"/>
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="417"/>
+        <location filename="../../ui/requirement_pane.py" line="464"/>
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>
@@ -1906,32 +1910,32 @@ Verification code: %4</source>
 <context>
     <name>ReviewDialog</name>
     <message>
-        <location filename="../../ui/cycles.py" line="233"/>
+        <location filename="../../ui/cycles.py" line="232"/>
         <source>Review evidence: %1</source>
         <translation>审核证据：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="239"/>
+        <location filename="../../ui/cycles.py" line="238"/>
         <source>Why it is rejected (needed to reject)</source>
         <translation>驳回原因（驳回时必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="243"/>
+        <location filename="../../ui/cycles.py" line="242"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="244"/>
+        <location filename="../../ui/cycles.py" line="243"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="245"/>
+        <location filename="../../ui/cycles.py" line="244"/>
         <source>Represents the state on</source>
         <translation>反映的日期</translation>
     </message>
     <message>
-        <location filename="../../ui/cycles.py" line="246"/>
+        <location filename="../../ui/cycles.py" line="245"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,11 @@ def _model(**scoring: str) -> Model:
 
 
 @pytest.fixture
-def tiny(tmp_path: Path) -> Assessment:
-    return Assessment.create(tmp_path / "tiny.cdassess", organization="Org", project="P", target_level=2,
-                             model=load_model_file(TINY), assessor="tester")
+def tiny(tmp_path: Path) -> Iterator[Assessment]:
+    a = Assessment.create(tmp_path / "tiny.cdassess", organization="Org", project="P", target_level=2,
+                          model=load_model_file(TINY), assessor="tester")
+    yield a
+    a.close()
 
 
 def test_v2_loads_with_languages_scale_scoring_and_node_extras() -> None:

@@ -19,7 +19,7 @@ from cdassess.records import Claim
 from cdassess.scoring import Status
 from cdassess.services import Assessment
 from cdassess.xlsx import export_questionnaire, export_workbook, read_questionnaire, read_workbook
-from cdassess.xlsx.questionnaire import SHEET
+from cdassess.xlsx.questionnaire import SHEET, SHEETS
 from ui import import_dialog
 from ui.import_dialog import ImportPreviewDialog
 
@@ -158,7 +158,7 @@ def test_exports(qtbot: Any, tmp_path: Path, assessment: Assessment, dialogs: An
     wb = openpyxl.load_workbook(out)
     assert "_cdassess" in wb.sheetnames
     if action == "export_questionnaire_interactive":
-        assert wb[SHEET].max_row == 1 + len(assessment.model.requirements)  # up to level 3, as chosen
+        assert wb[SHEETS["en"]].max_row == 1 + len(assessment.model.requirements)  # level 3, English, as chosen
 
 
 def test_export_to_a_bad_place_shows_an_error(qtbot: Any, tmp_path: Path, assessment: Assessment, dialogs: Any,
