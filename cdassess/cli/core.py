@@ -14,6 +14,7 @@ from cdassess.cli.common import print_json as _print_json
 from cdassess.cli.common import print_records as _print_records
 from cdassess.errors import CdassessError, InvalidValueError
 
+
 def _opt(text: str) -> str | None:
     """A text of the model, or None when the model has none in that language."""
     return text or None
