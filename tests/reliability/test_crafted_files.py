@@ -70,7 +70,7 @@ VARIANTS: dict[str, tuple[Callable[[sqlite3.Connection], None], str]] = {
         "ALTER TABLE finding ADD COLUMN g TEXT GENERATED ALWAYS AS (upper(observation)) VIRTUAL"),
         "table 'finding' was altered"),
     "dropped_check": (_writable_schema(
-        "rating", "CHECK (status IN ('met', 'partial', 'not_met', 'na', 'unrated'))", ""),
+        "rating", "CHECK (length(status) > 0)", ""),  # statuses are scale option ids: only non-empty
         "table 'rating' was altered"),
     "changed_default": (_writable_schema("assessment", "DEFAULT 'strict'", "DEFAULT 'lenient'"),
                         "table 'assessment' was altered"),
