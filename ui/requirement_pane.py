@@ -335,10 +335,7 @@ class RequirementPane(QWidget):
         prev = s.previous.get(r.id)
         if prev is None:
             return
-        try:
-            label = status_label(Status(prev.status))
-        except ValueError:
-            label = prev.status
+        label = s.label(prev.status)
         head = (self.tr("Last cycle: %1") if prev.reason == "reassess" else
                 self.tr("Before the model changed (%2): %1").replace("%2", prev.reason.replace("_", " ")))
         text = f"<b>{_html(head.replace('%1', label))}</b>"

@@ -275,7 +275,7 @@ class ModelTreeModel(QAbstractItemModel):
             prev = self.session.previous.get(req.id)
             if col == COL_STATUS and prev is not None and req.id in self.session.reconfirm:
                 return (QCoreApplication.translate("TreeModel", "To re-confirm; last cycle: %1")
-                        .replace("%1", _status_text(prev.status)))
+                        .replace("%1", self.session.label(prev.status)))
             return f"{req.id}\n{req.text.zh}\n{req.text.en}"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_STATUS:
             return self.session.label(status)
@@ -338,11 +338,6 @@ def filter_label(key: str) -> str:
     }[key]
 
 
-def _status_text(status: str) -> str:
-    try:
-        return status_label(Status(status))
-    except ValueError:
-        return status
 
 
 class RequirementFilter(QSortFilterProxyModel):
