@@ -112,7 +112,7 @@ def read_snapshot(path: Path, profile: ExportProfile) -> Snapshot:
                 sat_count[node] = sat_count.get(node, 0) + ok
             r = ratings.get(req.id)
             snap.requirements.append((aid, req.id, item.id, item.domain_id, req.level,
-                                      (r.status.value if r else "unrated"), int(ok), int(req.id in gap_ids),
+                                      (str(r.status) if r else "unrated"), int(ok), int(req.id in gap_ids),
                                       int(bool(r and r.needs_review)), (r.note if r else "")))
             snap.model_requirements.append((model.id, model.version, req.id, item.id, item.domain_id,
                                             req.level, req.text.zh, req.text.en))
