@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cdassess.errors import ModelError, NotFoundError, Problem
 from cdassess.model import Model, load_model_file
+from cdassess.outputs import apply_umask
 from cdassess.paths import model_library_dir, resource
 
 BUILTIN_MODEL_ID = "caict-devops-cd"
@@ -84,5 +85,6 @@ class ModelLibrary:
         fd, tmp = tempfile.mkstemp(dir=self.user_dir, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(model.to_dict(), fh, ensure_ascii=False, indent=1)
+        apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
         os.replace(tmp, target)
         return target

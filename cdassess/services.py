@@ -23,6 +23,7 @@ from typing import Any
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError
 from cdassess.library import ModelLibrary
 from cdassess.model import Model, parse_model_json
+from cdassess.outputs import apply_umask
 from cdassess.records import PRIORITIES, AssessmentMeta, Claim, Evidence, Finding, Interview, Rating
 from cdassess.rules import check_date, check_optional_date
 from cdassess.scoring import (
@@ -368,6 +369,7 @@ class Assessment:
             if digest.hexdigest() != ev.sha256:
                 raise AssessmentFileError(f"{self.path}: evidence {ev.id} ({ev.original_name}) is damaged: its "
                                           "content no longer matches its SHA-256; nothing was extracted")
+            apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -45,6 +45,20 @@ def opened(args: argparse.Namespace, *, readonly: bool = False, unsafe: bool = F
         a.close()
 
 
+def output_path(args: argparse.Namespace, kind: str | None) -> Any:
+    """``args.output``, refused when writing it could destroy an input: the assessment(s) named in ``args``, any
+    assessment file, or an existing file of another kind than ``kind`` (unless ``--force``); see outputs.py."""
+    from cdassess.outputs import guard_output
+
+    inputs = [getattr(args, "file", None), *(getattr(args, "files", None) or [])]
+    return guard_output(args.output, force=bool(getattr(args, "force", False)), inputs=inputs, kind=kind)
+
+
+def force_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing file of another kind, or another assessment file")
+
+
 def level_name(model: Any, n: int) -> str:
     """A level's bilingual name, or "not reached" below the model's lowest level."""
     if n < model.min_level:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cdassess.cli.common import Handler, level_number, opened, unsafe_option
+from cdassess.cli.common import Handler, force_option, level_number, opened, unsafe_option
 from cdassess.cli.common import file_arg as _file
 from cdassess.cli.common import level_name as _level_name
 from cdassess.cli.common import print_json as _print_json
@@ -318,6 +318,10 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence_extract(args: argparse.Namespace) -> int:
+    from cdassess.outputs import guard_output
+
+    if not Path(args.output).is_dir():  # into a folder: the evidence's own name, never over an existing file
+        guard_output(args.output, force=args.force, inputs=[args.file])
     with opened(args, readonly=True) as a:
         out = a.extract_evidence(args.evidence_id, args.output, overwrite=args.force)
         print(f"wrote {out}")
@@ -480,6 +484,7 @@ def register(sub: Any) -> None:
     _register_findings_and_lock(sub)
     for name in ("info", "requirements", "audit"):
         unsafe_option(sub.choices[name])
+    force_option(sub.choices["gaps"])
 
 
 def _register_assessment(sub: Any) -> None:

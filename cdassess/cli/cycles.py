@@ -59,6 +59,10 @@ def _write_output(cmp: Any, args: argparse.Namespace) -> None:
 
     out = Path(args.output)
     suffix = out.suffix.lower()
+    if suffix in (".pdf", ".xlsx"):
+        from cdassess.cli.common import output_path
+
+        output_path(args, suffix[1:])
     if suffix == ".pdf":
         from cdassess.reports.compare import write_compare_report
 

@@ -10,7 +10,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cdassess.cli.common import level_number, opened
+from cdassess.cli.common import force_option, level_number, opened, output_path
 
 if TYPE_CHECKING:
     from cdassess.xlsx.preview import ImportPreview
@@ -54,6 +54,7 @@ def _import(args: argparse.Namespace, kind: str) -> int:
 def cmd_questionnaire_export(args: argparse.Namespace) -> int:
     from cdassess.xlsx import export_questionnaire
 
+    output_path(args, "xlsx")
     with opened(args, readonly=True) as a:
         out = export_questionnaire(a, args.output, max_level=args.max_level, lang=args.lang)
         top = args.max_level or a.meta.target_level
@@ -71,6 +72,7 @@ def cmd_workbook_export(args: argparse.Namespace) -> int:
     from cdassess.xlsx import export_workbook
 
     profile = profile_named(args.profile)
+    output_path(args, "xlsx")
     with opened(args, readonly=True) as a:
         out = export_workbook(a, args.output, profile=profile)
     print(f"wrote {out}")
@@ -86,6 +88,7 @@ def cmd_model_export(args: argparse.Namespace) -> int:
     from cdassess.xlsx import export_model_workbook
 
     model = ModelLibrary().load(args.model_id, args.version)
+    output_path(args, "xlsx")
     out = export_model_workbook(model, args.output)
     print(f"wrote {out}: model {model.id} {model.version}, {len(model.requirements)} requirements")
     return 0
@@ -106,6 +109,7 @@ def gaps_export(args: argparse.Namespace) -> int:
     from cdassess.xlsx import export_gap_plan
 
     profile = profile_named(getattr(args, "profile", None) or "full")
+    output_path(args, "xlsx")
     with opened(args, readonly=True) as a:
         target = getattr(args, "target", None)
         out = export_gap_plan(a, args.output, target=target, profile=profile)
@@ -129,6 +133,7 @@ def register(sub: Any) -> None:
     p = q.add_parser("export", help="write the questionnaire for the assessed team")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="Q.xlsx")
+    force_option(p)
     p.add_argument("--max-level", type=level_number, help="requirements up to this level (default: the target)")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
     p.set_defaults(handler=cmd_questionnaire_export)
@@ -141,6 +146,7 @@ def register(sub: Any) -> None:
     p = w.add_parser("export", help="write ratings, notes, claims, findings and the evidence index")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="W.xlsx")
+    force_option(p)
     p.add_argument("--profile", choices=["full", "confidential"], default="full",
                    help="confidential leaves out people, internal notes and evidence details (not for re-import)")
     p.set_defaults(handler=cmd_workbook_export)
@@ -154,6 +160,7 @@ def register(sub: Any) -> None:
     p.add_argument("model_id", metavar="MODEL_ID")
     p.add_argument("--version", help="model version (default: the library's choice)")
     p.add_argument("-o", "--output", required=True, metavar="model.xlsx")
+    force_option(p)
     p.set_defaults(handler=cmd_model_export)
     p = m.add_parser("import", help="validate a model workbook and add it to the user's model library")
     p.add_argument("xlsx", metavar="model.xlsx")

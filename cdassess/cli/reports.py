@@ -16,18 +16,19 @@ from cdassess.cli.common import level_number, opened
 from cdassess.errors import CdassessError, InvalidValueError
 
 
-def _out_path(value: str, suffix: str = ".pdf") -> Path:
-    p = Path(value)
-    if p.is_dir():
-        raise InvalidValueError(f"{p}: is a folder; give a file name ending in {suffix}")
-    return p
+def _out_path(args: argparse.Namespace, kind: str = "pdf") -> Path:
+    """``-o``: refused when it is the assessment, any assessment, or another kind of file (unless --force)."""
+    from cdassess.outputs import guard_output
+
+    return guard_output(args.output, force=bool(getattr(args, "force", False)),
+                        inputs=[getattr(args, "file", None)], kind=kind)
 
 
 def cmd_report_gap(args: argparse.Namespace) -> int:
     from cdassess.export_profile import profile_named
     from cdassess.reports.gap import write_gap_report
 
-    out = _out_path(args.output)
+    out = _out_path(args)
     profile = profile_named(args.profile)
     with opened(args, readonly=True) as a:
         pages = write_gap_report(a, out, target=args.target, lang=args.lang, profile=profile)
@@ -38,7 +39,7 @@ def cmd_report_gap(args: argparse.Namespace) -> int:
 def cmd_report_certificate(args: argparse.Namespace) -> int:
     from cdassess.reports.certificate import write_certificate
 
-    out = _out_path(args.output)
+    out = _out_path(args)
     issued = None
     if args.issued:
         try:
@@ -152,10 +153,13 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     key = KeyStore().own_public()
     text = key.to_pem() if args.pem else key.to_text()
     if args.output:
+        from cdassess.outputs import atomic_output
+
         out = Path(args.output)
         if out.exists() and not args.force:
             raise CdassessError(f"{out}: already exists (use --force to overwrite)")
-        out.write_text(text, encoding="utf-8")
+        with atomic_output(out, force=args.force) as tmp:
+            tmp.write_text(text, encoding="utf-8")
         print(f"wrote public key {key.key_id} ({key.name}) to {out}")
     else:
         sys.stdout.write(text)
@@ -206,6 +210,7 @@ def register(sub: Any) -> None:
     p = rep.add_parser("gap", help="the workshop gap report (A4 PDF)")
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
     p.add_argument("-o", "--output", required=True, metavar="GAP.pdf")
+    p.add_argument("--force", action="store_true", help="replace an existing file of another kind")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="report language (default both)")
     p.add_argument("--target", type=level_number, help="target level (default: the assessment's)")
     p.add_argument("--profile", choices=["full", "confidential"], default="full",
@@ -214,6 +219,7 @@ def register(sub: Any) -> None:
     p = rep.add_parser("certificate", help="the signed certificate (locked assessments only)")
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
     p.add_argument("-o", "--output", required=True, metavar="CERT.pdf")
+    p.add_argument("--force", action="store_true", help="replace an existing file of another kind")
     p.add_argument("--level", type=level_number, help="level to certify (default: the overall level reached)")
     p.add_argument("--valid-years", type=int, default=3, help="validity in years (default 3)")
     p.add_argument("--issued", metavar="YYYY-MM-DD", help="issue date (default today)")

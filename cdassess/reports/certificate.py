@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdassess.errors import CdassessError, InvalidValueError
+from cdassess.outputs import apply_umask
 from cdassess.reports.fonts import register_fonts
 from cdassess.reports.styles import clean
 from cdassess.signing import (
@@ -539,6 +540,7 @@ def render_certificate(facts: CertificateFacts, signed: IssuedCertificate | Sign
         _Painter(c, facts, signed, model).paint()
         c.showPage()
         c.save()
+        apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdassess.errors import CdassessError
+from cdassess.outputs import apply_umask
 from cdassess.reports.fonts import register_fonts
 from cdassess.reports.styles import ACCENT, BAND, RULE, Styles, esc, model_text, pick
 
@@ -188,6 +189,7 @@ def write_compare_report(cmp: Comparison, dest: str | Path, *, lang: str = "both
 
     try:
         doc.build(build_story(cmp, lang), onFirstPage=footer, onLaterPages=footer)
+        apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

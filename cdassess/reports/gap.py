@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdassess.outputs import apply_umask
 from cdassess.reports.data import ReportData, build_report_data, redact_report_data
 from cdassess.reports.styles import (
     ACCENT,
@@ -727,6 +728,7 @@ def render(story: list[Flowable], dest: str | Path, data: ReportData, *, progres
                              PageTemplate("body", [body])])
     try:
         doc.build(story, canvasmaker=numbered_canvas(decorate))
+        apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

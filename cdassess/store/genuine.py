@@ -110,9 +110,9 @@ def _source_fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(f"{CACHE_FORMAT}\0{sqlite3.sqlite_version}\0{MIGRATION_SET}\0".encode())
     digest.update("\0".join(MIGRATION_NAMES).encode())
-    source = Path(__file__).with_name("schema.py")
-    try:
-        digest.update(source.read_bytes())
+    try:  # the migrations and this module's normalisation
+        for name in ("schema.py", "genuine.py"):
+            digest.update(Path(__file__).with_name(name).read_bytes())
     except OSError:  # a frozen bundle without sources: the program's version stands for its migrations
         from cdassess import __version__
 
@@ -164,6 +164,21 @@ def derive_schema(applied: tuple[str, ...]) -> Schema:
         conn.close()
 
 
+_derived: set[tuple[str, ...]] = set()  # versions derived in this process (not read from the disk cache)
+
+
+def rederive() -> bool:
+    """Derive again every schema read from the disk cache; True if there were any (then compare again)."""
+    stale = set(_memory) - _derived
+    for key in stale:
+        _memory[key] = derive_schema(key)
+        _derived.add(key)
+        cache = _cache_file(key)
+        if cache is not None:
+            _write_cache(cache, _to_json(_memory[key]))
+    return bool(stale)
+
+
 def expected_schema(applied: Sequence[str]) -> Schema:
     """The schema a genuine file with these migrations applied has (memory, then disk cache, then derived)."""
     key = tuple(applied)
@@ -176,6 +191,7 @@ def expected_schema(applied: Sequence[str]) -> Schema:
             found = _from_json(cache.read_text(encoding="utf-8"))
     if found is None:
         found = derive_schema(key)
+        _derived.add(key)
         if cache is not None:
             _write_cache(cache, _to_json(found))
     _memory[key] = found
@@ -259,7 +275,18 @@ class Verdict:
 
 
 def verify_schema(conn: sqlite3.Connection) -> Verdict:
-    """Compare the file's schema with the genuine one for its applied migrations."""
+    """Compare the file's schema with the genuine one for its applied migrations.
+
+    A difference found against a schema read from the disk cache is confirmed against a freshly derived one
+    before the file is refused (a cache left by another build of cdassess never refuses a genuine file).
+    """
+    verdict = _verify_schema(conn)
+    if verdict.problems and rederive():
+        verdict = _verify_schema(conn)
+    return verdict
+
+
+def _verify_schema(conn: sqlite3.Connection) -> Verdict:
     found = read_schema(conn)
     applied = applied_migrations(conn, found)
     if applied is None:

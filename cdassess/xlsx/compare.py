@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdassess.errors import CdassessError
+from cdassess.outputs import apply_umask
 
 if TYPE_CHECKING:
     from cdassess.cycles import Comparison
@@ -35,6 +36,7 @@ def export_comparison(cmp: Comparison, dest: str | Path, *, force: bool = False)
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)
+        apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from cdassess import __version__
 from cdassess.errors import CdassessError
+from cdassess.outputs import apply_umask
 from cdassess.xlsx.columns import Column, col_letter
 from cdassess.xlsx.reading import META_SHEET
 from cdassess.xlsx.safety import clean_text, looks_like_formula
@@ -166,6 +167,7 @@ class BookWriter:
         try:
             self.wb.save(frame)  # every style used was registered by append(), before this
             self._splice(frame, Path(tmp))
+            apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
             os.replace(tmp, target)
         except OSError as exc:
             raise CdassessError(f"{target}: cannot be written ({exc.strerror or exc})") from None

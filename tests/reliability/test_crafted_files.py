@@ -203,3 +203,19 @@ def test_refusal_is_a_not_genuine_error_listing_every_difference(demo_path: Path
         "it has an unknown index 'a2' on table claim", "it has an unknown trigger 'a1' on table claim",
         "its table 'claim' was altered"]
     assert "(and 2 more differences)" in str(caught.value)
+
+
+def test_a_stale_schema_cache_never_refuses_a_genuine_file(demo_path: Path) -> None:
+    """The expected schema is cached in the user's folder; a cache left by another build is re-derived."""
+    from cdassess.store import genuine
+    from cdassess.store.versions import MIGRATION_NAMES
+
+    genuine._memory.clear()
+    genuine._derived.clear()
+    cache = genuine._cache_file(tuple(MIGRATION_NAMES))
+    assert cache is not None
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text('[["table", "_sqlite_migrations", "_sqlite_migrations", "CREATE TABLE other (x)"]]',
+                     encoding="utf-8")
+    with Assessment.open(demo_path) as a:
+        assert a.check() == []
