@@ -98,9 +98,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full)
-    with pytest.raises(OutputError, match=r"report.pdf: cannot be written \(No space left on device\); nothing"):
-        with atomic_output(target, kind="pdf") as tmp:
-            tmp.write_bytes(b"%PDF-1.4 new report")
+    with pytest.raises(OutputError, match=r"report.pdf: cannot be written \(No space left on device\); nothing"), \
+            atomic_output(target, kind="pdf") as tmp:
+        tmp.write_bytes(b"%PDF-1.4 new report")
     assert target.read_bytes() == b"%PDF-1.4 old report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
 

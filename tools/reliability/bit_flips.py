@@ -71,7 +71,8 @@ def _what_changed(before: object, after: object) -> str:
     """table.column of the first difference (or 'schema', 'unreadable')."""
     if after is None or before is None:
         return "unreadable"
-    assert isinstance(before, tuple) and isinstance(after, tuple)
+    assert isinstance(before, tuple)
+    assert isinstance(after, tuple)
     if before[0] != after[0] or before[2] != after[2]:
         return "schema"
     for table, rows in after[1].items():
