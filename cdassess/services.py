@@ -24,7 +24,7 @@ from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueErro
 from cdassess.library import ModelLibrary
 from cdassess.model import Model, parse_model_json
 from cdassess.outputs import apply_umask
-from cdassess.records import PRIORITIES, AssessmentMeta, Claim, Evidence, Finding, Interview, Rating
+from cdassess.records import PRIORITIES, AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
 from cdassess.rules import check_date, check_optional_date
 from cdassess.scoring import (
     DomainGaps,
@@ -202,7 +202,8 @@ class Assessment:
         return self.model.scale.parse_or_raise(value)
 
     def rate(self, req_id: str, status: str, *, note: str | None = None,
-             justification: str | None = None, needs_review: bool | None = None) -> Change:
+             justification: str | None = None, needs_review: bool | None = None,
+             action: str = "rate") -> Change:
         """Set the assessor's rating (an option id of the model's scale, a label or an answer word, or
         "unrated"); fields given as None keep their value. An N/A-like option needs a justification."""
         st = self.parse_status(status)
@@ -217,20 +218,35 @@ class Assessment:
             label = self.model.scale.label(st, "en")
             raise InvalidValueError(f"{req_id}: {label} needs a justification "
                                     f"(say why the requirement does not apply)")
-        return self.set_rating(new)
+        return self.set_rating(new, action=action)
 
-    def set_rating(self, rating: Rating) -> Change:
+    def set_rating(self, rating: Rating, *, action: str = "rate") -> Change:
         """Store a whole rating record as given (used by undo to restore an earlier one)."""
         self.model.requirement(rating.req_id)
         if rating.status not in self.model.scale and rating.status != self.store.rating(rating.req_id).status:
             self._known_status(rating.status, rating.req_id)
-        old, new = self.store.put_rating(rating)
+        old, new = self.store.put_rating(rating, action=action)
         return Change("rating", (rating.req_id,), old, new)
 
     def _known_status(self, status: str, req_id: str) -> None:
         if status != "unrated" and status not in self.model.scale:
             raise InvalidValueError(f"{req_id}: {status!r} is not an option of model {self.model.id}'s rating scale "
                                     f"(accepted: {', '.join(self.model.scale.ids)}, unrated)")
+
+    def accept_claims(self, req_ids: Iterable[str]) -> list[Change]:
+        """Take the team's claim as the assessor's rating of each requirement, in one transaction, audited as
+        ``accept_claim``. Requirements without a claim are left alone; an N/A claim takes the claim's comment
+        as its justification and is refused without one (nothing is written then)."""
+        changes: list[Change] = []
+        with self.store.batch("accept the team's claims"):
+            for rid in dict.fromkeys(req_ids):
+                claim = self.store.claim(rid)
+                if str(claim.status) == "unrated":
+                    continue
+                old = self.rating(rid)
+                changes.append(self.rate(rid, claim.status, justification=old.justification or claim.comment,
+                                         action="accept_claim"))
+        return changes
 
     def set_note(self, req_id: str, note: str) -> Change:
         return self.set_rating(self.rating(req_id).with_changes(note=note.strip()))
@@ -269,6 +285,10 @@ class Assessment:
         return Change("finding", (new.req_id,) if new.req_id else (), None, new)
 
     # ------------------------------------------------------------------------------------ interviews
+
+    def audit_log(self, target_prefix: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first (only rows whose target starts with ``target_prefix``; the last ``limit``)."""
+        return self.store.audit_entries(target_prefix, limit)
 
     def interviews(self) -> list[Interview]:
         return self.store.interviews()

@@ -181,3 +181,23 @@ class EvidenceDetailsCommand(_Command):
 
     def undo_it(self) -> None:
         self.session.update_evidence(self.evidence_id, **self.old)
+
+
+class AcceptClaimsCommand(_Command):
+    """The team's claims taken as the assessor's ratings: one undo step for one requirement or many."""
+
+    def __init__(self, session: AssessmentSession, req_ids: list[str], olds: list[Rating],
+                 on_error: ErrorSink | None = None) -> None:
+        text = (QCoreApplication.translate("Commands", "Accept the team's claim for %1").replace("%1", req_ids[0])
+                if len(req_ids) == 1 else
+                QCoreApplication.translate("Commands", "Accept %1 claims of the team").replace("%1", str(len(req_ids))))
+        super().__init__(session, text, on_error)
+        self.req_ids, self.olds = req_ids, olds
+        self.req_id = req_ids[0]
+
+    def do(self) -> None:
+        self.session.accept_claims(self.req_ids)
+
+    def undo_it(self) -> None:
+        for old in self.olds:
+            self.session.set_rating(old)

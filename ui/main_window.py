@@ -20,7 +20,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,13 +42,14 @@ from cdassess.scale import CAICT_SCALE, RatingScale
 from cdassess.scoring import Status
 from cdassess.services import Assessment
 from ui import icons, menu_actions, messages
-from ui.commands import DetailsCommand
+from ui.commands import AcceptClaimsCommand, DetailsCommand
 from ui.evidence_pane import EvidencePane
 from ui.labels import rating_keys, status_label, when
 from ui.requirement_pane import RequirementPane
 from ui.session import AssessmentSession
 from ui.settings import Settings
 from ui.tree_model import (
+    COL_CLAIM,
     COL_EVIDENCE,
     COL_NAME,
     COL_PROGRESS,
@@ -159,7 +162,9 @@ class MainWindow(QMainWindow):
         self._update_state()
 
     def _restore_layout(self) -> None:
-        self.resize(1360, 860)
+        # fit the screen it opens on (a 1366x768 laptop leaves about 1366x728 for windows)
+        avail = self.screen().availableGeometry()
+        self.resize(min(1360, avail.width() - 16), min(860, avail.height() - 48))
         geometry = self.settings.layout("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -201,8 +206,14 @@ class MainWindow(QMainWindow):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(4, 4, 0, 4)
+        self.scope = QCheckBox(self.tr("Up to the target"))
+        self.scope.setToolTip(self.tr("Work up to the target level: the tree, F8 and the counts leave out the "
+                                      "levels above it (clear to see the whole model)"))
+        self.scope.setChecked(self.settings.scope_to_target)
+        self.scope.toggled.connect(self._scope_toggled)
         frow = QHBoxLayout()
         frow.addWidget(self.filter)
+        frow.addWidget(self.scope)
         frow.addWidget(self.search, 1)
         ll.addLayout(frow)
         ll.addWidget(self.tree, 1)
@@ -306,6 +317,11 @@ class MainWindow(QMainWindow):
         self._build_rating_menu()
         self._build_plugin_menus()
         self._build_view_menu()
+        t = mb.addMenu(self.tr("&Tools"))
+        self._action(t, self.tr("&What if…"), lambda: self.open_tool("what_if"), "Ctrl+Shift+W")
+        self._action(t, self.tr("Why is a &level not reached?…"), lambda: self.open_tool("explain"), "Ctrl+Shift+E")
+        self._action(t, self.tr("&Interviews…"), lambda: self.open_tool("interviews"), "Ctrl+Shift+I")
+        self._action(t, self.tr("&Audit log…"), lambda: self.open_tool("audit"), "Ctrl+Shift+L")
         h = mb.addMenu(self.tr("&Help"))
         self._action(h, self.tr("&About cdassess"), self.about)
 
@@ -318,6 +334,10 @@ class MainWindow(QMainWindow):
         self._fill_rating_actions(CAICT_SCALE)
         self.review_action = self._action(r, self.tr("Toggle &needs review"), self.requirement_pane.toggle_review,
                                           "Ctrl+R")
+        r.addSeparator()
+        self.accept_action = self._action(r, self.tr("&Accept the team's claim"), self.accept_claim, "Ctrl+Shift+A")
+        self.accept_shown_action = self._action(r, self.tr("Accept the claims of every requirement shown…"),
+                                                self.accept_shown_claims)
         r.addSeparator()
         self._action(r, self.tr("&Next unrated requirement"), lambda: self.next_unrated(1), "F8")
         self._action(r, self.tr("&Previous unrated requirement"), lambda: self.next_unrated(-1), "Shift+F8")
@@ -342,6 +362,7 @@ class MainWindow(QMainWindow):
         v = self.menuBar().addMenu(self.tr("&View"))
         self._action(v, self.tr("&Requirement"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(v, self.tr("&Dashboard"), lambda: self.tabs.setCurrentIndex(DASHBOARD_TAB), "Ctrl+2")
+        self._action(v, self.tr("&Workshop (projector)"), self.toggle_workshop, "F11")
         v.addSeparator()
         text_menu = v.addMenu(self.tr("Model &text"))
         group = QActionGroup(self)
@@ -416,27 +437,15 @@ class MainWindow(QMainWindow):
             self.proxy = RequirementFilter(self.tree_model, self)
             self.proxy.set_filter(str(self.filter.currentData()))
             self.proxy.set_search(self.search.text())
+            self._apply_scope()
             self.tree.setModel(self.proxy)
-            header = self.tree.header()
-            header.setStretchLastSection(False)
-            header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-            # Fixed widths from the font, not ResizeToContents: that re-measures every row on each edit.
-            fm = self.tree.fontMetrics()
-            samples = {
-                COL_STATUS: [status_label(st, s.model.scale) + " ⚑" for st in (*s.model.scale.ids, Status.UNRATED)]
-                + [self.tree_model.index(0, COL_STATUS).data() or ""],
-                COL_PROGRESS: ["000/000", self.tree_model.headerData(COL_PROGRESS, Qt.Orientation.Horizontal)],
-                COL_EVIDENCE: ["00", self.tree_model.headerData(COL_EVIDENCE, Qt.Orientation.Horizontal)],
-            }
-            for col, texts in samples.items():
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                extra = 44 if col == COL_STATUS else 18
-                header.resizeSection(col, max(fm.horizontalAdvance(str(t)) for t in texts) + extra)
+            self._size_columns(s)
             self.tree.selectionModel().currentChanged.connect(self._current_changed)
             for row in range(self.proxy.rowCount()):
                 self.tree.expand(self.proxy.index(row, 0))
             s.saved.connect(self._show_saved)
             s.metaChanged.connect(self._update_state)
+            s.metaChanged.connect(self._apply_scope)
             s.reloaded.connect(self._after_reload)
             s.ratingsChanged.connect(self._matches_timer.start)
             s.evidenceChanged.connect(self._matches_timer.start)
@@ -464,6 +473,8 @@ class MainWindow(QMainWindow):
                     self.go_to(ids[0])
 
     def _after_reload(self) -> None:
+        if self.session is not None and self.tree_model is not None:
+            self._size_columns(self.session)
         """The model was reset (an import): expand the domains again and keep the shown requirement."""
         current = self.requirement_pane.req.id if self.requirement_pane.req is not None else None
         if self.proxy is not None:
@@ -662,6 +673,42 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------ navigation
 
+    def _size_columns(self, s: AssessmentSession) -> None:
+        assert self.tree_model is not None
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths from the font, not ResizeToContents: that re-measures every row on each edit.
+        fm = self.tree.fontMetrics()
+        samples = {
+            COL_STATUS: [status_label(st, s.model.scale) + " ⚑" for st in (*s.model.scale.ids, Status.UNRATED)]
+            + [self.tree_model.index(0, COL_STATUS).data() or ""],
+            COL_CLAIM: [status_label(st, s.model.scale) for st in s.model.scale.ids]
+            + [self.tree_model.headerData(COL_CLAIM, Qt.Orientation.Horizontal)],
+            COL_PROGRESS: ["000/000", self.tree_model.headerData(COL_PROGRESS, Qt.Orientation.Horizontal)],
+            COL_EVIDENCE: ["00", self.tree_model.headerData(COL_EVIDENCE, Qt.Orientation.Horizontal)],
+        }
+        for col, texts in samples.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            extra = 44 if col == COL_STATUS else 18
+            if col == COL_CLAIM and not s.claims:
+                header.resizeSection(col, 0)  # no questionnaire came back: no empty column
+                header.setSectionHidden(col, True)
+                continue
+            header.setSectionHidden(col, False)
+            header.resizeSection(col, max(fm.horizontalAdvance(str(t)) for t in texts) + extra)
+
+    def _scope_toggled(self, on: bool) -> None:
+        self.settings.scope_to_target = on
+        self._apply_scope()
+        self._after_filter()
+
+    def _apply_scope(self) -> None:
+        if self.proxy is not None and self.session is not None:
+            target = self.session.target
+            self.proxy.set_scope(target if self.scope.isChecked() else None)
+            self.scope.setText(self.tr("Up to L%1").replace("%1", str(target)))
+
     def _filter_changed(self) -> None:
         if self.proxy is not None:
             self.proxy.set_filter(str(self.filter.currentData()))
@@ -681,9 +728,14 @@ class MainWindow(QMainWindow):
         if self.proxy is None or not self.proxy.active or self.tree_model is None:
             self.match_label.setText("")
             return
-        n = sum(1 for node in self.tree_model.nodes.values()
-                if node.kind == "requirement" and self.proxy.accepts(node))
-        self.match_label.setText(self.tr("%1 requirements match").replace("%1", str(n)))
+        matched = [node.id for node in self.tree_model.nodes.values()
+                   if node.kind == "requirement" and self.proxy.accepts(node)]
+        text = self.tr("%1 requirements match").replace("%1", str(len(matched)))
+        found = self.proxy.found_in
+        places = sorted({found[r] for r in matched if r in found})
+        if places:
+            text += " · " + self.tr("also found in: %1").replace("%1", ", ".join(places))
+        self.match_label.setText(text)
 
     def _search_escape(self) -> None:
         self.search.clear()
@@ -710,6 +762,7 @@ class MainWindow(QMainWindow):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.review_action)
+        menu.addAction(self.accept_action)
         attach = menu.addAction(self.tr("Attach files…"), self.evidence_pane.choose_files)
         attach.setEnabled(self.session is not None and self.session.editable)
         menu.popup(self.tree.viewport().mapToGlobal(pos))
@@ -830,6 +883,82 @@ class MainWindow(QMainWindow):
             # The filter hides it now (e.g. "unrated"): carry on with the next requirement it shows.
             self._select_after(rid)
         return done
+
+    def toggle_workshop(self) -> QWidget | None:
+        """View > Workshop: the current requirement at projector size (on a second screen when there is one)."""
+        view = getattr(self, "_workshop", None)
+        if view is not None and view.isVisible():
+            view.close()
+            return None
+        if self.session is None:
+            return None
+        from ui.workshop import WorkshopView
+
+        self._workshop = WorkshopView(self)
+        self._workshop.show_on_best_screen()
+        return self._workshop
+
+    def open_tool(self, name: str) -> QDialog | None:
+        """What-if, explain, interviews or the audit log on the open assessment (a modeless dialog)."""
+        s = self.session
+        if s is None:
+            return None
+        self.requirement_pane.flush()
+        from ui import tools
+
+        rid = self.current_requirement()
+        dialog: QDialog
+        if name == "what_if":
+            dialog = tools.WhatIfDialog(s, self)
+        elif name == "explain":
+            explain = tools.ExplainDialog(s, self)
+            explain.requirementActivated.connect(self.go_to)
+            dialog = explain
+        elif name == "interviews":
+            dialog = tools.InterviewsDialog(s, self, rid)
+        else:
+            dialog = tools.AuditDialog(s, self, rid)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def accept_claim(self) -> bool:
+        """The team's claim of the current requirement becomes the rating (undoable)."""
+        rid = self.current_requirement()
+        return rid is not None and self._accept([rid])
+
+    def accept_shown_claims(self) -> bool:
+        """Accept the claims of every requirement the tree shows (asks once; one undo step)."""
+        s, tree = self.session, self.tree_model
+        if s is None or tree is None:
+            return False
+        ids = [r for r in tree.requirement_ids() if not self._hidden(r) and s.claim(r) is not None
+               and str(s.claims[r].status) != "unrated" and str(s.claims[r].status) != str(s.status(r))]
+        if not ids:
+            self.statusBar().showMessage(self.tr("No requirement shown has a claim that differs from its rating."),
+                                         5000)
+            return False
+        if not messages.ask(self, self.tr("Accept the team's claims"),
+                            self.tr("Take the team's claim as your rating for %1 requirements shown?")
+                            .replace("%1", str(len(ids)))):
+            return False
+        return self._accept(ids)
+
+    def _accept(self, ids: list[str]) -> bool:
+        s = self.session
+        if s is None or not s.editable:
+            return False
+        self.requirement_pane.flush()
+        try:
+            olds = s.accept_claims(ids)
+        except CdassessError as exc:
+            messages.show_error(self, self.tr("Accept the team's claim"), exc)
+            return False
+        if not olds:
+            self.statusBar().showMessage(self.tr("No claim from the team to accept."), 4000)
+            return False
+        self.undo.push(AcceptClaimsCommand(s, [o.req_id for o in olds], olds, self._command_error))
+        return True
 
     def _hidden(self, req_id: str) -> bool:
         if self.proxy is None or self.tree_model is None:

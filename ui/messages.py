@@ -40,9 +40,32 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok else None
 
 
-def ask_multiline(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
-    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
-    return value if ok else None
+def ask_multiline(parent: QWidget | None, title: str, label: str, text: str = "", *,
+                  required: bool = False) -> str | None:
+    """Several lines of text; with ``required``, OK stays disabled until something is written."""
+    if not required:
+        value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+        return value if ok else None
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.resize(560, 260)
+    edit = QPlainTextEdit(text)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    edit.textChanged.connect(lambda: ok_button.setEnabled(bool(edit.toPlainText().strip())))
+    ok_button.setEnabled(bool(text.strip()))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    lay = QVBoxLayout(dialog)
+    caption = QLabel(label)
+    caption.setWordWrap(True)
+    lay.addWidget(caption)
+    lay.addWidget(edit, 1)
+    lay.addWidget(buttons)
+    dialog.setObjectName("required_text")
+    return edit.toPlainText() if dialog.exec() else None
 
 
 def ask_open_read_only(parent: QWidget | None, message: str) -> bool:

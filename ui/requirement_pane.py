@@ -409,8 +409,8 @@ class RequirementPane(QWidget):
         current = s.rating(r.id)
         justification = current.justification
         if s.model.scale.needs_justification(status) and not justification:
-            text = messages.ask_text(self, self.tr("%1 needs a justification").replace("%1", s.label(status)),
-                                     self.tr("Why does %1 not apply?").replace("%1", r.id))
+            text = messages.ask_multiline(self, self.tr("%1 needs a justification").replace("%1", s.label(status)),
+                                          self.tr("Why does %1 not apply?").replace("%1", r.id), required=True)
             if text is None or not text.strip():
                 self._show_rating()
                 return False

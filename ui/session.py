@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from cdassess.cycles import (
     EvidenceReview,
@@ -51,11 +51,13 @@ class AssessmentSession(QObject):
         self.previous: dict[str, PreviousRating] = {}  # last cycle's ratings (re-assessment, model upgrade)
         self.reconfirm: set[str] = set()  # requirements still to re-confirm
         self.evidence_state: dict[str, str] = {}  # requirement -> "to_review" / "expired" (worst linked)
+        self._records_text: dict[str, list[tuple[str, str]]] | None = None  # search over recorded text
         self._load()
 
     # ------------------------------------------------------------------------------------ state
 
     def _load(self) -> None:
+        self._records_text = None
         self.ratings = self.assessment.ratings()
         self.claims = self.assessment.claims()
         self.previous = previous_ratings(self.assessment)
@@ -110,6 +112,57 @@ class AssessmentSession(QObject):
     def claim(self, req_id: str) -> Claim | None:
         return self.claims.get(req_id)
 
+    def claim_differs(self, req_id: str) -> bool:
+        """The team claimed something other than the assessor's rating (both given)."""
+        c = self.claims.get(req_id)
+        if c is None or str(c.status) == "unrated":
+            return False
+        status = str(self.status(req_id))
+        return status != "unrated" and status != str(c.status)
+
+    # ------------------------------------------------------------------------------------ search
+
+    def search_records(self, req_id: str, terms: list[str]) -> str | None:
+        """Where every search term occurs in what was recorded about a requirement (notes, justification,
+        findings, the team's claim, evidence, interviews naming it), or None."""
+        if self._records_text is None:
+            self._records_text = self._collect_records_text()
+        for where, text in self._records_text.get(req_id, ()):
+            if all(t in text for t in terms):
+                return where
+        return None
+
+    def _collect_records_text(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+
+        def add(req_id: str | None, where: str, *texts: str) -> None:
+            text = " ".join(t for t in texts if t).casefold()
+            if req_id and text:
+                out.setdefault(req_id, []).append((where, text))
+
+        for rid, r in self.ratings.items():
+            add(rid, QCoreApplication.translate("Session", "note"), r.note)
+            add(rid, QCoreApplication.translate("Session", "N/A justification"), r.justification)
+        for rid, c in self.claims.items():
+            add(rid, QCoreApplication.translate("Session", "team's claim"), c.evidence_text, c.evidence_refs, c.owner,
+                c.comment)
+        for f in self.assessment.findings():
+            add(f.req_id, QCoreApplication.translate("Session", "finding"), f.observation, f.recommendation, f.owner)
+        for ev in self.assessment.evidence_list():
+            for rid in ev.req_ids:
+                add(rid, QCoreApplication.translate("Session", "evidence"), ev.original_name, ev.description,
+                    ev.provided_by)
+        for iv in self.assessment.interviews():
+            text = " ".join((iv.interviewees, iv.interviewer, iv.topic, iv.notes))
+            for rid in self.model.requirements:
+                if rid.casefold() in text.casefold():
+                    add(rid, QCoreApplication.translate("Session", "interview"), text)
+        return out
+
+    def records_changed(self) -> None:
+        """Notes, findings, claims or evidence changed: the next search reads them again."""
+        self._records_text = None
+
     @property
     def target(self) -> int:
         return self.assessment.meta.target_level
@@ -127,6 +180,7 @@ class AssessmentSession(QObject):
         return not self.readonly and not self.locked
 
     def _saved(self) -> None:
+        self._records_text = None  # what search looks through may have changed
         self.last_saved = time.strftime("%H:%M:%S")
         self.saved.emit(self.last_saved)
 
@@ -156,6 +210,23 @@ class AssessmentSession(QObject):
             return None
         candidate = self.assessment.path.with_name(pred.file_name)
         return candidate if candidate.is_file() and candidate != self.assessment.path else None
+
+    def accept_claims(self, req_ids: list[str]) -> list[Rating]:
+        """The team's claims become the assessor's ratings (one transaction); returns the old ratings."""
+        changes = self.assessment.accept_claims(req_ids)
+        olds: list[Rating] = []
+        for change in changes:
+            old: Rating = change.old
+            new: Rating = change.new
+            olds.append(old)
+            self.ratings[new.req_id] = new
+            if new.req_id in self.previous:
+                self._update_reconfirm(new.req_id)
+        if changes:
+            self._recompute()
+            self._saved()
+            self.ratingsChanged.emit([c.req_ids[0] for c in changes])
+        return olds
 
     def _update_reconfirm(self, req_id: str) -> None:
         prev, r = self.previous[req_id], self.ratings.get(req_id)

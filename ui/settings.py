@@ -65,6 +65,15 @@ class Settings:
         self.q.setValue("text_language", lang if lang in TEXT_LANGUAGES else "both")
 
     @property
+    def scope_to_target(self) -> bool:
+        """Work up to the target level (the default), or on the whole model."""
+        return str(self.q.value("view/scope_to_target", "true")).lower() not in ("false", "0")
+
+    @scope_to_target.setter
+    def scope_to_target(self, on: bool) -> None:
+        self.q.setValue("view/scope_to_target", "true" if on else "false")
+
+    @property
     def last_provider(self) -> str:
         """Who provided the evidence attached last (offered again for the next files)."""
         return self._str("last_provider").strip()

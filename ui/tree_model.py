@@ -33,8 +33,8 @@ ObjectRole = Qt.ItemDataRole.UserRole
 SearchRole = int(Qt.ItemDataRole.UserRole) + 1
 KindRole = int(Qt.ItemDataRole.UserRole) + 2
 
-COL_NAME, COL_STATUS, COL_PROGRESS, COL_EVIDENCE = range(4)
-N_COLUMNS = 4
+COL_NAME, COL_STATUS, COL_PROGRESS, COL_EVIDENCE, COL_CLAIM = range(5)
+N_COLUMNS = 5
 
 
 
@@ -66,6 +66,7 @@ class ModelTreeModel(QAbstractItemModel):
         self.nodes: dict[str, Node] = {}
         self._bold = QFont()
         self._bold.setBold(True)
+        self.found_in_note: dict[str, str] | None = None  # set by the filter: where the search matched
         self._build()
         session.ratingsChanged.connect(self._on_requirements_changed)
         session.evidenceChanged.connect(self._on_evidence_changed)
@@ -228,7 +229,8 @@ class ModelTreeModel(QAbstractItemModel):
             return (QCoreApplication.translate("TreeModel", "Capability"),
                     QCoreApplication.translate("TreeModel", "Rating / level"),
                     QCoreApplication.translate("TreeModel", "Progress"),
-                    QCoreApplication.translate("TreeModel", "Evidence"))[section]
+                    QCoreApplication.translate("TreeModel", "Evidence"),
+                    QCoreApplication.translate("TreeModel", "Team's claim"))[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -250,20 +252,13 @@ class ModelTreeModel(QAbstractItemModel):
         req: Requirement = node.obj
         status = self.session.status(req.id)
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_NAME:
-                return f"L{req.level}  {model_text(req.text, self.text_language)}"
-            if col == COL_STATUS:
-                rating = self.session.ratings.get(req.id)
-                flag = " ⚑" if rating is not None and rating.needs_review else ""
-                again = " ↻" if req.id in self.session.reconfirm else ""
-                return self.session.label(status) + flag + again
-            if col == COL_EVIDENCE:
-                n = self.session.evidence_count.get(req.id, 0)
-                stale = " !" if self.session.evidence_state.get(req.id) in ("expired", "rejected") else ""
-                return f"{n}{stale}" if n else ""
-            return None
+            return self._requirement_text(req, status, col)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
             return icons.status_icon(self.session.kind(req.id))
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_CLAIM and self.session.claim_differs(req.id):
+            return QBrush(QColor("#c62828"))
+        if role == Qt.ItemDataRole.FontRole and col == COL_CLAIM and self.session.claim_differs(req.id):
+            return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_EVIDENCE and \
                 self.session.evidence_state.get(req.id) in ("expired", "rejected"):
             return QBrush(QColor("#c62828"))
@@ -272,6 +267,9 @@ class ModelTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_EVIDENCE and self.session.evidence_state.get(req.id) in ("expired", "rejected"):
                 return QCoreApplication.translate("TreeModel", "Some of its evidence is expired or rejected")
+            if col == COL_NAME and self.found_in_note is not None and req.id in self.found_in_note:
+                return (QCoreApplication.translate("TreeModel", "Search found it in: %1")
+                        .replace("%1", self.found_in_note[req.id]) + f"\n{req.id}\n{req.text.zh}\n{req.text.en}")
             prev = self.session.previous.get(req.id)
             if col == COL_STATUS and prev is not None and req.id in self.session.reconfirm:
                 return (QCoreApplication.translate("TreeModel", "To re-confirm; last cycle: %1")
@@ -279,6 +277,24 @@ class ModelTreeModel(QAbstractItemModel):
             return f"{req.id}\n{req.text.zh}\n{req.text.en}"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_STATUS:
             return self.session.label(status)
+        return None
+
+    def _requirement_text(self, req: Requirement, status: str, col: int) -> str | None:
+        if col == COL_NAME:
+            return f"L{req.level}  {model_text(req.text, self.text_language)}"
+        if col == COL_STATUS:
+            rating = self.session.ratings.get(req.id)
+            flag = " ⚑" if rating is not None and rating.needs_review else ""
+            again = " ↻" if req.id in self.session.reconfirm else ""
+            return self.session.label(status) + flag + again
+        if col == COL_CLAIM:
+            claim = self.session.claims.get(req.id)
+            return "" if claim is None or claim.is_blank or str(claim.status) == "unrated" else \
+                self.session.label(claim.status)
+        if col == COL_EVIDENCE:
+            n = self.session.evidence_count.get(req.id, 0)
+            stale = " !" if self.session.evidence_state.get(req.id) in ("expired", "rejected") else ""
+            return f"{n}{stale}" if n else ""
         return None
 
     def _node_data(self, node: Node, col: int, role: int) -> Any:
@@ -349,13 +365,22 @@ class RequirementFilter(QSortFilterProxyModel):
         self.filter_key = "all"
         self.search = ""
         self.terms: list[str] = []
+        self.scope_level: int | None = None  # "work up to the target": requirements above it are hidden
+        self.found_in: dict[str, str] = {}  # requirement -> where the search matched, when not in its own text
+        source.found_in_note = self.found_in
         self.setRecursiveFilteringEnabled(True)
         self.setDynamicSortFilter(True)
         self.setSourceModel(source)
 
     @property
     def active(self) -> bool:
-        return self.filter_key != "all" or bool(self.search)
+        return self.filter_key != "all" or bool(self.search) or self.scope_level is not None
+
+    def set_scope(self, level: int | None) -> None:
+        """Show only requirements up to ``level`` (the target), or the whole model (None)."""
+        if level != self.scope_level:
+            self.scope_level = level
+            self._refilter()
 
     def set_filter(self, key: str) -> None:
         if key not in FILTERS:
@@ -364,6 +389,7 @@ class RequirementFilter(QSortFilterProxyModel):
         self._refilter()
 
     def set_search(self, text: str) -> None:
+        self.found_in.clear()
         self.search = text.strip().casefold()
         # Words must all occur (any order); "quoted words" must occur together.
         self.terms = [a or b for a, b in _TERMS.findall(self.search.replace("“", '"').replace("”", '"'))]
@@ -386,9 +412,14 @@ class RequirementFilter(QSortFilterProxyModel):
         return self.accepts(node)
 
     def accepts(self, node: Node) -> bool:
-        if self.terms and not all(term in node.search for term in self.terms):
-            return False
         s = self.tree.session
+        if self.scope_level is not None and node.obj.level > self.scope_level:
+            return False
+        if self.terms and not all(term in node.search for term in self.terms):
+            where = s.search_records(node.id, self.terms)
+            if where is None:
+                return False
+            self.found_in[node.id] = where
         rid = node.id
         key = self.filter_key
         status = s.status(rid)

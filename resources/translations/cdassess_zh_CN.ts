@@ -35,6 +35,91 @@
     </message>
 </context>
 <context>
+    <name>AuditDialog</name>
+    <message>
+        <location filename="../../ui/tools.py" line="185"/>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="189"/>
+        <source>Requirement, person or action…</source>
+        <translation>要求、人员或操作…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="195"/>
+        <source>any time</source>
+        <translation>任何时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="198"/>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="198"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="198"/>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="198"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="198"/>
+        <source>What</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="199"/>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="199"/>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="200"/>
+        <source>Export as CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="206"/>
+        <source>from</source>
+        <translation>自</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="231"/>
+        <source>%1 of %2 entries</source>
+        <translation>%1 / %2 条记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="235"/>
+        <location filename="../../ui/tools.py" line="247"/>
+        <source>Export the audit log</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="236"/>
+        <source>audit-log.csv</source>
+        <comment>suggested file name</comment>
+        <translation>审计日志.csv</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="237"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>CertificateDialog</name>
     <message>
         <location filename="../../ui/report_actions.py" line="108"/>
@@ -93,6 +178,16 @@
         <location filename="../../ui/commands.py" line="174"/>
         <source>Change evidence details</source>
         <translation>修改证据信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="191"/>
+        <source>Accept the team&apos;s claim for %1</source>
+        <translation>采纳团队对 %1 的自评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="193"/>
+        <source>Accept %1 claims of the team</source>
+        <translation>采纳团队的 %1 项自评</translation>
     </message>
 </context>
 <context>
@@ -707,6 +802,44 @@
     </message>
 </context>
 <context>
+    <name>ExplainDialog</name>
+    <message>
+        <location filename="../../ui/tools.py" line="127"/>
+        <source>Why is a level not reached?</source>
+        <translation>为什么未达到某一级别？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="135"/>
+        <source>Item / requirement</source>
+        <translation>能力项 / 要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="135"/>
+        <source>Rating</source>
+        <translation>评定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="140"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="147"/>
+        <source>Double-click a requirement to open it.</source>
+        <translation>双击要求即可打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="156"/>
+        <source>Level L%1 is reached (overall L%2).</source>
+        <translation>已达到 L%1（总体 L%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="159"/>
+        <source>Level L%1 is not reached: %2 requirements in %3 items block it.</source>
+        <translation>未达到 L%1：%3 个能力项中的 %2 项要求阻碍了它。</translation>
+    </message>
+</context>
+<context>
     <name>FindingDialog</name>
     <message>
         <location filename="../../ui/dialogs.py" line="47"/>
@@ -968,6 +1101,59 @@
     </message>
 </context>
 <context>
+    <name>InterviewsDialog</name>
+    <message>
+        <location filename="../../ui/tools.py" line="258"/>
+        <location filename="../../ui/tools.py" line="299"/>
+        <source>Interviews</source>
+        <translation>访谈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="260"/>
+        <location filename="../../ui/tools.py" line="275"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="260"/>
+        <location filename="../../ui/tools.py" line="276"/>
+        <source>People</source>
+        <translation>受访人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="260"/>
+        <source>Interviewer</source>
+        <translation>访谈人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="260"/>
+        <location filename="../../ui/tools.py" line="277"/>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="261"/>
+        <location filename="../../ui/tools.py" line="278"/>
+        <source>Notes</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="266"/>
+        <source>Who was interviewed (names, roles)</source>
+        <translation>受访人员（姓名、角色）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="268"/>
+        <source>Topic; name requirement ids to link them (e.g. CD.CM.VC.01.L3)</source>
+        <translation>主题；写明要求编号即可关联（例如 CD.CM.VC.01.L3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="271"/>
+        <source>Record the interview</source>
+        <translation>记录访谈</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../ui/labels.py" line="18"/>
@@ -1063,385 +1249,470 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Assessment &amp;details…</source>
         <translation>评估信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>Re-&amp;assess (next cycle)…</source>
         <translation>复评（下一周期）(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;Compare assessments…</source>
         <translation>对比评估(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="807"/>
+        <location filename="../../ui/main_window.py" line="860"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="808"/>
+        <location filename="../../ui/main_window.py" line="861"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="335"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="209"/>
+        <source>Up to the target</source>
+        <translation>仅到目标级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="210"/>
+        <source>Work up to the target level: the tree, F8 and the counts leave out the levels above it (clear to see the whole model)</source>
+        <translation>仅评估到目标级别：树、F8 和计数不包含更高级别（取消勾选可查看整个模型）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="320"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="321"/>
+        <source>&amp;What if…</source>
+        <translation>假设分析(&amp;W)…</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="322"/>
+        <source>Why is a &amp;level not reached?…</source>
+        <translation>为什么未达到级别(&amp;L)？…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="323"/>
+        <source>&amp;Interviews…</source>
+        <translation>访谈(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="324"/>
+        <source>&amp;Audit log…</source>
+        <translation>审计日志(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="338"/>
+        <source>&amp;Accept the team&apos;s claim</source>
+        <translation>采纳团队自评(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="339"/>
+        <source>Accept the claims of every requirement shown…</source>
+        <translation>采纳所有显示要求的团队自评…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="365"/>
+        <source>&amp;Workshop (projector)</source>
+        <translation>研讨会模式（投影）(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="367"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="418"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="487"/>
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="511"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="528"/>
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="529"/>
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="526"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="540"/>
+        <location filename="../../ui/main_window.py" line="551"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="541"/>
+        <location filename="../../ui/main_window.py" line="552"/>
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="553"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="573"/>
+        <location filename="../../ui/main_window.py" line="584"/>
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="593"/>
-        <location filename="../../ui/main_window.py" line="599"/>
+        <location filename="../../ui/main_window.py" line="604"/>
+        <location filename="../../ui/main_window.py" line="610"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="605"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="606"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>Lock the results? Ratings cannot change until it is unlocked with a reason.</source>
         <translation>锁定结果？锁定后，须填写理由解锁才能修改评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="612"/>
+        <location filename="../../ui/main_window.py" line="623"/>
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="620"/>
-        <location filename="../../ui/main_window.py" line="625"/>
+        <location filename="../../ui/main_window.py" line="631"/>
+        <location filename="../../ui/main_window.py" line="636"/>
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="621"/>
+        <location filename="../../ui/main_window.py" line="632"/>
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="625"/>
+        <location filename="../../ui/main_window.py" line="636"/>
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="630"/>
+        <location filename="../../ui/main_window.py" line="641"/>
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="644"/>
+        <location filename="../../ui/main_window.py" line="655"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="645"/>
+        <location filename="../../ui/main_window.py" line="656"/>
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="686"/>
+        <location filename="../../ui/main_window.py" line="710"/>
+        <source>Up to L%1</source>
+        <translation>仅到 L%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="733"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="713"/>
+        <location filename="../../ui/main_window.py" line="737"/>
+        <source>also found in: %1</source>
+        <translation>也见于：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="766"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="772"/>
+        <location filename="../../ui/main_window.py" line="825"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="853"/>
+        <location filename="../../ui/main_window.py" line="938"/>
+        <source>No requirement shown has a claim that differs from its rating.</source>
+        <translation>显示的要求中没有与评定不一致的自评。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="941"/>
+        <source>Accept the team&apos;s claims</source>
+        <translation>采纳团队自评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="942"/>
+        <source>Take the team&apos;s claim as your rating for %1 requirements shown?</source>
+        <translation>将团队自评作为所显示的 %1 项要求的评定？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="955"/>
+        <source>Accept the team&apos;s claim</source>
+        <translation>采纳团队自评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="958"/>
+        <source>No claim from the team to accept.</source>
+        <translation>没有可采纳的团队自评。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="982"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="853"/>
+        <location filename="../../ui/main_window.py" line="982"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -1449,17 +1720,17 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="50"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>File in use</source>
         <translation>文件正在使用中</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="52"/>
+        <location filename="../../ui/messages.py" line="75"/>
         <source>You can open it read-only to look at it; nothing will be changed.</source>
         <translation>可以只读方式打开查看，不会做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="54"/>
+        <location filename="../../ui/messages.py" line="77"/>
         <source>Open read-only</source>
         <translation>以只读方式打开</translation>
     </message>
@@ -1842,67 +2113,67 @@ Verification code: %4</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="342"/>
+        <location filename="../../ui/requirement_pane.py" line="339"/>
         <source>Last cycle: %1</source>
         <translation>上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="343"/>
+        <location filename="../../ui/requirement_pane.py" line="340"/>
         <source>Before the model changed (%2): %1</source>
         <translation>模型变更前（%2）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="348"/>
+        <location filename="../../ui/requirement_pane.py" line="345"/>
         <source>To re-confirm</source>
         <translation>待重新确认</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="360"/>
+        <location filename="../../ui/requirement_pane.py" line="357"/>
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="363"/>
+        <location filename="../../ui/requirement_pane.py" line="360"/>
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="415"/>
+        <location filename="../../ui/requirement_pane.py" line="412"/>
         <source>%1 needs a justification</source>
         <translation>“%1”需要说明理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="460"/>
+        <location filename="../../ui/requirement_pane.py" line="457"/>
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="416"/>
+        <location filename="../../ui/requirement_pane.py" line="413"/>
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="425"/>
+        <location filename="../../ui/requirement_pane.py" line="422"/>
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="436"/>
+        <location filename="../../ui/requirement_pane.py" line="433"/>
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="449"/>
+        <location filename="../../ui/requirement_pane.py" line="446"/>
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="461"/>
+        <location filename="../../ui/requirement_pane.py" line="458"/>
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="464"/>
+        <location filename="../../ui/requirement_pane.py" line="461"/>
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>
@@ -1938,6 +2209,39 @@ Verification code: %4</source>
         <location filename="../../ui/cycles.py" line="245"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <location filename="../../ui/session.py" line="144"/>
+        <source>note</source>
+        <translation>评估说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session.py" line="145"/>
+        <source>N/A justification</source>
+        <translation>不适用理由</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session.py" line="147"/>
+        <source>team&apos;s claim</source>
+        <translation>团队自评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session.py" line="150"/>
+        <source>finding</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session.py" line="153"/>
+        <source>evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session.py" line="159"/>
+        <source>interview</source>
+        <translation>访谈</translation>
     </message>
 </context>
 <context>
@@ -1991,89 +2295,197 @@ Verification code: %4</source>
 <context>
     <name>TreeModel</name>
     <message>
-        <location filename="../../ui/tree_model.py" line="228"/>
+        <location filename="../../ui/tree_model.py" line="229"/>
         <source>Capability</source>
         <translation>能力</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="229"/>
+        <location filename="../../ui/tree_model.py" line="230"/>
         <source>Rating / level</source>
         <translation>评定 / 级别</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="230"/>
+        <location filename="../../ui/tree_model.py" line="231"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="231"/>
+        <location filename="../../ui/tree_model.py" line="232"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="274"/>
+        <location filename="../../ui/tree_model.py" line="233"/>
+        <source>Team&apos;s claim</source>
+        <translation>团队自评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py" line="269"/>
         <source>Some of its evidence is expired or rejected</source>
         <translation>部分证据已过期或被驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="277"/>
+        <location filename="../../ui/tree_model.py" line="271"/>
+        <source>Search found it in: %1</source>
+        <translation>搜索命中：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tree_model.py" line="275"/>
         <source>To re-confirm; last cycle: %1</source>
         <translation>待重新确认；上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="292"/>
+        <location filename="../../ui/tree_model.py" line="308"/>
         <source>L%1 of L%2</source>
         <translation>L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="328"/>
+        <location filename="../../ui/tree_model.py" line="344"/>
         <source>All requirements</source>
         <translation>全部要求</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="329"/>
+        <location filename="../../ui/tree_model.py" line="345"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="330"/>
+        <location filename="../../ui/tree_model.py" line="346"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="331"/>
+        <location filename="../../ui/tree_model.py" line="347"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="332"/>
+        <location filename="../../ui/tree_model.py" line="348"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="333"/>
+        <location filename="../../ui/tree_model.py" line="349"/>
         <source>Claim differs from rating</source>
         <translation>自评与评定不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="334"/>
+        <location filename="../../ui/tree_model.py" line="350"/>
         <source>Has no evidence</source>
         <translation>没有证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="335"/>
+        <location filename="../../ui/tree_model.py" line="351"/>
         <source>To re-confirm (last cycle)</source>
         <translation>待重新确认（上一周期）</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="336"/>
+        <location filename="../../ui/tree_model.py" line="352"/>
         <source>Evidence to review</source>
         <translation>待审核的证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="337"/>
+        <location filename="../../ui/tree_model.py" line="353"/>
         <source>Evidence expired or rejected</source>
         <translation>证据已过期或被驳回</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIfDialog</name>
+    <message>
+        <location filename="../../ui/tools.py" line="65"/>
+        <source>What if…</source>
+        <translation>假设分析…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="70"/>
+        <source>Requirement</source>
+        <translation>要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="70"/>
+        <location filename="../../ui/tools.py" line="87"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="70"/>
+        <location filename="../../ui/tools.py" line="87"/>
+        <source>What if</source>
+        <translation>假设</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="70"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="77"/>
+        <source>(as now)</source>
+        <translation>（保持当前）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="87"/>
+        <source>Domain</source>
+        <translation>能力域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="88"/>
+        <source>Nothing is stored: close the window and the ratings are as they were.</source>
+        <translation>不会保存任何内容：关闭窗口后评定保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="93"/>
+        <source>The gaps to the target; choose a hypothetical rating for any of them:</source>
+        <translation>距目标的差距；可为任意一项选择假设的评定：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tools.py" line="112"/>
+        <source>Overall level now L%1; with these ratings L%2 (target L%3).</source>
+        <translation>当前总体级别 L%1；按这些评定为 L%2（目标 L%3）。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopView</name>
+    <message>
+        <location filename="../../ui/workshop.py" line="30"/>
+        <source>cdassess workshop</source>
+        <translation>cdassess 研讨会</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workshop.py" line="58"/>
+        <source>PgDn / PgUp: next / previous · 1-4 rate · 0 clear · Esc: back to the window</source>
+        <translation>PgDn / PgUp：下一项 / 上一项 · 1-4 评定 · 0 清除 · Esc：返回主窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workshop.py" line="115"/>
+        <source>Choose a requirement in the window.</source>
+        <translation>请在主窗口中选择一项要求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workshop.py" line="122"/>
+        <source>Level %1</source>
+        <translation>级别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workshop.py" line="152"/>
+        <source>Summary of the domain</source>
+        <translation>能力域小结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workshop.py" line="154"/>
+        <source>Level L%1 of target L%2</source>
+        <translation>L%1 / 目标 L%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workshop.py" line="155"/>
+        <source>%1 gaps to the target</source>
+        <translation>距目标有 %1 项差距</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workshop.py" line="158"/>
+        <source>… and %1 more</source>
+        <translation>…… 另有 %1 项</translation>
     </message>
 </context>
 </TS>

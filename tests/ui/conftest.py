@@ -76,7 +76,7 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
         rec.shown.append(("ask", title, text))
         return rec.answers.pop(0) if rec.answers else False
 
-    def ask_text(parent: Any, title: str, label: str, text: str = "") -> str | None:
+    def ask_text(parent: Any, title: str, label: str, text: str = "", **_kw: Any) -> str | None:
         rec.shown.append(("ask_text", title, label))
         return rec.texts.pop(0) if rec.texts else None
 
@@ -106,6 +106,7 @@ def settings(tmp_path: Path) -> Settings:
     s = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     s.ui_language = "en"
     s.assessor = "tester"
+    s.scope_to_target = False  # the whole model, as most tests expect; tests of the scope switch it on
     return s
 
 
