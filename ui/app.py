@@ -64,11 +64,48 @@ def create_app(argv: Sequence[str] | None = None, settings: Settings | None = No
     return app, settings
 
 
+def os_full_name() -> str:
+    """The account's full name (GECOS on Unix, the login name elsewhere), to prefill the assessor's name."""
+    import getpass
+
+    try:
+        import pwd
+
+        gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+        if gecos:
+            return gecos
+    except (ImportError, KeyError, AttributeError):
+        pass
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def ask_assessor_name(settings: Settings, actor: str | None) -> None:
+    """First start: ask who the assessor is (it goes into the audit log with every edit). Not asked when a
+    name is already set in Settings, given with --user or in CDASSESS_USER, so scripts and tests run."""
+    if settings.assessor:
+        return
+    given = actor or os.environ.get("CDASSESS_USER", "").strip()
+    if given:
+        settings.assessor = given
+        return
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QInputDialog
+
+    name, ok = QInputDialog.getText(
+        None, QCoreApplication.translate("App", "Welcome to cdassess"),
+        QCoreApplication.translate("App", "Your name, as it will be written into the audit log with every edit "
+                                          "(you can change it later in Settings):"), text=os_full_name())
+    if ok and name.strip():
+        settings.assessor = name.strip()
+
+
 def main(path: str | Path | None = None, *, readonly: bool = False, actor: str | None = None) -> int:
     """Open the window (on ``path`` when given) and run the event loop; returns the exit code."""
     app, settings = create_app()
-    if actor and not settings.assessor:
-        settings.assessor = actor
+    ask_assessor_name(settings, actor)
     from ui.main_window import MainWindow
 
     window = MainWindow(settings)

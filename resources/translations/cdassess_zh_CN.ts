@@ -35,6 +35,19 @@
     </message>
 </context>
 <context>
+    <name>App</name>
+    <message>
+        <location filename="../../ui/app.py" line="98"/>
+        <source>Welcome to cdassess</source>
+        <translation>欢迎使用 cdassess</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="99"/>
+        <source>Your name, as it will be written into the audit log with every edit (you can change it later in Settings):</source>
+        <translation>您的姓名，每次编辑都会连同它写入审计日志（之后可在设置中修改）：</translation>
+    </message>
+</context>
+<context>
     <name>AuditDialog</name>
     <message>
         <location filename="../../ui/tools.py" line="185"/>

@@ -168,3 +168,31 @@ def test_na_justification_is_multiline_and_required(qtbot: Any, monkeypatch: pyt
     monkeypatch.setattr(QDialog, "exec", exec_)
     assert messages.ask_multiline(None, "N/A", "Why?", required=True) == "Line one\nline two"
     assert seen
+
+
+def test_first_start_asks_the_assessors_name_unless_it_is_known(qtbot: Any, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.app import ask_assessor_name, os_full_name
+
+    asked: list[str] = []
+
+    def get_text(_parent: Any, _title: str, _label: str, text: str = "") -> tuple[str, bool]:
+        asked.append(text)
+        return "王芳 Wang Fang", True
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    settings = Settings(QSettings(str(tmp_path / "first.ini"), QSettings.Format.IniFormat))
+    monkeypatch.setenv("CDASSESS_USER", "from-env")
+    ask_assessor_name(settings, None)
+    assert settings.assessor == "from-env" and asked == []
+    settings.assessor = ""
+    monkeypatch.delenv("CDASSESS_USER")
+    ask_assessor_name(settings, "from --user")
+    assert settings.assessor == "from --user" and asked == []
+    settings.assessor = ""
+    ask_assessor_name(settings, None)
+    assert asked == [os_full_name()] and settings.assessor == "王芳 Wang Fang"
+    ask_assessor_name(settings, None)
+    assert len(asked) == 1  # asked once: the name is kept in Settings
