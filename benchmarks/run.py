@@ -1196,6 +1196,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) == 3 and argv[0] == "--child":
         return child_main(argv[1], argv[2])
+    if argv[:1] == ["--scale"]:  # how the costs grow: benchmarks/scale.py writes SCALING.md and scaling.png
+        import scale
+
+        return int(scale.main(argv[1:]))
     names = [s.name for s in SCENARIOS]
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--quick", action="store_true", help="5 repetitions instead of 11")
