@@ -1,6 +1,6 @@
 """How the costs grow: cdassess at 240 to 50,000 requirements, 10 to 10,000 evidence files, 10k to 1M audit rows.
 
-    .venv/bin/python benchmarks/scale.py            # 240, 2,000, 10,000 requirements; 10 / 1,000 evidence; 10k / 100k rows
+    .venv/bin/python benchmarks/scale.py            # 240 to 10,000 requirements; 10 / 1,000 files; 10k / 100k rows
     .venv/bin/python benchmarks/scale.py --large    # adds 50,000 requirements, 10,000 evidence files, 1M audit rows
     .venv/bin/python benchmarks/run.py --scale      # the same, from the main harness
 
