@@ -40,10 +40,12 @@ from PySide6.QtWidgets import (
 
 from cdassess.errors import CdassessError
 from cdassess.export_profile import FULL, ExportProfile
+from cdassess.scale import RatingScale
 from cdassess.services import Assessment, safe_filename
 from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow
 from ui import messages
 from ui.choices import language_choice, level_choice, ok_cancel
+from ui.labels import status_label
 from ui.report_actions import ProfileChoice
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -83,10 +85,19 @@ class _Row(Protocol):
 class RowsModel(QAbstractTableModel):
     """A read-only table over preview rows (changes or problems); UserRole gives the row object itself."""
 
-    def __init__(self, rows: Sequence[_Row], columns: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(self, rows: Sequence[_Row], columns: Sequence[str], parent: QWidget | None = None, *,
+                 scale: RatingScale | None = None) -> None:
         super().__init__(parent)
         self._rows = list(rows)
         self._cells = [r.cells() for r in self._rows]
+        if scale is not None and "Old" in columns:  # ratings and claims in the scale's words, not option ids
+            f, o, n = (list(columns).index(c) for c in ("Field", "Old", "New"))
+
+            def word(v: str) -> str:
+                return status_label(v, scale) if v and v in scale else v
+
+            self._cells = [tuple(word(x) if i in (o, n) and c[f] in ("rating", "self-assessment") else x
+                                 for i, x in enumerate(c)) for c in self._cells]
         if "Action" in columns:  # the engine's words for what happens, shown in the interface language
             at = list(columns).index("Action")
             self._cells = [(*c[:at], action_label(c[at]), *c[at + 1:]) for c in self._cells]
@@ -140,9 +151,11 @@ def _table(model: RowsModel) -> QTableView:
 class ImportPreviewDialog(QDialog):
     """What an import will change and what is wrong with the file; Apply only when nothing is wrong."""
 
-    def __init__(self, preview: ImportPreview, parent: QWidget | None = None) -> None:
+    def __init__(self, preview: ImportPreview, parent: QWidget | None = None, *,
+                 scale: RatingScale | None = None) -> None:
         super().__init__(parent)
         self.preview = preview
+        self.scale = scale
         title = self.tr("Import the questionnaire %1") if preview.kind == "questionnaire" else \
             self.tr("Import the workbook %1")
         self.setWindowTitle(title.replace("%1", preview.path.name))
@@ -157,8 +170,9 @@ class ImportPreviewDialog(QDialog):
             notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(notes)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.changes_model = RowsModel(preview.changes, ChangeRow.COLUMNS, self)
-        self.problems_model = RowsModel(preview.problems, ProblemRow.COLUMNS, self)
+        self.changes_model = RowsModel(preview.changes, ChangeRow.COLUMNS, self, scale=scale)
+        problems = sorted(preview.problems, key=lambda p: (p.sheet, p.row, p.column))  # by place, shown first
+        self.problems_model = RowsModel(problems, ProblemRow.COLUMNS, self)
         self.changes_view = _table(self.changes_model)
         self.problems_view = _table(self.problems_model)
         for heading, view, count in ((self.tr("Problems (%1)"), self.problems_view, len(preview.problems)),
@@ -187,9 +201,13 @@ class ImportPreviewDialog(QDialog):
         if not p.changes:
             return self.tr("%1 rows read from %2: nothing would change.").replace(
                 "%1", str(p.rows_read)).replace("%2", p.path.name)
-        return self.tr("%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything "
-                       "fails).").replace("%1", str(len(p.changes))).replace("%2", str(p.rows_read)).replace(
-            "%3", p.path.name)
+        ratings = sum(1 for c in p.changes if c.field == "rating")
+        claims = sum(1 for c in p.changes if c.field == "self-assessment")
+        counts = self.tr("%1 ratings set or changed, %2 claims changed, %3 other changes, 0 problems.").replace(
+            "%1", str(ratings)).replace("%2", str(claims)).replace("%3", str(len(p.changes) - ratings - claims))
+        return counts + " " + self.tr("%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, "
+                                      "if anything fails).").replace("%1", str(len(p.changes))).replace(
+            "%2", str(p.rows_read)).replace("%3", p.path.name)
 
 
 # --------------------------------------------------------------------------------------------- asking
@@ -211,9 +229,9 @@ def ask_save_xlsx(parent: QWidget | None, title: str, suggested: str, folder: Pa
     return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
 
-def confirm_preview(parent: QWidget | None, preview: ImportPreview) -> bool:
+def confirm_preview(parent: QWidget | None, preview: ImportPreview, scale: RatingScale | None = None) -> bool:
     """Show the preview; True when the user chose Apply."""
-    dialog = ImportPreviewDialog(preview, parent)
+    dialog = ImportPreviewDialog(preview, parent, scale=scale)
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
@@ -298,7 +316,7 @@ def _import(parent: QWidget | None, assessment: Assessment, kind: str,
         return False
     finally:
         QApplication.restoreOverrideCursor()
-    if not confirm_preview(parent, preview):
+    if not confirm_preview(parent, preview, assessment.model.scale):
         return False
     try:
         preview.apply(assessment)

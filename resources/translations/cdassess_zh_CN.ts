@@ -911,160 +911,160 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="55"/>
+        <location filename="../../ui/import_dialog.py" line="57"/>
         <source>Sheet</source>
         <translation>工作表</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="56"/>
+        <location filename="../../ui/import_dialog.py" line="58"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="57"/>
+        <location filename="../../ui/import_dialog.py" line="59"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="58"/>
+        <location filename="../../ui/import_dialog.py" line="60"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="59"/>
+        <location filename="../../ui/import_dialog.py" line="61"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="60"/>
+        <location filename="../../ui/import_dialog.py" line="62"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="61"/>
+        <location filename="../../ui/import_dialog.py" line="63"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="62"/>
+        <location filename="../../ui/import_dialog.py" line="64"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="63"/>
+        <location filename="../../ui/import_dialog.py" line="65"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="64"/>
+        <location filename="../../ui/import_dialog.py" line="66"/>
         <source>Accepted</source>
         <translation>可接受的值</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="71"/>
+        <location filename="../../ui/import_dialog.py" line="73"/>
         <source>set</source>
         <translation>填写</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="72"/>
+        <location filename="../../ui/import_dialog.py" line="74"/>
         <source>added</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="73"/>
+        <location filename="../../ui/import_dialog.py" line="75"/>
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="74"/>
+        <location filename="../../ui/import_dialog.py" line="76"/>
         <source>cleared</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="75"/>
+        <location filename="../../ui/import_dialog.py" line="77"/>
         <source>removed</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="201"/>
+        <location filename="../../ui/import_dialog.py" line="219"/>
         <source>Excel workbooks (*.xlsx);;All files (*)</source>
         <translation>Excel 工作簿 (*.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="207"/>
+        <location filename="../../ui/import_dialog.py" line="225"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="280"/>
+        <location filename="../../ui/import_dialog.py" line="298"/>
         <source>Import the questionnaire</source>
         <translation>导入问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="281"/>
+        <location filename="../../ui/import_dialog.py" line="299"/>
         <source>Import a full workbook</source>
         <translation>导入完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="290"/>
+        <location filename="../../ui/import_dialog.py" line="308"/>
         <source>Import it into this assessment anyway?</source>
         <translation>仍然导入到本评估中吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="308"/>
+        <location filename="../../ui/import_dialog.py" line="326"/>
         <source>%1 change(s) imported from %2.</source>
         <translation>已从 %2 导入 %1 处更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="333"/>
+        <location filename="../../ui/import_dialog.py" line="351"/>
         <source>-confidential</source>
         <comment>suffix of a suggested file name</comment>
         <translation>-脱敏版</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="338"/>
+        <location filename="../../ui/import_dialog.py" line="356"/>
         <source>Writing %1…</source>
         <translation>正在写入 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="357"/>
+        <location filename="../../ui/import_dialog.py" line="375"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="367"/>
+        <location filename="../../ui/import_dialog.py" line="385"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="368"/>
+        <location filename="../../ui/import_dialog.py" line="386"/>
         <source>questionnaire</source>
         <comment>suggested file name</comment>
         <translation>问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="377"/>
+        <location filename="../../ui/import_dialog.py" line="395"/>
         <source>Export the full workbook</source>
         <translation>导出完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="378"/>
+        <location filename="../../ui/import_dialog.py" line="396"/>
         <source>A confidential workbook cannot be imported back: to edit in Excel and import again, export the full one.</source>
         <translation>脱敏版工作簿不能再导入回评估：如需在 Excel 中编辑后重新导入，请导出完整版。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="384"/>
+        <location filename="../../ui/import_dialog.py" line="402"/>
         <source>workbook</source>
         <comment>suggested file name</comment>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="393"/>
+        <location filename="../../ui/import_dialog.py" line="411"/>
         <source>Export the gap plan</source>
         <translation>导出差距改进计划</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="398"/>
+        <location filename="../../ui/import_dialog.py" line="416"/>
         <source>gap plan</source>
         <comment>suggested file name</comment>
         <translation>差距改进计划</translation>
@@ -1073,42 +1073,47 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="146"/>
+        <location filename="../../ui/import_dialog.py" line="159"/>
         <source>Import the questionnaire %1</source>
         <translation>导入问卷 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="147"/>
+        <location filename="../../ui/import_dialog.py" line="160"/>
         <source>Import the workbook %1</source>
         <translation>导入工作簿 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="164"/>
+        <location filename="../../ui/import_dialog.py" line="178"/>
         <source>Problems (%1)</source>
         <translation>问题（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="165"/>
+        <location filename="../../ui/import_dialog.py" line="179"/>
         <source>Changes (%1)</source>
         <translation>更改（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="173"/>
+        <location filename="../../ui/import_dialog.py" line="187"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="184"/>
+        <location filename="../../ui/import_dialog.py" line="198"/>
         <source>%1 problem(s) found in %2. Nothing can be imported until they are fixed in the file; each problem names its sheet, row and column.</source>
         <translation>在 %2 中发现 %1 个问题。请先在文件中修正，否则无法导入任何内容；每个问题都注明了所在的工作表、行和列。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="188"/>
+        <location filename="../../ui/import_dialog.py" line="202"/>
         <source>%1 rows read from %2: nothing would change.</source>
         <translation>已从 %2 读取 %1 行：没有需要更改的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="190"/>
+        <location filename="../../ui/import_dialog.py" line="206"/>
+        <source>%1 ratings set or changed, %2 claims changed, %3 other changes, 0 problems.</source>
+        <translation>设置或修改了 %1 项评定，修改了 %2 项自评，另有 %3 项其他修改，0 个问题。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="208"/>
         <source>%1 change(s) from %2 rows of %3. Apply writes them all at once (or none, if anything fails).</source>
         <translation>来自 %3 的 %2 行，共 %1 处更改。点击“应用”将一次性全部写入（任何一处失败则全部不写入）。</translation>
     </message>
@@ -1882,17 +1887,17 @@ A name written inside an observation cannot be recognised and stays: read the ob
 <context>
     <name>QuestionnaireOptionsDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="229"/>
+        <location filename="../../ui/import_dialog.py" line="247"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="233"/>
+        <location filename="../../ui/import_dialog.py" line="251"/>
         <source>Requirements up to</source>
         <translation>包含要求至</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="234"/>
+        <location filename="../../ui/import_dialog.py" line="252"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>

@@ -263,3 +263,26 @@ def test_export_options_dialog_defaults_to_full(qtbot: Any) -> None:
     assert dialog.profile() is FULL
     dialog.profile_choice.confidential.click()
     assert dialog.profile() is CONFIDENTIAL
+
+
+def test_preview_summary_counts_and_speaks_the_scale(qtbot: Any, tmp_path: Path, assessment: Assessment) -> None:
+    q = _answer(export_questionnaire(assessment, tmp_path / "q.xlsx"),
+                {"A.X.1.L1": "满足", "B.1.L1": "N", "A.X.1.L2": "partial"})
+    preview = read_questionnaire(assessment, q)
+    dialog = ImportPreviewDialog(preview, scale=assessment.model.scale)
+    qtbot.addWidget(dialog)
+    assert "0 ratings set or changed, 3 claims changed" in dialog.summary.text()
+    news = {dialog.changes_model.index(r, 2).data(): dialog.changes_model.index(r, 6).data()
+            for r in range(dialog.changes_model.rowCount())}
+    assert news == {"A.X.1.L1": "Met", "B.1.L1": "Not met", "A.X.1.L2": "Partially met"}  # no internal codes
+
+
+def test_problems_are_sorted_by_sheet_and_row(qtbot: Any, tmp_path: Path, assessment: Assessment) -> None:
+    q = _answer(export_questionnaire(assessment, tmp_path / "q.xlsx"),
+                {"B.1.L1": "nonsense", "A.X.1.L1": "perhaps", "A.X.1.L2": "maybe"})
+    preview = read_questionnaire(assessment, q)
+    preview.problems.reverse()  # whatever order the reader found them in
+    dialog = ImportPreviewDialog(preview)
+    qtbot.addWidget(dialog)
+    rows = [int(dialog.problems_model.index(r, 1).data()) for r in range(dialog.problems_model.rowCount())]
+    assert rows == sorted(rows) and len(rows) == 3
