@@ -209,7 +209,7 @@ def write_xlsx(data: dict[str, Any], path: Path) -> Path:
     bw = BookWriter()
 
     def header(ws: Any, labels: list[str]) -> None:
-        ws.freeze_panes = "A2"
+        bw.freeze(ws, rows=1)
         bw.append(ws, [bw.cell(ws, h, STYLE_HEADER) for h in labels])
 
     ws = bw.sheet("概况 Summary", (28, 60), landscape=False)

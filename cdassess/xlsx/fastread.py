@@ -32,6 +32,24 @@ _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _unescape_char(m: re.Match[str]) -> str:
+    ch = chr(int(m.group(1), 16))
+    return "" if _XML_ILLEGAL.match(ch) else ch
+
+
+def unescape_text(text: str) -> str:
+    """Cell text as written, from its ST_Xstring form (ECMA-376 Part 1, 22.9.2.19): ``_xHHHH_`` is U+HHHH.
+
+    Excel and xlsxwriter write a carriage return as ``_x000D_`` and a literal ``_x..._`` text with its underscore
+    escaped (``_x005F_``). Characters a cell cannot hold are dropped, as the export drops them.
+    """
+    return _XSTRING_ESCAPE.sub(_unescape_char, text) if "_x" in text else text
+
+
 class EntitiesRefusedError(WorkbookFileError):
     """A part declared a DTD or entities."""
 
@@ -180,7 +198,7 @@ class Book:
             elif tag == "si":
                 if len(strings) >= MAX_SHARED_STRINGS:
                     raise WorkbookFileError(f"part {part} holds more than {MAX_SHARED_STRINGS:,} texts; refused")
-                strings.append("".join(buf))
+                strings.append(unescape_text("".join(buf)))
 
         def chars(data: str) -> None:
             if state["t"]:
@@ -332,7 +350,9 @@ def _value(kind: str, raw: Any, style: int, shared: list[str], date_styles: froz
             return shared[int(raw)]
         except (ValueError, IndexError):
             raise WorkbookFileError(f"a cell refers to shared string {raw!r}, which does not exist") from None
-    if kind in ("inlineStr", "str", "e"):
+    if kind in ("inlineStr", "str"):
+        return unescape_text(raw)
+    if kind == "e":
         return raw
     if kind == "b":
         return raw.strip() in ("1", "true")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdassess.xlsx.columns import Column, col_letter
+from cdassess.xlsx.columns import Column
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, BookWriter, check_target
 
 if TYPE_CHECKING:
@@ -45,9 +45,9 @@ def export_gap_plan(assessment: Assessment, path: str | Path, *, target: int | N
     findings = a.findings()
     total = sum(len(g.requirements) for g in groups)
     check_target(path, refuse=[a.path])
-    bw = BookWriter()
+    bw = BookWriter(rows=total)
     ws = bw.sheet(SHEET, [c.width for c in COLUMNS])
-    ws.auto_filter.ref = f"A1:{col_letter(len(COLUMNS) - 1)}{max(total, 1) + 1}"
+    bw.autofilter(ws, total, len(COLUMNS))
     bw.header(ws, COLUMNS)
     done = 0
     for g in groups:

@@ -68,7 +68,7 @@ def _text(row: Any, table: Table, key: str, problems: list[ProblemRow], rnum: in
 def export_model_workbook(model: Model, path: str | Path) -> Path:
     """Write ``model`` as a model workbook (imports back to an equal model)."""
     check_target(path)
-    bw = BookWriter()
+    bw = BookWriter(rows=len(model.requirements))
 
     def sheet(title: str, columns: Sequence[Column], rows: list[list[Any]]) -> None:
         ws = bw.sheet(title, [c.width for c in columns])

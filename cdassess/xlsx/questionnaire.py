@@ -18,7 +18,7 @@ from cdassess.errors import InvalidValueError
 from cdassess.records import Claim
 from cdassess.scale import UNRATED
 from cdassess.scoring import Status
-from cdassess.xlsx.columns import Column, claim_choice, claim_choices, col_letter, parse_status_word
+from cdassess.xlsx.columns import Column, claim_choice, claim_choices, parse_status_word
 from cdassess.xlsx.preview import ImportPreview, ProblemRow, add_change
 from cdassess.xlsx.reading import (
     check_identity,
@@ -29,7 +29,7 @@ from cdassess.xlsx.reading import (
     read_table,
     text_value,
 )
-from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target, protect
+from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target
 
 if TYPE_CHECKING:
     from cdassess.model import Model, Text
@@ -162,8 +162,6 @@ def questionnaire_columns(model: Model) -> list[Column]:
 def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level: int | None = None,
                          lang: str = "both", progress: ProgressFn | None = None) -> Path:
     """Write the questionnaire for requirements up to ``max_level`` (default: the target level)."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     a = assessment
     model = a.model
     if lang not in ("zh", "en", "both"):
@@ -178,33 +176,26 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
     claims = a.claims()
     cols = questionnaire_columns(model)
     check_target(path, refuse=[a.path])
-    bw = BookWriter()
+    bw = BookWriter(rows=len(reqs))
     _write_instructions(bw, a, lang, top)
     ws = bw.sheet(SHEETS[lang], [c.width for c in cols])
     pos = {c.key: i for i, c in enumerate(cols)}
-    claim_col = col_letter(pos["claim"])
     choices = claim_choices(model.scale, lang)
     inline = '"' + ",".join(choices) + '"'
-    if len(inline) <= 255 and not any("," in c or '"' in c for c in choices):
-        formula = inline
-    else:  # Excel's inline list holds 255 characters and splits at commas: long or comma labels go on a sheet
+    source: list[str] | str = list(choices)
+    if len(inline) > 255 or any("," in c or '"' in c for c in choices):
+        # Excel's inline list holds 255 characters and splits at commas: long or comma labels go on a sheet
         lists = bw.sheet(CHOICES_SHEET, (60,), landscape=False)
-        lists.sheet_state = "hidden"
+        bw.hide(lists)
         for c in choices:
             bw.append(lists, [bw.cell(lists, c, STYLE_TEXT)])
-        formula = f"'{CHOICES_SHEET}'!$A$1:$A${len(choices)}"
-    title = _lang_pick(lang, "自评结果", "Self-assessment", " / ")
-    prompt = ", ".join(choices)
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True,
-                        showErrorMessage=True, errorStyle="warning",
-                        errorTitle=title,
-                        error=_lang_pick(lang, "请从列表中选择", "Please pick a value from the list", " / "),
-                        promptTitle=title, prompt=prompt[:255],
-                        showInputMessage=True)
-    dv.add(f"{claim_col}2:{claim_col}{len(reqs) + 1}")
-    ws.data_validations.append(dv)
-    ws.auto_filter.ref = f"A1:{col_letter(len(cols) - 1)}{len(reqs) + 1}"
-    protect(ws)
+        source = f"='{CHOICES_SHEET}'!$A$1:$A${len(choices)}"
+    bw.list_validation(ws, pos["claim"], 2, len(reqs) + 1, source,
+                       title=_lang_pick(lang, "自评结果", "Self-assessment", " / "),
+                       error=_lang_pick(lang, "请从列表中选择", "Please pick a value from the list", " / "),
+                       prompt=", ".join(choices))
+    bw.autofilter(ws, len(reqs), len(cols))
+    bw.protect(ws)
     bw.header(ws, cols, lang)
     text_sep = " / " if lang != "both" else "\n"
     total = len(reqs)

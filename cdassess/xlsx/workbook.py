@@ -100,8 +100,8 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     model = a.model
     meta = a.meta
     check_target(path, refuse=[a.path])
-    bw = BookWriter()
     reqs = list(model.iter_requirements())
+    bw = BookWriter(rows=len(reqs))
     ratings, claims, findings, evidence = a.ratings(), a.claims(), a.findings(), a.evidence_list()
     total = len(reqs) * 2 + len(findings) + len(evidence)
     done = 0
@@ -127,7 +127,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
                "and evidence links can be edited in their sheets and imported back."])
 
     ws = bw.sheet(S_RATINGS, [c.width for c in RATING_COLUMNS])
-    ws.auto_filter.ref = f"A1:I{len(reqs) + 1}"
+    bw.autofilter(ws, len(reqs), 9)
     bw.header(ws, RATING_COLUMNS)
     for req in reqs:
         domain, _, item, _ = model.path_of(req.id)

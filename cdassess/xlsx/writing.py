@@ -1,5 +1,9 @@
-"""Writing workbooks: openpyxl write-only for each sheet's frame and the styles, rows rendered directly,
-inert user text, a hidden metadata sheet, and an atomic save (a failed export leaves no half-written file)."""
+"""Writing workbooks on xlsxwriter's public API: rows written top to bottom (streamed with ``constant_memory``
+for long sheets), shared cell formats, inert user text, a hidden metadata sheet, and an atomic save (a failed
+export leaves no half-written file).
+
+xlsxwriter is imported only when a workbook is written, so the command line and the window start without it.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ import datetime as dt
 import functools
 import io
 import os
-import re
 import tempfile
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,7 +20,7 @@ from typing import Any, NamedTuple
 from cdassess import __version__
 from cdassess.errors import CdassessError
 from cdassess.outputs import apply_umask
-from cdassess.xlsx.columns import Column, col_letter
+from cdassess.xlsx.columns import Column
 from cdassess.xlsx.reading import META_SHEET
 from cdassess.xlsx.safety import clean_text, looks_like_formula
 
@@ -27,28 +29,28 @@ STYLE_TEXT = "cd_text"
 STYLE_ANSWER = "cd_answer"
 STYLE_TITLE = "cd_title"
 
-ANSWER_FILL = "FFF8E1"
-HEADER_FILL = "DCE6F1"
+ANSWER_FILL = "#FFF8E1"
+HEADER_FILL = "#DCE6F1"
+BORDER_COLOR = "#A0A0A0"
+A4 = 9  # xlsxwriter's (and Excel's) paper size code
 
+_FORMATS: dict[str | None, dict[str, Any]] = {
+    None: {},
+    STYLE_HEADER: {"bold": True, "text_wrap": True, "valign": "vcenter", "bg_color": HEADER_FILL, "pattern": 1,
+                   "bottom": 1, "bottom_color": BORDER_COLOR, "locked": True},
+    STYLE_TEXT: {"text_wrap": True, "valign": "top", "locked": True},
+    STYLE_ANSWER: {"text_wrap": True, "valign": "top", "bg_color": ANSWER_FILL, "pattern": 1, "locked": False,
+                   "border": 1, "border_color": BORDER_COLOR},
+    STYLE_TITLE: {"bold": True, "font_size": 13, "text_wrap": True, "valign": "top"},
+}
 
-def _named_styles() -> list[Any]:
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-
-    thin = Side(style="thin", color="A0A0A0")
-    header = NamedStyle(STYLE_HEADER, font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="center"),
-                        fill=PatternFill("solid", fgColor=HEADER_FILL), border=Border(bottom=thin),
-                        protection=Protection(locked=True))
-    text = NamedStyle(STYLE_TEXT, alignment=Alignment(wrap_text=True, vertical="top"),
-                      protection=Protection(locked=True))
-    answer = NamedStyle(STYLE_ANSWER, alignment=Alignment(wrap_text=True, vertical="top"),
-                        fill=PatternFill("solid", fgColor=ANSWER_FILL), protection=Protection(locked=False),
-                        border=Border(left=thin, right=thin, top=thin, bottom=thin))
-    title = NamedStyle(STYLE_TITLE, font=Font(bold=True, size=13), alignment=Alignment(wrap_text=True, vertical="top"))
-    return [header, text, answer, title]
+_SHOWN_EMPTY = frozenset({STYLE_ANSWER, STYLE_HEADER})
+"""Styles an empty cell is still written with (unlocked or coloured); an empty cell of another style looks and
+behaves like no cell (locked, no fill), so it is not written."""
 
 
 class Cell(NamedTuple):
-    """A value with a named style (None: the default style); rendered straight to sheet XML."""
+    """A value with a style (None: the default style)."""
 
     value: Any
     style: str | None = None
@@ -56,65 +58,73 @@ class Cell(NamedTuple):
     """Formula-looking text: Excel's quote prefix keeps it text even when the cell is edited."""
 
 
-class BookWriter:
-    """A write-only workbook with the shared styles.
+class Sheet:
+    """A worksheet being written: rows go out in order (xlsxwriter's constant_memory mode)."""
 
-    openpyxl writes each sheet's frame (columns, views, protection, validation, print setup) and the styles;
-    the rows themselves are rendered to XML here and spliced into the saved file, which is several times
-    faster than openpyxl's per-cell objects for the thousand-row sheets we write. Set a sheet up (widths,
-    freeze panes, validation) before or after its rows: nothing is streamed until ``save``.
+    def __init__(self, ws: Any, title: str, widths: Sequence[float]) -> None:
+        self.ws = ws
+        self.title = title
+        self.widths = list(widths)
+        self.rows = 0
+
+
+CONSTANT_MEMORY_ROWS = 5_000
+"""From this many rows in a sheet on, sheets are streamed to temporary files as written (xlsxwriter's
+``constant_memory``: memory stays flat however long the sheet); below it the workbook is built in memory, which
+is about a quarter faster for the usual few hundred to few thousand rows (no temporary files)."""
+
+
+class BookWriter:
+    """A workbook with the shared formats, written with xlsxwriter.
+
+    ``rows``: about how many rows the longest sheet gets (it picks constant memory or in memory, see
+    :data:`CONSTANT_MEMORY_ROWS`). Set a sheet up (validation, filter, protection) whenever convenient; its
+    rows are appended in order, top to bottom.
     """
 
-    def __init__(self) -> None:
-        from openpyxl import Workbook
+    def __init__(self, rows: int = 0) -> None:
+        import xlsxwriter
 
-        self.wb = Workbook(write_only=True)
-        self._rows: dict[int, list[str]] = {}
-        self._widths: dict[int, list[float]] = {}
-        self._max_col: dict[int, int] = {}
-        self._sheets: list[Any] = []
-        self._style_ids: dict[tuple[str | None, bool], int] = {}
-        for style in _named_styles():
-            self.wb.add_named_style(style)
+        self._out = io.BytesIO()
+        self.constant_memory = rows >= CONSTANT_MEMORY_ROWS
+        self.wb = xlsxwriter.Workbook(self._out, {
+            "constant_memory": self.constant_memory, "in_memory": not self.constant_memory,
+            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+        })
+        self._formats: dict[tuple[str | None, bool], Any] = {}
+        self._closed = False
 
-    def sheet(self, title: str, widths: Sequence[float] = (), *, landscape: bool = True) -> Any:
-        ws = self.wb.create_sheet(title)
-        self._sheets.append(ws)
-        self._rows[id(ws)] = []
-        self._widths[id(ws)] = list(widths)
-        self._max_col[id(ws)] = 0
+    def sheet(self, title: str, widths: Sequence[float] = (), *, landscape: bool = True) -> Sheet:
+        ws = self.wb.add_worksheet(title)
         for i, w in enumerate(widths):
-            ws.column_dimensions[col_letter(i)].width = w
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.gridLines = True
-        return ws
+            ws.set_column(i, i, w)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        ws.hide_gridlines(0)  # gridlines on screen and in print
+        return Sheet(ws, title, widths)
 
-    def _style_id(self, style: str | None, quote: bool) -> int:
+    def _format(self, style: str | None, quote: bool) -> Any:
         key = (style, quote)
-        sid = self._style_ids.get(key)
-        if sid is None:
-            from openpyxl.cell import WriteOnlyCell
-
-            template = WriteOnlyCell(self._sheets[0])
-            if style is not None:
-                template.style = style
+        fmt = self._formats.get(key)
+        if fmt is None:
+            props = dict(_FORMATS[style])
             if quote:
-                template.quotePrefix = True
-            sid = self._style_ids[key] = int(template.style_id)  # registers the style with the workbook
-        return sid
+                props["quote_prefix"] = True
+            fmt = self._formats[key] = self.wb.add_format(props)
+        return fmt
 
-    def cell(self, ws: Any, value: Any, style: str | None = None) -> Cell:
+    def cell(self, ws: Sheet, value: Any, style: str | None = None) -> Cell:
         """A cell for :meth:`append`: strings are cleaned, and formula-looking ones stay text."""
         if isinstance(value, str):
             value = clean_text(value)
             return Cell(value, style, looks_like_formula(value))
         return Cell(value, style)
 
-    def value(self, ws: Any, value: Any) -> Any:
+    def value(self, ws: Sheet, value: Any) -> Any:
         """A value in the default style, made safe (text is cleaned; formula-looking text stays text)."""
         if isinstance(value, str):
             value = clean_text(value)
@@ -122,37 +132,75 @@ class BookWriter:
                 return Cell(value, None, True)
         return value
 
-    def append(self, ws: Any, cells: Sequence[Any]) -> None:
+    def append(self, ws: Sheet, cells: Sequence[Any]) -> None:
         """Append a row, high enough for its wrapped text (no office suite fits rows on opening reliably)."""
-        rows = self._rows[id(ws)]
-        r = len(rows) + 1
-        widths = self._widths[id(ws)]
+        r = ws.rows
+        ws.rows += 1
+        widths = ws.widths
         lines = 1
-        out: list[str] = []
         for i, item in enumerate(cells):
-            if isinstance(item, Cell):
-                value, sid = item.value, (self._style_id(item.style, item.quote)
-                                          if item.style is not None or item.quote else 0)
-            else:
-                value, sid = item, 0
+            value = item.value if isinstance(item, Cell) else item
             if isinstance(value, str) and i < len(widths) and (len(value) > widths[i] * 0.45 or "\n" in value):
                 lines = max(lines, text_lines(value, widths[i]))
-            out.append(_render_cell(f"{_letter(i)}{r}", value, sid))
-        self._max_col[id(ws)] = max(self._max_col[id(ws)], len(cells))
-        height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
-        rows.append(f'<row r="{r}"{height}>{"".join(out)}</row>')
+        if lines > 1:
+            ws.ws.set_row(r, min(409, 15 * lines + 2))
+        sheet = ws.ws
+        for i, item in enumerate(cells):
+            if isinstance(item, Cell):
+                value = item.value
+                if value is None or value == "":
+                    if item.style in _SHOWN_EMPTY:  # an empty answer cell stays unlocked and coloured
+                        sheet.write_blank(r, i, None, self._format(item.style, False))
+                    continue
+                fmt = self._format(item.style, item.quote) if item.style is not None or item.quote else None
+            else:
+                value, fmt = item, None
+                if value is None or value == "":
+                    continue
+            _write(sheet, r, i, value, fmt)
 
-    def header(self, ws: Any, columns: Sequence[Column], lang: str = "both") -> None:
-        """The header row: Chinese over English ("both"), or one language ("zh", "en")."""
-        ws.freeze_panes = "B2"
-        ws.print_title_rows = "1:1"
+    def header(self, ws: Sheet, columns: Sequence[Column], lang: str = "both") -> None:
+        """The header row: Chinese over English ("both"), or one language ("zh", "en"); frozen with the ID
+        column and repeated on every printed page."""
+        self.freeze(ws, 1, 1)
+        ws.ws.repeat_rows(0)
         labels = [c.zh if lang == "zh" else c.en if lang == "en" else c.header for c in columns]
         self.append(ws, [self.cell(ws, label, STYLE_HEADER) for label in labels])
 
+    def freeze(self, ws: Sheet, rows: int = 1, columns: int = 0) -> None:
+        """Keep the top ``rows`` and the left ``columns`` in view while scrolling."""
+        ws.ws.freeze_panes(rows, columns)
+
+    def autofilter(self, ws: Sheet, rows: int, columns: int) -> None:
+        """A filter over the header and ``rows`` data rows of ``columns`` columns."""
+        ws.ws.autofilter(0, 0, max(rows, 1), max(columns, 1) - 1)
+
+    def list_validation(self, ws: Sheet, column: int, first_row: int, last_row: int, source: Sequence[str] | str,
+                        *, title: str, error: str, prompt: str) -> None:
+        """A drop-down in one column (rows counted from 1, as Excel shows them): ``source`` is the choices (at
+        most 255 characters in all, no commas) or a range formula such as ``='Lists'!$A$1:$A$5``. Other values
+        are warned about, not refused. Excel's limits: titles 32 characters, messages 255."""
+        ws.ws.data_validation(first_row - 1, column, max(first_row, last_row) - 1, column, {
+            "validate": "list", "source": source if isinstance(source, str) else list(source),
+            "ignore_blank": True, "show_error": True, "error_type": "warning", "error_title": title[:32],
+            "error_message": error[:255], "show_input": True, "input_title": title[:32],
+            "input_message": prompt[:255],
+        })
+
+    def hide(self, ws: Sheet) -> None:
+        """Hide a sheet (not the first one: a workbook shows at least one sheet)."""
+        ws.ws.hide()
+
+    def protect(self, ws: Sheet) -> None:
+        """Protect a sheet without a password: locked cells (IDs, texts) cannot be typed over by mistake, the
+        unlocked answer cells can; columns and rows can still be resized, formatted, sorted and filtered."""
+        ws.ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True, "sort": True,
+                           "autofilter": True, "select_locked_cells": True, "select_unlocked_cells": True})
+
     def meta_sheet(self, kind: str, fields: Iterable[tuple[str, Any]]) -> None:
         ws = self.sheet(META_SHEET, (22, 50), landscape=False)
-        ws.sheet_state = "hidden"
-        ws.protection.sheet = True
+        ws.ws.hide()
+        ws.ws.protect()
         self.append(ws, ["format", f"cdassess-{kind}/1"])
         for key, val in [*fields, ("exported_at", dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
                          ("exported_by", f"cdassess {__version__}")]:
@@ -161,12 +209,13 @@ class BookWriter:
     def save(self, path: str | Path, *, refuse: Sequence[Path] = ()) -> Path:
         """Save atomically to ``path`` (replacing an older file there)."""
         target = check_target(path, refuse=refuse)
-        frame = io.BytesIO()
+        if not self._closed:
+            self._closed = True
+            self.wb.close()  # assembles the package in memory
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-", suffix=".xlsx.tmp")
-        os.close(fd)
         try:
-            self.wb.save(frame)  # every style used was registered by append(), before this
-            self._splice(frame, Path(tmp))
+            with os.fdopen(fd, "wb") as f:
+                f.write(self._out.getbuffer())
             apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
             os.replace(tmp, target)
         except OSError as exc:
@@ -175,63 +224,17 @@ class BookWriter:
             Path(tmp).unlink(missing_ok=True)
         return target
 
-    def _splice(self, frame: io.BytesIO, dest: Path) -> None:
-        """Copy openpyxl's file, putting each sheet's rendered rows into its (empty) sheetData."""
-        by_part = {ws.path.lstrip("/"): ws for ws in self._sheets}
-        with zipfile.ZipFile(frame) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                data = zin.read(info.filename)
-                ws = by_part.get(info.filename)
-                if ws is not None:
-                    data = self._sheet_xml(ws, data)
-                zout.writestr(info.filename, data)
 
-    def _sheet_xml(self, ws: Any, frame: bytes) -> bytes:
-        rows = self._rows[id(ws)]
-        text = frame.decode("utf-8")
-        body = "<sheetData>" + "".join(rows) + "</sheetData>"
-        text, n = _SHEET_DATA.subn(lambda _: body, text, count=1)
-        if n != 1:
-            raise RuntimeError(f"no empty sheetData in the frame of sheet {ws.title!r}")  # a bug, not user input
-        last = f"{col_letter(max(self._max_col[id(ws)], 1) - 1)}{max(len(rows), 1)}"
-        text = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', text, count=1)
-        return text.encode("utf-8")
-
-
-_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
-_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
-_LETTERS = [col_letter(i) for i in range(128)]
-
-
-def _letter(i: int) -> str:
-    return _LETTERS[i] if i < len(_LETTERS) else col_letter(i)
-
-
-def _escape(text: str) -> str:
-    """Text for an XML element; a bare CR is written as a reference (a parser would read it as a line feed)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
-
-
-def _render_cell(ref: str, value: Any, sid: int) -> str:
-    s = f' s="{sid}"' if sid else ""
-    if value is None or value == "":
-        return f'<c r="{ref}"{s}/>' if sid else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int):
-        return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    if isinstance(value, float):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    text = _escape(str(value))
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+def _write(sheet: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    """One value with xlsxwriter's typed writers: text is always a string cell, never a formula, number or link."""
+    if isinstance(value, str):
+        sheet.write_string(row, col, value, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, clean_text(str(value)), fmt)
 
 
 def check_target(path: str | Path, *, refuse: Sequence[Path] = ()) -> Path:
@@ -260,17 +263,3 @@ def text_lines(text: str, width: float) -> int:
         display = (len(para.encode("utf-8", "replace")) + len(para)) / 2
         lines += max(1, -int(-display // room))
     return lines
-
-
-def protect(ws: Any) -> None:
-    """Protect a sheet without a password: locked cells (IDs, texts) cannot be typed over by mistake, the
-    unlocked answer cells can; columns and rows can still be resized and filtered."""
-    p = ws.protection
-    p.sheet = True
-    p.formatColumns = False
-    p.formatRows = False
-    p.formatCells = False
-    p.autoFilter = False
-    p.sort = False
-    p.selectLockedCells = False
-    p.selectUnlockedCells = False

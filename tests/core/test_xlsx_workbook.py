@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,53 @@ def test_export_then_import_changes_nothing(tmp_path: Path, rich: Assessment) ->
     preview = read_workbook(rich, w)
     assert preview.ok, preview.problems
     assert preview.changes == []
+
+
+def test_carriage_returns_and_escape_like_text_come_back_as_they_were(tmp_path: Path, rich: Assessment) -> None:
+    """The writer stores a CR as _x000D_ and a literal "_x0041_" with its underscore escaped (ST_Xstring, as
+    Excel does); the reader turns both back, so Excel and this program see the text that was typed."""
+    rich.rate("B.1.L2", "partial", note="windows\r\nline _x0041_ stays _x005F_ too")
+    w = export_workbook(rich, tmp_path / "w.xlsx")
+    with zipfile.ZipFile(w) as z:
+        part = next(z.read(n) for n in z.namelist() if n.startswith("xl/") and b"windows" in z.read(n))
+    assert b"windows_x000D_" in part and b"_x005F_x0041_" in part
+    preview = read_workbook(rich, w)
+    assert preview.ok, preview.problems
+    assert preview.changes == []
+
+
+def test_exports_write_with_xlsxwriter_without_loading_openpyxl(tmp_path: Path, rich: Assessment) -> None:
+    code = ("import sys; from pathlib import Path; from cdassess.services import Assessment; "
+            "from cdassess.xlsx import export_gap_plan, export_model_workbook, export_questionnaire, "
+            "export_workbook; d = Path(sys.argv[2]); a = Assessment.open(sys.argv[1], readonly=True); "
+            "export_questionnaire(a, d / 'q.xlsx'); export_workbook(a, d / 'w.xlsx'); "
+            "export_gap_plan(a, d / 'g.xlsx'); export_model_workbook(a.model, d / 'm.xlsx'); a.close(); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'xlsxwriter'}))")
+    path = rich.path
+    rich.close()
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split("\n")[0] == "['xlsxwriter']"
+    for name in ("q", "w", "g", "m"):
+        assert openpyxl.load_workbook(tmp_path / f"{name}.xlsx").sheetnames[-1] == "_cdassess"
+
+
+@pytest.mark.parametrize("export", ["questionnaire", "workbook", "gap_plan"])
+def test_long_sheets_streamed_in_constant_memory_hold_the_same_cells(
+        tmp_path: Path, rich: Assessment, monkeypatch: pytest.MonkeyPatch, export: str) -> None:
+    from cdassess import xlsx
+    from cdassess.xlsx import writing
+
+    def write(name: str) -> list[list[tuple[Any, bool, bool]]]:
+        out = getattr(xlsx, f"export_{export}")(rich, tmp_path / f"{name}.xlsx")
+        wb = openpyxl.load_workbook(out)
+        return [[(c.value, c.protection.locked, bool(c.quotePrefix)) for row in ws.iter_rows() for c in row]
+                for ws in wb.worksheets]
+
+    in_memory = write("in-memory")
+    monkeypatch.setattr(writing, "CONSTANT_MEMORY_ROWS", 1)
+    assert writing.BookWriter(rows=1).constant_memory
+    assert write("streamed") == in_memory
 
 
 def test_lossless_into_a_fresh_assessment(tmp_path: Path, rich: Assessment) -> None:
