@@ -790,12 +790,13 @@ def _verify(path: Path, conn: sqlite3.Connection, *, unsafe: bool) -> genuine.Ve
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     if app_id != APPLICATION_ID:
         raise AssessmentFileError(f"{path}: an SQLite database of another application, not a cdassess assessment")
-    user_version = db.execute("PRAGMA user_version").fetchone()[0]
     verdict = genuine.verify_schema(conn)
-    if user_version > SCHEMA_VERSION or verdict.newer:
+    if verdict.newer:  # the applied schema steps (Migrations' table) are the file's version; nothing else
+        unknown = [n for n in verdict.applied if n not in MIGRATION_NAMES]
         raise AssessmentFileError(
-            f"{path}: written by a newer version of cdassess (file schema {user_version}, this program "
-            f"reads up to {SCHEMA_VERSION}); update cdassess to open it"
+            f"{path}: written by a newer version of cdassess (its schema has step {', '.join(unknown[:3])}, "
+            f"which this program does not know; it reads up to schema {SCHEMA_VERSION}, {MIGRATION_NAMES[-1]}); "
+            "update cdassess to open it"
         )
     if verdict.problems and not unsafe:
         raise genuine.refusal(path, verdict.problems)
@@ -812,7 +813,6 @@ def _apply_migrations(conn: sqlite3.Connection) -> None:
     from cdassess.store.schema import migrations
 
     migrations.apply(Database(conn, execute_plugins=False))
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _link_new(tmp: Path, path: Path) -> None:

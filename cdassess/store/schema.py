@@ -210,4 +210,10 @@ def _run(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {statement!r}")
 
 
-REGISTERED = tuple(m.name for m in migrations._migrations)
+def registered() -> tuple[str, ...]:
+    """Every migration of the set in order (Migrations' public API: all of them are pending on an empty
+    database)."""
+    return tuple(m.name for m in migrations.pending(Database(memory=True, execute_plugins=False)))
+
+
+REGISTERED = registered()

@@ -5,6 +5,9 @@ from __future__ import annotations
 APPLICATION_ID = 0x43444153  # "CDAS": marks a SQLite file as a cdassess assessment
 MIGRATION_SET = "cdassess"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations record applied steps here
+# A file's schema version is the list of steps recorded in that table (sqlite-utils' Migrations, public API
+# only): a step this program does not know means a newer cdassess wrote the file. PRAGMA user_version is not
+# used (files before #11 carry one; it is ignored).
 # Every migration in cdassess/store/schema.py, in order (a test keeps the two lists equal).
 MIGRATION_NAMES: tuple[str, ...] = ("0001_initial", "0002_cycles", "0003_business_unit", "0004_any_rating_scale")
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -56,7 +56,8 @@ def test_released_file_opens_migrates_and_reads_back(fixture: Path, tmp_path: Pa
             Assessment.open(path, readonly=True)  # read-only cannot migrate; it says how to upgrade
     with Assessment.open(path, actor="upgrader") as a:
         assert migrations.pending(Database(a.store.db.conn, execute_plugins=False)) == []
-        assert a.store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        applied = migrations.applied(Database(a.store.db.conn, execute_plugins=False))
+        assert [m.name for m in applied] == list(MIGRATION_NAMES)
         assert a.check() == []
         got = _snapshot(a)
         audit_rows = got.pop("audit")
@@ -76,12 +77,11 @@ def test_released_file_opens_migrates_and_reads_back(fixture: Path, tmp_path: Pa
 
 
 def _make_newer(path: Path) -> None:
-    """What a future cdassess would leave: one migration this program does not know, a higher user_version."""
+    """What a future cdassess would leave: one migration this program does not know."""
     con = sqlite3.connect(path, isolation_level=None)
     try:
         con.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES "
                     "('cdassess', '0099_from_the_future', '2031-01-01T00:00:00')")
-        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         con.close()
@@ -128,19 +128,23 @@ def test_newer_file_is_refused_by_the_command_line(tmp_path: Path) -> None:
     assert _state(path) == before
 
 
-def test_newer_user_version_alone_is_refused(tmp_path: Path) -> None:
+def test_the_refusal_names_the_unknown_step_and_user_version_plays_no_part(tmp_path: Path) -> None:
     path = tmp_path / "future.cdassess"
     shutil.copyfile(RELEASED[-1], path)
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
-    con.close()
+    _make_newer(path)
     before = _state(path)
-    with pytest.raises(AssessmentFileError, match=f"file schema {SCHEMA_VERSION + 5}"):
+    with pytest.raises(AssessmentFileError, match=f"step 0099_from_the_future.*up to schema {SCHEMA_VERSION}"):
         Assessment.open(path)
     assert _state(path) == before
+    plain = tmp_path / "plain.cdassess"
+    shutil.copyfile(RELEASED[-1], plain)
+    con = sqlite3.connect(plain, isolation_level=None)
+    con.execute("PRAGMA user_version = 99")  # not the schema's version: the migrations table is
+    con.close()
+    with Assessment.open(plain) as a:
+        assert a.check() == []
 
 
 def test_the_light_list_of_migration_names_matches_the_schema() -> None:
     """Opening a file checks MIGRATION_NAMES without importing sqlite-utils; it must list every migration."""
     assert MIGRATION_NAMES == REGISTERED
-    assert [m.name for m in migrations._migrations] == list(MIGRATION_NAMES)

@@ -85,7 +85,8 @@ def test_bad_files_show_a_dialog_and_keep_the_window_usable(window: Any, mini_pa
     newer.write_bytes(mini_path.read_bytes())
     window.session.close()  # (reopened below)
     with sqlite3.connect(newer) as db:
-        db.execute("PRAGMA user_version = 999")
+        db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                   "VALUES ('cdassess', '0099_future', 'x')")
     for bad in (text, other, newer, tmp_path / "missing.cdassess"):
         assert not window.open_path(bad)
     assert len(dialogs.errors()) == 4
