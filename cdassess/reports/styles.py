@@ -162,7 +162,9 @@ PageDecorator = Callable[[Any, int, int], None]
 def numbered_canvas(decorate: PageDecorator) -> type:
     """A canvas class that knows the page count when a page is finished, for "page x of y" footers.
 
-    Pages are kept until the document is saved; ``decorate(canvas, page, total)`` then draws on each.
+    Each page ends by drawing a form XObject named after its number; the forms are defined when the document
+    is saved and the count is known: ``decorate(canvas, page, total)`` draws each (ReportLab's public
+    ``doForm`` allows a form to be used before it is defined).
     """
     from reportlab.pdfgen.canvas import Canvas
 
@@ -172,18 +174,19 @@ def numbered_canvas(decorate: PageDecorator) -> type:
             if not kwargs.get("initialFontName"):
                 kwargs["initialFontName"] = register_fonts()
             super().__init__(*args, **kwargs)
-            self._saved_pages: list[dict[str, Any]] = []
+            self.cdassess_pages = 0
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._saved_pages.append(dict(self.__dict__))
-            self._startPage()
+            self.cdassess_pages += 1
+            self.doForm(f"cdassess-page-{self.cdassess_pages}")
+            super().showPage()
 
         def save(self) -> None:
-            total = len(self._saved_pages)
-            for number, state in enumerate(self._saved_pages, start=1):
-                self.__dict__.update(state)
+            total = self.cdassess_pages
+            for number in range(1, total + 1):
+                self.beginForm(f"cdassess-page-{number}")
                 decorate(self, number, total)
-                super().showPage()
+                self.endForm()
             super().save()
 
     return NumberedCanvas
@@ -203,11 +206,16 @@ def paragraph_class() -> type:
         _wrapped: tuple[float, tuple[float, float]] | None = None
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-            # split() may drop blPara to force a fresh break; then wrap again
-            if self._wrapped is not None and self._wrapped[0] == availWidth and "blPara" in self.__dict__:
+            if self._wrapped is not None and self._wrapped[0] == availWidth:
                 return self._wrapped[1]
             size: tuple[float, float] = super().wrap(availWidth, availHeight)
             self._wrapped = (availWidth, size)
             return size
+
+        def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+            # splitting may discard the broken lines to force a fresh break: the next wrap breaks again
+            self._wrapped = None
+            parts: list[Any] = super().split(availWidth, availHeight)
+            return parts
 
     return CachedParagraph
