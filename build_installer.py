@@ -42,7 +42,7 @@ QT_DEPENDENCIES = {"QtSvgWidgets": {"QtSvg", "QtWidgets"}, "QtPrintSupport": {"Q
 QT_TRANSLATIONS_KEPT = ("zh_CN", "zh_TW", "en")
 # Python packages that are development tools, not part of the app.
 PYTHON_EXCLUDES = ("tkinter", "_tkinter", "turtle", "pytest", "_pytest", "pytestqt", "hypothesis", "mypy",
-                   "mypyc", "ruff", "xlsxwriter", "IPython", "pip", "setuptools", "PyInstaller",
+                   "mypyc", "ruff", "IPython", "pip", "setuptools", "PyInstaller",
                    "PIL.ImageQt", "PIL.ImageTk", "numpy",
                    # the catalogue extra: the window reads SQLite catalogues directly; Datasette and PostgreSQL
                    # catalogues are for the command line of a Python installation
