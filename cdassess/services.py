@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import os
 import re
 import sqlite3
@@ -441,34 +440,80 @@ class Assessment:
         return Change("model", tuple(orphans), old, (model.id, model.version))
 
     def results_digest(self) -> str:
-        """SHA-256 over the frozen results: model, its text, ratings and the assessment's identity."""
-        ratings = {k: [str(r.status), r.justification] for k, r in sorted(self.ratings().items())}
-        payload = {
-            "assessment": self.meta.uuid, "organization": self.meta.organization, "project": self.meta.project,
-            "model": [self.model.id, self.model.version,
-                      hashlib.sha256(self.store.model_json().encode("utf-8")).hexdigest()],
-            "target_level": self.meta.target_level, "level_rule": self.meta.level_rule, "ratings": ratings,
-        }
-        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        """SHA-256 over every record ``check`` covers, the level rule and the model snapshot (cdassess.sealing)."""
+        from cdassess.sealing import results_digest
 
-    def lock(self) -> Change:
+        return results_digest(self)
+
+    def legacy_results_digest(self) -> str:
+        """The digest older cdassess froze at lock (model, ratings, identity); kept to check their locks."""
+        from cdassess.sealing import legacy_results_digest
+
+        return legacy_results_digest(self)
+
+    def readiness(self, target: int | None = None) -> list[Any]:
+        """What an assessor should settle before locking and issuing (cdassess.readiness.ReadyItem list)."""
+        from cdassess.readiness import readiness
+
+        return readiness(self, self._level_arg(target))
+
+    def lock(self, *, require_ready: bool = False, keys: Any = None) -> Change:
+        """Freeze the results: the digest and the audit head before the lock are signed with the installation's
+        key. ``require_ready`` refuses (:class:`cdassess.readiness.NotReadyError`) while the completeness check
+        lists anything."""
+        from cdassess.sealing import lock_signer
+
+        if require_ready:
+            from cdassess.readiness import NotReadyError
+
+            items = self.readiness()
+            if items:
+                raise NotReadyError(self.path, items)
         old = self.meta
-        new = self.store.set_locked(True, digest=self.results_digest())
+        digest = self.results_digest()
+        new = self.store.set_locked(True, digest=digest, signer=lock_signer(self, digest, keys))
         self._changed_meta()
         return Change("lock", (), old, new)
 
     def unlock(self, reason: str) -> Change:
+        """Unlock with a reason; every certificate issued on the frozen results is marked superseded."""
         old = self.meta
         new = self.store.set_locked(False, reason=reason)
         self._changed_meta()
         return Change("lock", (), old, new)
 
-    def check(self) -> list[Any]:
+    def certificates(self) -> list[Any]:
+        """The certificate register (cdassess.store.certificates.CertificateRecord), oldest first."""
+        return self.store.certificates()
+
+    def register_certificate(self, *, number: str, level: int, scope: str, issued: str, valid_until: str,
+                             digest: str, audit: tuple[int, str], key_id: str, code: str) -> Any:
+        """Write an issued certificate into the register (with its audit row), remembering each requirement's
+        result at issue so a later ``verify --against`` can name what changed."""
+        from cdassess.sealing import result_statuses
+        from cdassess.store.certificates import CertificateRecord
+        from cdassess.store.connection import now_iso
+
+        results = result_statuses(self)
+
+        def record(_seq: int, _head: str) -> CertificateRecord:
+            return CertificateRecord(number, level, scope, issued, valid_until, digest, audit[0], audit[1], key_id,
+                                     code, {"ratings": results}, issued_at=now_iso(),
+                                     issued_by=self.store.actor or "unknown")
+
+        return self.store.register_certificate(record)
+
+    def valid_certificates(self) -> list[Any]:
+        return [c for c in self.store.certificates() if not c.superseded]
+
+    def check(self, keys: Any = None) -> list[Any]:
+        from cdassess.sealing import frozen_matches, verify_locks
+
         problems = self.store.check()
         try:
             meta = self.meta
-            frozen_differs = meta.locked and meta.frozen_digest and meta.frozen_digest != self.results_digest()
+            frozen_differs = bool(meta.locked and meta.frozen_digest and not frozen_matches(self))
+            lock_problems = verify_locks(self, keys)[0]
         except Exception as exc:
             from cdassess.errors import Problem
 
@@ -478,6 +523,7 @@ class Assessment:
             from cdassess.errors import Problem
 
             problems.append(Problem("locked results", "ratings or model changed after the assessment was locked"))
+        problems += lock_problems
         return problems
 
 

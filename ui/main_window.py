@@ -357,6 +357,7 @@ class MainWindow(QMainWindow):
         rep = mb.addMenu(self.tr("Re&ports"))
         self._plug(rep, self.tr("&Gap report (PDF)…"), menu_actions.write_gap_report)
         self._plug(rep, self.tr("&Certificate (PDF)…"), menu_actions.write_certificate)
+        self._plug(rep, self.tr("Certificates &issued…"), menu_actions.show_certificates)
 
     def _build_view_menu(self) -> None:
         v = self.menuBar().addMenu(self.tr("&View"))
@@ -613,10 +614,11 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None or not s.editable:
             return
-        if not messages.ask(self, self.tr("Lock the assessment"),
-                            self.tr("Lock the results? Ratings cannot change until it is unlocked with a reason.")):
-            return
+        from ui.certificates import checklist_text
+
         self.requirement_pane.flush()
+        if not messages.ask(self, self.tr("Lock the assessment"), checklist_text(s.assessment.readiness())):
+            return
         try:
             s.lock()
         except CdassessError as exc:
@@ -628,7 +630,11 @@ class MainWindow(QMainWindow):
         s = self.session
         if s is None or not s.locked:
             return
+        from ui.certificates import unlock_warning
+
+        warning = unlock_warning(s.assessment)
         reason = messages.ask_text(self, self.tr("Unlock the assessment"),
+                                   (warning + "\n" if warning else "") +
                                    self.tr("Why must the locked results change? (written into the audit log)"))
         if reason is None:
             return

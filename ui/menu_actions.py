@@ -72,3 +72,10 @@ def compare(parent: QWidget, assessment: Assessment) -> bool:
     from ui.cycles import compare_interactive
 
     return compare_interactive(parent, assessment)
+
+
+def show_certificates(parent: QWidget, assessment: Assessment) -> bool:
+    from ui.certificates import show_register
+
+    show_register(parent, assessment)
+    return False

@@ -88,6 +88,7 @@ def info_dict(a: Any) -> dict[str, Any]:
         "progress": {"rated": prog_all.rated, "total": prog_all.total},
         "progress_to_target": {"rated": prog_target.rated, "total": prog_target.total},
         "gaps_to_target": sum(len(g.requirements) for g in a.gaps()),
+        "certificates": [c.as_json() for c in a.certificates()],
         "domains": [
             {
                 "id": d.id, "name_zh": d.names.zh, "name_en": d.names.en, "level": rep.domains[d.id],
@@ -124,6 +125,10 @@ def cmd_info(args: argparse.Namespace) -> int:
         p, pt = data["progress"], data["progress_to_target"]
         print(f"progress: {p['rated']}/{p['total']} rated; {pt['rated']}/{pt['total']} up to the target; "
               f"{data['gaps_to_target']} gaps to the target")
+        for c in data["certificates"]:
+            state = "valid" if c["status"] == "valid" else f"superseded {str(c['superseded_at'] or '')[:10]}"
+            print(f"certificate: {c['number']}  level {c['level']}  issued {c['issued']}  valid until "
+                  f"{c['valid_until']}  [{state}]")
         print()
         for d in data["domains"]:
             fig = _figure(m, d)
@@ -391,16 +396,45 @@ def cmd_interview_list(args: argparse.Namespace) -> int:
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
+    from cdassess.readiness import NotReadyError
+
     with opened(args) as a:
-        a.lock()
-        print(f"locked {a.path}; results digest {a.meta.frozen_digest}")
+        try:
+            a.lock(require_ready=not args.force)
+        except NotReadyError as exc:
+            print(f"cdassess: error: {exc}", file=sys.stderr)
+            _print_not_ready(exc.items)
+            return 1
+        from cdassess.signing import KeyStore
+
+        print(f"locked {a.path}; results digest {a.meta.frozen_digest}; signed with key "
+              f"{KeyStore().own_public().key_id}")
     return 0
+
+
+def _print_not_ready(items: list[Any]) -> None:
+    """The completeness check grouped by kind, up to 12 subjects each."""
+    from cdassess.readiness import KINDS, LABELS
+
+    for kind in KINDS:
+        group = [it for it in items if it.kind == kind]
+        if not group:
+            continue
+        print(f"  {LABELS[kind][1]} ({len(group)}):", file=sys.stderr)
+        for it in group[:12]:
+            print(f"    - {it}", file=sys.stderr)
+        if len(group) > 12:
+            print(f"    ... and {len(group) - 12} more", file=sys.stderr)
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
     with opened(args) as a:
+        valid = a.valid_certificates()
         a.unlock(args.reason)
         print(f"unlocked {a.path}")
+        for c in valid:
+            print(f"certificate {c.number} (level {c.level}, issued {c.issued}) was issued on these results; "
+                  f"it is now marked superseded ({args.reason.strip()})")
     return 0
 
 
@@ -410,8 +444,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     with opened(args, readonly=True, unsafe=True) as a:
         problems = a.check()
         if not problems:
+            from cdassess.sealing import lock_rows
+
             n_ev, n_audit = len(a.evidence_list()), len(a.store.audit_entries())
-            print(f"ok: {a.path} (SQLite integrity, {n_ev} evidence hashes, {n_audit} audit rows in an unbroken chain)")
+            n_locks = len(lock_rows(a)[0])
+            print(f"ok: {a.path} (SQLite integrity, {n_ev} evidence hashes, {n_audit} audit rows in an unbroken chain, "
+                  f"{n_locks} lock signature(s))")
             return 0
     print(f"cdassess: error: {args.file}: {len(problems)} problem(s) found", file=sys.stderr)
     for p in problems:
@@ -633,10 +671,12 @@ def _register_findings_and_lock(sub: Any) -> None:
 
 
 def _register_lock_and_admin(sub: Any) -> None:
-    p = sub.add_parser("lock", help="freeze the assessment (edits are refused until unlocked)")
+    p = sub.add_parser("lock", help="freeze the assessment and sign its results (refused while the completeness "
+                       "check lists open points, unless --force)")
     _file(p)
+    p.add_argument("--force", action="store_true", help="lock although the completeness check lists open points")
     p.set_defaults(handler=cmd_lock)
-    p = sub.add_parser("unlock", help="unlock with a reason (audited)")
+    p = sub.add_parser("unlock", help="unlock with a reason (audited; issued certificates become superseded)")
     _file(p)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_unlock)

@@ -46,7 +46,7 @@ def cmd_report_certificate(args: argparse.Namespace) -> int:
             issued = date.fromisoformat(args.issued)
         except ValueError:
             raise InvalidValueError(f"issue date {args.issued!r} is not a date (write it as YYYY-MM-DD)") from None
-    with opened(args, readonly=True) as a:
+    with opened(args) as a:
         signed = write_certificate(a, out, level=args.level, valid_years=args.valid_years, issued=issued)
     f = signed.facts
     print(f"wrote {out}: certificate {f['no']}, level {f['level']}, valid until {f['valid_until']}, "
@@ -98,53 +98,153 @@ def _verify_short(code: str, as_json: bool) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    from cdassess.reports.certificate import SHORT_PREFIX
-    from cdassess.signing import KeyStore, VerificationError, normalize_code, verify_code
-
-    if bool(args.certificate) == bool(args.code):
-        raise InvalidValueError("give a certificate PDF or --code CODE (one of them)")
-    if args.code and normalize_code(args.code).startswith(SHORT_PREFIX):
-        return _verify_short(args.code, args.json)
-    store = KeyStore()
-    short = None
-    if args.certificate:
-        from cdassess.reports.certificate import code_from_pdf, short_code_from_pdf
-
-        code = code_from_pdf(args.certificate)
-        short = short_code_from_pdf(args.certificate)
-    else:
-        code = args.code
-    result = verify_code(code, store)
-    if result.facts.get("type") != "cdassess-cert/1":
-        raise VerificationError(f"the signature is valid, but the statement is not a certificate "
-                                f"(type {result.facts.get('type')!r})")
-    if args.certificate:
-        from cdassess.reports.certificate import check_printed_facts, short_matches, verify_short_code
-
-        if short is not None:
-            differs = short_matches(verify_short_code(short, store), result.facts, code)
-            if differs:
-                raise VerificationError(f"{args.certificate}: the short code does not belong to the signed "
-                                        f"statement ({differs} differ); the PDF was edited")
-        mismatch = check_printed_facts(args.certificate, result.facts)
-        if mismatch:
-            raise VerificationError(f"{args.certificate}: the printed certificate does not match its signed "
-                                    f"statement ({mismatch}); the PDF was edited")
+def _print_facts(result: Any, short: str | None, as_json: bool, headline: str, extra: dict[str, Any]) -> int:
     expired = str(result.facts.get("valid_until", "9999")) < date.today().isoformat()
-    if args.json:
+    if as_json:
         json.dump({"valid": True, "expired": expired, "key": result.key.key_id, "key_name": result.key.name,
-                   "own_key": result.own_key, "short_code": short, "facts": result.facts},
+                   "own_key": result.own_key, "short_code": short, "facts": result.facts, **extra},
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    whose = "this installation's own key" if result.own_key else f"trusted key {result.key.name!r}"
-    print(f"VALID: the signature matches; signed by {whose} ({result.key.key_id})")
+    print(headline)
     for label, value in _facts_lines(result.facts):
         print(f"  {label:<26} {value}")
     if expired:
         print(f"note: the certificate expired on {result.facts.get('valid_until')}")
     return 0
+
+
+def _signer(result: Any) -> str:
+    """The fingerprint identifies the signer; the key's name is only what it calls itself."""
+    if result.own_key:
+        return f"this installation's own key {result.key.key_id}"
+    return f"trusted key {result.key.key_id} (named {result.key.name!r} when it was trusted)"
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from cdassess.reports.certificate import SHORT_PREFIX
+    from cdassess.signing import normalize_code
+
+    if bool(args.certificate) == bool(args.code):
+        raise InvalidValueError("give a certificate PDF, a scan or photo of one, or --code CODE (one of them)")
+    if args.code and normalize_code(args.code).startswith(SHORT_PREFIX):
+        return _verify_short(args.code, args.json)
+    crl = _load_crl(args.crl) if args.crl else None
+    if args.code:
+        result = _verified(args.code, crl)
+        if args.against:
+            return _verify_against(args, result)
+        return _print_facts(result, None, args.json, f"VALID: the signature matches; signed by {_signer(result)}", {})
+    path = Path(args.certificate)
+    if not path.exists():
+        raise CdassessError(f"{path}: no such file")
+    from cdassess.reports.certverify import IMAGE_SUFFIXES
+
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return _verify_scan(args, path, crl)
+    from cdassess.reports.certificate import code_from_pdf, short_code_from_pdf
+
+    try:
+        code = code_from_pdf(path)
+    except CdassessError as exc:
+        if "no cdassess certificate code found" not in str(exc):
+            raise
+        return _verify_scan(args, path, crl)  # a scanned page saved as PDF: only its QR code carries the code
+    short = short_code_from_pdf(path)
+    result = _verified(code, crl)
+    _check_page(path, result, code, short)
+    if args.against:
+        return _verify_against(args, result)
+    return _print_facts(result, short, args.json,
+                        f"VALID: the signature matches and the page is the certificate that was signed; signed by "
+                        f"{_signer(result)}", {"page": "matches"})
+
+
+def _verified(code: str, crl: Any) -> Any:
+    from cdassess.signing import KeyStore, VerificationError, verify_code
+
+    result = verify_code(code, KeyStore())
+    if result.facts.get("type") != "cdassess-cert/1":
+        raise VerificationError(f"the signature is valid, but the statement is not a certificate "
+                                f"(type {result.facts.get('type')!r})")
+    if crl is not None:
+        revoked = crl.get(str(result.facts.get("no", "")))
+        if revoked is not None:
+            raise VerificationError(f"certificate {result.facts.get('no')} is REVOKED since "
+                                    f"{revoked.get('revoked', '?')}: {revoked.get('reason', '')}")
+    return result
+
+
+def _check_page(path: Path, result: Any, code: str, short: str | None) -> None:
+    """The PDF's page must be the certificate the statement renders to (statements since RENDER_VERSION)."""
+    from cdassess.reports.certificate import check_printed_facts, short_matches, verify_short_code
+    from cdassess.signing import KeyStore, VerificationError
+
+    store = KeyStore()
+    if short is not None:
+        differs = short_matches(verify_short_code(short, store), result.facts, code)
+        if differs:
+            raise VerificationError(f"{path}: the short code does not belong to the signed statement ({differs} "
+                                    "differ); not the certificate that was signed")
+    if "render" not in result.facts:  # certificates of older cdassess: compare the printed text
+        mismatch = check_printed_facts(path, result.facts)
+        if mismatch:
+            raise VerificationError(f"{path}: the printed certificate does not match its signed statement "
+                                    f"({mismatch}); the PDF was edited")
+        return
+    from cdassess.reports.certverify import compare_with_rendering
+
+    cmp = compare_with_rendering(path, result.facts, code, short)
+    if cmp.differs:
+        raise VerificationError(f"{path}: not the certificate that was signed: {', '.join(cmp.differs)} "
+                                f"{'differs' if len(cmp.differs) == 1 else 'differ'} from the certificate the "
+                                "signed statement renders to (the signature itself is valid: compare the page with "
+                                "the facts 'cdassess verify --code' prints for its QR code)")
+
+
+def _verify_scan(args: argparse.Namespace, path: Path, crl: Any) -> int:
+    """A scan or photo: the QR code's signature is checked; the reader compares the printed facts."""
+    from cdassess.reports.certverify import codes_from_scan
+    from cdassess.signing import CODE_PREFIX, normalize_code
+
+    codes = [c for c in codes_from_scan(path) if normalize_code(c).startswith(CODE_PREFIX)]
+    if not codes:
+        raise CdassessError(f"{path}: no cdassess QR code found on the page (scan it at 150 dpi or more, flat and "
+                            "in focus, or type the verification code with --code)")
+    result = _verified(codes[0], crl)
+    if args.against:
+        return _verify_against(args, result)
+    code = _print_facts(result, None, args.json,
+                        f"VALID: the QR code's signature matches; signed by {_signer(result)}",
+                        {"page": "scan: compare the printed facts"})
+    if not args.json:
+        print("  This is a scan or photo: the signature is valid; compare these signed facts with the paper "
+              "(the printed name, level and dates must read exactly so).")
+    return code
+
+
+def _load_crl(path_text: str) -> dict[str, dict[str, Any]]:
+    from cdassess.revocation import read_crl
+
+    return read_crl(Path(path_text))
+
+
+def _verify_against(args: argparse.Namespace, result: Any) -> int:
+    """``verify CERT --against FILE``: the signature is valid; is it still the file's current certificate?"""
+    from cdassess.reports.certificate import status_against
+    from cdassess.services import Assessment
+
+    with Assessment.open(args.against, readonly=True, actor=args.user) as a:
+        st = status_against(a, result.facts)
+    if args.json:
+        json.dump({"valid": st.state == "valid", "state": st.state, "changed": list(st.changed),
+                   "message": st.message, "key": result.key.key_id, "facts": result.facts},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(f"{st.state}: {st.message}")
+        print(f"  signature valid; signed by key {result.key.key_id}")
+    return 0 if st.state == "valid" else 1
 
 
 def cmd_keys_export(args: argparse.Namespace) -> int:
@@ -181,6 +281,36 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
         return 0
     key = store.trust(text, name=args.name or "", source=str(path))
     print(f"trusted key {key.key_id} ({key.name}); certificates it signed now verify here")
+    return 0
+
+
+def cmd_keys_untrust(args: argparse.Namespace) -> int:
+    from cdassess.signing import KeyStore
+
+    key_id = args.key_id.strip().upper()
+    if not KeyStore().untrust(key_id):
+        raise CdassessError(f"key {key_id} is not among the trusted keys (see 'cdassess keys list')")
+    print(f"no longer trusted: key {key_id}; certificates it signed no longer verify here")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from cdassess.revocation import revoke
+
+    entry = revoke(args.number, args.reason)
+    print(f"revoked {entry['no']} ({entry['reason']}); publish the list with 'cdassess keys export-crl -o FILE'")
+    return 0
+
+
+def cmd_keys_export_crl(args: argparse.Namespace) -> int:
+    from cdassess.revocation import export_crl
+
+    text = export_crl()
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise CdassessError(f"{out}: already exists (use --force to overwrite)")
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote the signed revocation list to {out}")
     return 0
 
 
@@ -225,16 +355,22 @@ def register(sub: Any) -> None:
     p.add_argument("--issued", metavar="YYYY-MM-DD", help="issue date (default today)")
     p.set_defaults(handler=cmd_report_certificate)
 
-    p = sub.add_parser("verify", help="check a certificate's signature offline and print its facts")
-    p.add_argument("certificate", nargs="?", metavar="CERT.pdf")
+    p = sub.add_parser("verify", help="check a certificate (PDF, or a scan or photo of it) offline and print its facts")
+    p.add_argument("certificate", nargs="?", metavar="CERT.pdf|SCAN.png")
     p.add_argument("--code", help="the QR code's text (CDA1...) or the printed verification code (CDS1...), "
                    "instead of the PDF")
+    p.add_argument("--against", metavar="FILE.cdassess",
+                   help="also say whether the certificate is still the current one of this assessment file "
+                        "(valid, superseded, or unknown to this file)")
+    p.add_argument("--crl", metavar="CRL.json", help="a revocation list ('keys export-crl'): a revoked certificate "
+                   "fails")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_verify)
 
     keys = sub.add_parser("keys", help="the signing key of this installation and trusted keys").add_subparsers(
         dest="keys_command", metavar="ACTION")
-    p = keys.add_parser("export", help="print or write this installation's public key")
+    p = keys.add_parser("export", help="print or write this installation's verification bundle (public key, "
+                        "fingerprint, name) for 'keys trust'")
     p.add_argument("-o", "--output", metavar="FILE")
     p.add_argument("--pem", action="store_true", help="PEM instead of the compact cdassess form")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -243,6 +379,17 @@ def register(sub: Any) -> None:
     p.add_argument("path", metavar="FILE")
     p.add_argument("--name", help="who the key belongs to (default: the name in the file)")
     p.set_defaults(handler=cmd_keys_trust)
+    p = keys.add_parser("untrust", help="stop trusting a key (by its fingerprint, as 'keys list' shows it)")
+    p.add_argument("key_id", metavar="FINGERPRINT")
+    p.set_defaults(handler=cmd_keys_untrust)
+    p = keys.add_parser("revoke", help="revoke a certificate this installation issued")
+    p.add_argument("number", metavar="NUMBER", help="the certificate number, e.g. CDA-2026-ABCDEFGH")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_keys_revoke)
+    p = keys.add_parser("export-crl", help="write the signed revocation list (for 'verify --crl')")
+    p.add_argument("-o", "--output", required=True, metavar="CRL.json")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_keys_export_crl)
     p = keys.add_parser("list", help="own and trusted keys")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_keys_list)

@@ -42,12 +42,15 @@ if TYPE_CHECKING:
     from cdassess.services import Assessment
 
 STATEMENT_TYPE = "cdassess-cert/1"
+RENDER_VERSION = 2  # statements carrying "render": the PDF is drawn from the statement alone, reproducibly
 PAGE_W, PAGE_H = 841.8898, 595.2756  # A4 landscape
 MM = 72 / 25.4
 NAVY = (0.09, 0.15, 0.29)
 GOLD = (0.66, 0.53, 0.26)
 SEAL = (0.72, 0.12, 0.12)
 GREY = (0.35, 0.35, 0.38)
+RULE_TEXT = {"strict": "严格：满足或不适用 · strict: met or N/A",
+             "lenient": "宽松：部分满足也计入 · lenient: partially met counts"}
 
 
 class CertificateRefused(CdassessError):  # noqa: N818 - reads as what happened to the request
@@ -69,19 +72,41 @@ class CertificateFacts:
     valid_until: str
     assessors: tuple[str, ...]
     digest: str
+    rule: str = "strict"
+    model_names: tuple[str, str] = ("", "")
+    level_names: tuple[str, str] = ("", "")
+    audit: tuple[int, str] = (0, "")
 
     def statement(self) -> dict[str, Any]:
         return {
             "type": STATEMENT_TYPE, "no": self.number, "org": self.organization, "project": self.project,
             "scope": self.scope, "model": [self.model_id, self.model_version], "level": self.level,
             "issued": self.issued, "valid_until": self.valid_until, "assessors": list(self.assessors),
-            "digest": self.digest,
+            "digest": self.digest, "rule": self.rule, "model_name": list(self.model_names),
+            "level_name": list(self.level_names), "audit": list(self.audit), "render": RENDER_VERSION,
         }
 
+    @classmethod
+    def from_statement(cls, facts: dict[str, Any]) -> CertificateFacts:
+        """The facts of a signed statement (what the certificate is rendered from when it is verified)."""
+        model = [*(facts.get("model") or ["", ""]), "", ""]
+        names = [*(facts.get("model_name") or ["", ""]), "", ""]
+        levels = [*(facts.get("level_name") or ["", ""]), "", ""]
+        audit = [*(facts.get("audit") or [0, ""]), 0, ""]
+        return cls(number=str(facts.get("no", "")), organization=str(facts.get("org", "")),
+                   project=str(facts.get("project", "")), scope=str(facts.get("scope", "")),
+                   model_id=str(model[0]), model_version=str(model[1]), level=int(facts.get("level", 0)),
+                   issued=str(facts.get("issued", "")), valid_until=str(facts.get("valid_until", "")),
+                   assessors=tuple(str(x) for x in facts.get("assessors") or ()), digest=str(facts.get("digest", "")),
+                   rule=str(facts.get("rule", "strict")), model_names=(str(names[0]), str(names[1])),
+                   level_names=(str(levels[0]), str(levels[1])), audit=(int(audit[0] or 0), str(audit[1])))
 
-def certificate_number(assessment_uuid: str, digest: str, level: int, issued: str) -> str:
-    """A stable number: the same facts give the same number (CDA-YYYY-XXXXXXXX)."""
-    h = hashlib.sha256(f"{assessment_uuid}|{digest}|{level}|{issued}".encode()).digest()
+
+def certificate_number(assessment_uuid: str, digest: str, level: int, issued: str, lock_seq: int = 0) -> str:
+    """A stable number: the same facts of the same lock give the same number (CDA-YYYY-XXXXXXXX); a new lock
+    (after an unlock superseded the certificates) gives new numbers."""
+    lock = f"|{lock_seq}" if lock_seq else ""
+    h = hashlib.sha256(f"{assessment_uuid}|{digest}|{level}|{issued}{lock}".encode()).digest()
     return f"CDA-{issued[:4]}-{base64.b32encode(h[:5]).decode('ascii')}"
 
 
@@ -188,16 +213,26 @@ def _add_years(d: date, years: int) -> date:
 
 
 def certificate_facts(a: Assessment, *, level: int | None = None, valid_years: int = 3,
-                      issued: date | None = None) -> CertificateFacts:
+                      issued: date | None = None, keys: KeyStore | None = None) -> CertificateFacts:
     """Check that the assessment qualifies and gather the facts; raise :class:`CertificateRefused` if not."""
+    from cdassess.sealing import frozen_matches, lock_rows, verify_locks
+
     meta, model = a.meta, a.model
     if not meta.locked:
         raise CertificateRefused(f"{a.path.name}: the assessment is not locked. A certificate is issued only for "
                                  "final results: review the ratings, then lock it ('cdassess lock FILE').")
     digest = a.results_digest()
-    if meta.frozen_digest and meta.frozen_digest != digest:
+    if meta.frozen_digest and not frozen_matches(a):
         raise CertificateRefused(f"{a.path.name}: the results no longer match the digest frozen when the assessment "
                                  "was locked; run 'cdassess check FILE', then unlock and lock it again")
+    problems, seals = verify_locks(a, keys)
+    last_lock = lock_rows(a)[0][-1:] if seals else []
+    if problems:
+        raise CertificateRefused(f"{a.path.name}: the lock does not verify ({problems[0]}); run 'cdassess check "
+                                 "FILE'. No certificate is issued on results whose lock is in doubt.")
+    if not seals or not seals[-1].signed or not last_lock or seals[-1].seq != last_lock[0].seq:
+        raise CertificateRefused(f"{a.path.name}: the lock is not signed (it was made by an older cdassess); "
+                                 "unlock and lock it again, then issue the certificate")
     overall = a.levels().overall
     if overall < model.min_level:
         raise CertificateRefused(f"{a.path.name}: no level is reached (overall level {overall}); "
@@ -214,12 +249,67 @@ def certificate_facts(a: Assessment, *, level: int | None = None, valid_years: i
     day = issued or date.today()
     until = _add_years(day, valid_years) - timedelta(days=1)
     frozen = meta.frozen_digest or digest
-    return CertificateFacts(
-        number=certificate_number(meta.uuid, frozen, n, day.isoformat()),
+    level_text = model.level(n).names
+    entries = a.store.audit_entries(limit=1)
+    facts = CertificateFacts(
+        number=certificate_number(meta.uuid, frozen, n, day.isoformat(), last_lock[0].seq),
         organization=clean(meta.organization), project=clean(meta.project), scope=clean(meta.scope),
         model_id=model.id, model_version=model.version, level=n, issued=day.isoformat(),
         valid_until=until.isoformat(), assessors=tuple(clean(x) for x in meta.assessors), digest=frozen,
+        rule=meta.level_rule, model_names=(model.names.zh, model.names.en), level_names=(level_text.zh, level_text.en),
+        audit=(entries[-1].seq, entries[-1].hash) if entries else (0, ""),
     )
+    refuse_unprintable(facts)
+    return facts
+
+
+_FIELDS = {"organization": "组织 organization", "project": "项目 project", "scope": "范围 scope",
+           "assessors": "评估师 assessors", "model_names": "模型名称 model name", "level_names": "级别名称 level name"}
+
+
+def unprintable(text: str) -> list[str]:
+    """Characters of ``text`` the certificate cannot print faithfully: no glyph in the certificate's font,
+    right-to-left letters (drawn without shaping they would read backwards) and invisible format characters
+    (zero-width spaces and joiners: the printed name would not show what is signed)."""
+    import unicodedata
+
+    from reportlab.pdfbase import pdfmetrics
+
+    glyphs = pdfmetrics.getFont(register_fonts()).face.charToGlyph
+    bad: list[str] = []
+    for ch in text:
+        cp = ord(ch)
+        if ch in "\n\t ":
+            continue
+        why = ""
+        if unicodedata.category(ch) == "Cf":
+            why = "invisible"
+        elif unicodedata.bidirectional(ch) in ("R", "AL"):
+            why = "right-to-left"
+        elif cp not in glyphs:
+            why = "no glyph in the certificate font"
+        if why:
+            name = unicodedata.name(ch, "")
+            label = f"U+{cp:04X}{' ' + name if name else ''} ({why})"
+            if label not in bad:
+                bad.append(label)
+    return bad
+
+
+def refuse_unprintable(facts: CertificateFacts) -> None:
+    """Refuse names the certificate cannot print as signed, naming the field and the characters."""
+    problems = []
+    for field_name, label in _FIELDS.items():
+        value = getattr(facts, field_name)
+        text = " ".join(value) if isinstance(value, tuple) else str(value)
+        bad = unprintable(text)
+        if bad:
+            problems.append(f"{label}: {', '.join(bad[:4])}{' …' if len(bad) > 4 else ''}")
+    if problems:
+        raise CertificateRefused("the certificate cannot print these characters as they are signed, so it would "
+                                 "not show what it certifies: " + "; ".join(problems) + ". The certificate font "
+                                 "covers Chinese, Latin, Greek and Cyrillic; write the name in one of those (edit "
+                                 "the assessment's details), then issue the certificate.")
 
 
 # ------------------------------------------------------------------------------------------ drawing
@@ -390,8 +480,7 @@ class _Painter:
         c.line(PAGE_W / 2 - 60 * MM, 160 * MM, PAGE_W / 2 + 60 * MM, 160 * MM)
         self.centred(150 * MM, "兹证明  ·  This is to certify that", 10.5, GREY)
         self.names(145 * MM, 116.5 * MM)
-        model_zh = self.model.names.zh if self.model is not None else ""
-        model_en = self.model.names.en if self.model is not None else ""
+        model_zh, model_en = f.model_names
         self.centred(112 * MM, f"在《{model_zh or f.model_id}》（{f.model_id} {f.model_version}）评估中达到", 11, GREY)
         self.centred(106 * MM, f"has been assessed against {model_en or f.model_id} and has achieved", 10, GREY)
         lv_zh, lv_en = self.level_names()
@@ -436,10 +525,7 @@ class _Painter:
         c.restoreState()
 
     def level_names(self) -> tuple[str, str]:
-        if self.model is None or self.f.level not in self.model.level_numbers:
-            return "", ""
-        names = self.model.level(self.f.level).names
-        return names.zh, names.en
+        return self.f.level_names
 
     def details(self, top: float) -> None:
         f, c = self.f, self.c
@@ -448,9 +534,11 @@ class _Painter:
             ("颁发日期", "Date of issue", f.issued),
             ("有效期至", "Valid until", f.valid_until),
             ("评估师", "Assessors", ", ".join(f.assessors) or "—"),
+            ("级别规则", "Level rule", RULE_TEXT.get(f.rule, f.rule)),
+            ("签名密钥", "Signing key", str(self.signed.facts.get("key", ""))),
         ]
         x_label, x_value = 28 * MM, 70 * MM
-        y = top
+        y = top + 6.5 * MM
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         for zh, en, value in rows:
@@ -465,7 +553,7 @@ class _Painter:
                 size -= 0.5
             c.setFont(self.font, size)
             c.drawString(x_value, y, value)
-            y -= 6.5 * MM
+            y -= 5 * MM
         c.setStrokeColor(self.color(GOLD))
         c.setLineWidth(0.5)
         c.line(x_label, y + 3 * MM, 184 * MM, y + 3 * MM)
@@ -508,10 +596,23 @@ class _Painter:
 def write_certificate(a: Assessment, dest: str | Path, *, level: int | None = None, valid_years: int = 3,
                       issued: date | None = None, keys: KeyStore | None = None) -> IssuedCertificate:
     """Check eligibility, sign the facts and write the certificate PDF atomically; return what was signed."""
-    facts = certificate_facts(a, level=level, valid_years=valid_years, issued=issued)
+    if a.readonly:
+        raise CertificateRefused(f"{a.path.name}: opened read-only; issuing a certificate writes it into the "
+                                 "file's certificate register (open the file for editing)")
+    facts = certificate_facts(a, level=level, valid_years=valid_years, issued=issued, keys=keys)
     signed = sign_statement(facts.statement(), keys)
     issued_cert = IssuedCertificate(signed.facts, signed.code, make_short_code(signed.facts, signed.code, keys))
-    render_certificate(facts, issued_cert, dest, a.model)
+    target = Path(dest)
+    existed = target.exists()
+    render_certificate(facts, issued_cert, target, a.model)
+    try:
+        a.register_certificate(number=facts.number, level=facts.level, scope=facts.scope, issued=facts.issued,
+                               valid_until=facts.valid_until, digest=facts.digest, audit=facts.audit,
+                               key_id=str(signed.facts["key"]), code=signed.code)
+    except BaseException:
+        if not existed:
+            target.unlink(missing_ok=True)
+        raise
     return issued_cert
 
 
@@ -529,7 +630,9 @@ def render_certificate(facts: CertificateFacts, signed: IssuedCertificate | Sign
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cdassess-cert-", suffix=".pdf")
     os.close(fd)
     try:
-        c = Canvas(tmp, pagesize=(PAGE_W, PAGE_H), initialFontName=font, pageCompression=1)
+        # invariant: no creation time and a document ID from the content, so the same statement always gives
+        # the same file (verify re-renders it and compares)
+        c = Canvas(tmp, pagesize=(PAGE_W, PAGE_H), initialFontName=font, pageCompression=1, invariant=1)
         c.setTitle(f"能力成熟度评估证书 Certificate {facts.number} — {facts.organization}")
         c.setAuthor(", ".join(facts.assessors))
         c.setSubject(f"{facts.organization} / {facts.project}: level {facts.level} ({facts.model_id} "
@@ -619,3 +722,34 @@ def check_printed_facts(path: str | Path, facts: dict[str, Any]) -> str:
     if any(re.sub(r"\s+", "", str(name)) not in flat for name in assessors):
         wrong.append("assessors")
     return ", ".join(f"{name} differs" for name in wrong)
+
+
+@dataclass(frozen=True)
+class RegisterStatus:
+    """What an assessment file says about a certificate: valid, superseded or unknown, and why."""
+
+    state: str  # valid | superseded | unknown
+    message: str
+    changed: tuple[str, ...] = ()
+
+
+def status_against(a: Assessment, facts: dict[str, Any]) -> RegisterStatus:
+    """Compare a verified certificate's facts with the assessment file's register and current results."""
+    number = str(facts.get("no", ""))
+    rec = next((c for c in a.certificates() if c.number == number), None)
+    if rec is None or rec.digest != facts.get("digest"):
+        return RegisterStatus("unknown", f"certificate {number} is unknown to this file ({a.path.name}): it was "
+                                         "not issued from this assessment, or from another copy of it")
+    before = rec.results.get("ratings", {}) if isinstance(rec.results, dict) else {}
+    now = {k: [str(r.status), r.justification] for k, r in a.ratings().items()}
+    changed = tuple(sorted(k for k in set(before) | set(now)
+                           if list(before.get(k, ["unrated", ""])) != now.get(k, ["unrated", ""])))
+    current = a.meta.frozen_digest if a.meta.locked else None
+    if rec.superseded or changed or current != rec.digest:
+        what = (f"the results of {len(changed)} requirement(s) changed after issue: {', '.join(changed[:20])}"
+                f"{' …' if len(changed) > 20 else ''}") if changed else \
+            "no requirement's rating changed, but the file's other records or its lock did"
+        when = f" (unlocked {str(rec.superseded_at or '')[:10]}: {rec.superseded_reason})" if rec.superseded else ""
+        return RegisterStatus("superseded", f"certificate {number} is superseded{when}; {what}", changed)
+    return RegisterStatus("valid", f"certificate {number} is the current certificate of {a.path.name}: the results "
+                                   "are those it was issued on")

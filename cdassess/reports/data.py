@@ -45,6 +45,7 @@ class ReportData:
     results_digest: str
     generated_on: str = field(default_factory=lambda: date.today().isoformat())
     file_name: str = ""
+    confidential: bool = False  # a redacted copy (export profile): said on the cover and in the footer
 
     def status(self, req_id: str) -> str:
         r = self.ratings.get(req_id)

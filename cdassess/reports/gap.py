@@ -55,6 +55,10 @@ CHUNK = 40  # rows per table: ReportLab re-measures every remaining row at each 
 MUTED_HEX = "#{:02x}{:02x}{:02x}".format(*(int(c * 255) for c in MUTED))
 
 
+CONFIDENTIAL_NOTE = ("机密副本：已删除人员、备注和证据名称",
+                     "confidential copy: people, notes and evidence names removed")
+
+
 def _hex(rgb: tuple[float, float, float]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(c * 255) for c in rgb))
 
@@ -202,6 +206,9 @@ class _Builder:
                                  ("BACKGROUND", (0, 0), (-1, -1), Color(*BAND)),
                                  ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
         out.append(box)
+        if d.confidential:
+            out.append(Spacer(1, 6 * MM))
+            out.append(self.para(esc(self.L(CONFIDENTIAL_NOTE[0], CONFIDENTIAL_NOTE[1], " · ")), self.s.center))
         return out
 
     def summary(self) -> list[Any]:
@@ -436,6 +443,28 @@ class _Builder:
             out += self.chunked(head, rows, widths)
         return out
 
+    def not_applicable(self) -> list[Any]:
+        """N/A requirements with their justifications, in their own section (they count as satisfied)."""
+        d = self.d
+        rows_of = [r for r in self.model.iter_requirements() if str(d.status(r.id)) == "na"]
+        if not rows_of:
+            return []
+        out: list[Any] = [self.heading(self.L("不适用的要求及理由",
+                                              "Requirements not applicable, with justifications"))]
+        out.append(self.para(esc(self.L(f"以下 {len(rows_of)} 项要求评定为“不适用”，计为满足。",
+                                        f"These {len(rows_of)} requirements are rated N/A and count as satisfied.")),
+                             self.s.intro))
+        head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("理由", "Justification"))
+        widths = [76, (BODY_W - 76) / 2, (BODY_W - 76) / 2]
+        rows = []
+        for r in rows_of:
+            rating = d.ratings.get(r.id)
+            why = rating.justification if rating is not None else ""
+            rows.append([self.fit(r.id, widths[0]), self.model_paras(r.text, self.s.cell),
+                         self.para(esc(why) or f'<font color="{MUTED_HEX}">—</font>', self.s.cell)])
+        out += self.chunked(head, rows, widths)
+        return out
+
     def priority(self, value: str) -> str:
         return pick(self.lang, {"high": "高", "medium": "中", "low": "低"}.get(value, value), value) if value else ""
 
@@ -444,12 +473,25 @@ class _Builder:
         if ex is None:
             return []
         out: list[Any] = [self.heading(self.L(f"达到第 {ex.level} 级的阻碍", f"What blocks level {ex.level}"))]
-        reqs = ex.blocking_requirements
-        out.append(self.para(esc(self.L(
-            f"当前总体级别为 {ex.overall}。以下 {len(reqs)} 项要求（{len(ex.blocked_items)} 个能力项）"
-            f"未满足，使总体级别无法达到 {ex.level}。",
-            f"The overall level is {ex.overall}. These {len(reqs)} requirements ({len(ex.blocked_items)} items) "
-            f"are not satisfied and keep the overall level below {ex.level}.")), self.s.intro))
+        shown = {r.id for g in self.d.gaps for r in g.requirements}
+        reqs = [r for r in ex.blocking_requirements if r.id not in shown]
+        if not reqs:  # the gap list above already says it all
+            out.append(self.para(esc(self.L(
+                f"上文“差距”一节所列的要求正是使总体级别无法达到 {ex.level} 的全部要求（当前为 {ex.overall}）。",
+                f"The requirements in the gap list above are exactly what keeps the overall level below {ex.level} "
+                f"(it is {ex.overall} now).")), self.s.intro))
+            return out
+        if shown:
+            out.append(self.para(esc(self.L(
+                f"除上文差距外，以下 {len(reqs)} 项要求也使总体级别无法达到 {ex.level}。",
+                f"Besides the gaps above, these {len(reqs)} requirements also keep the overall level below "
+                f"{ex.level}.")), self.s.intro))
+        else:
+            out.append(self.para(esc(self.L(
+                f"当前总体级别为 {ex.overall}。以下 {len(reqs)} 项要求（{len(ex.blocked_items)} 个能力项）"
+                f"未满足，使总体级别无法达到 {ex.level}。",
+                f"The overall level is {ex.overall}. These {len(reqs)} requirements ({len(ex.blocked_items)} items) "
+                f"are not satisfied and keep the overall level below {ex.level}.")), self.s.intro))
         head = self.head(self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
                          self.L("要求", "Requirement"))
         widths = [76, 44, 84, BODY_W - 204]
@@ -592,6 +634,7 @@ class _Builder:
         out += self.summary()
         out += [CondPageBreak(90 * MM), *self.heatmap()]
         out += [PageBreak(), *self.gaps()]
+        out += self.not_applicable()
         out += self.blockers()
         out += self.disagreements()
         out += self.evidence()
@@ -642,6 +685,8 @@ def _painters(data: ReportData, font: str) -> tuple[Callable[[Any, int, int], No
     project = clean(data.meta.project)
     confidential = pick(data.lang, "机密 · 仅供受评组织与评估方使用", "Confidential · for the assessed organization "
                         "and the assessors only", " · ")
+    if data.confidential:
+        confidential = pick(data.lang, *CONFIDENTIAL_NOTE, " · ")
     draft = "" if data.final else pick(data.lang, "草稿", "DRAFT")
 
     def decorate(canvas: Any, page: int, total: int) -> None:
@@ -746,6 +791,8 @@ def write_gap_report(a: Assessment, dest: str | Path, *, target: int | None = No
     """
     data = build_report_data(a, target=target, lang=lang)
     if profile is not None:
-        data = redact_report_data(data, profile)
+        from dataclasses import replace
+
+        data = replace(redact_report_data(data, profile), confidential=profile.redacts)
     story = build_story(data)
     return render(story, dest, data, progress=progress, cancelled=cancelled)

@@ -21,9 +21,11 @@ from cdassess import __version__
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError, LockedError, NotFoundError, Problem
 from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
 from cdassess.store import audit as audit_log
+from cdassess.store import certificates as certificate_register
 from cdassess.store import coverage, genuine
 from cdassess.store import evidence as evidence_store
 from cdassess.store import gate as open_files
+from cdassess.store.certificates import CertificateRecord
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
     acquire_edit_lock,
@@ -343,8 +345,11 @@ class AssessmentStore:
             self._audit("replace_model", "model", f"{meta.model_id} {meta.model_version}",
                         {"model": f"{model_id} {version}", "model_sha256": _sha256(model_json)})
 
-    def set_locked(self, locked: bool, *, reason: str = "", digest: str | None = None) -> AssessmentMeta:
-        """Lock (freeze) or unlock; the only edit allowed on a locked assessment is unlocking."""
+    def set_locked(self, locked: bool, *, reason: str = "", digest: str | None = None,
+                   signer: Callable[[int, str], dict[str, Any]] | None = None) -> AssessmentMeta:
+        """Lock (freeze) or unlock; the only edits allowed on a locked assessment are unlocking and registering
+        a certificate. ``signer(seq, head)`` signs the lock: it gets the audit position before the lock row and
+        returns what the lock row stores as ``signed``. Unlocking marks every valid certificate superseded."""
         if self.readonly:
             raise AssessmentFileError(f"{self.path}: opened read-only; cannot change the lock")
         try:
@@ -356,8 +361,12 @@ class AssessmentStore:
                     at = now_iso()
                     self.db.execute("UPDATE assessment SET status='locked', locked_at=?, locked_by=?, frozen_digest=?,"
                                     " updated_at=? WHERE id=1", [at, self.actor, digest, at])
-                    self._audit("lock", "assessment", {"status": "draft"},
-                                {"status": "locked", "frozen_digest": digest})
+                    new_value: dict[str, Any] = {"status": "locked", "frozen_digest": digest}
+                    if signer is not None:
+                        last = self.db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+                        new_value["signed"] = signer(int(last[0]) if last else 0,
+                                                     str(last[1]) if last else audit_log.GENESIS)
+                    self._audit("lock", "assessment", {"status": "draft"}, new_value)
                 else:
                     if not old.locked:
                         raise LockedError(f"{self.path}: the assessment is not locked")
@@ -367,9 +376,43 @@ class AssessmentStore:
                                     "frozen_digest=NULL, updated_at=? WHERE id=1", [now_iso()])
                     self._audit("unlock", "assessment", {"status": "locked", "frozen_digest": old.frozen_digest},
                                 {"status": "draft", "reason": reason.strip()})
+                    at = now_iso()
+                    for cert in certificate_register.records(self.db):
+                        if not cert.superseded:
+                            certificate_register.supersede(self.db, cert.number, at, reason.strip())
+                            self._audit("supersede_certificate", f"certificate:{cert.number}",
+                                        {"status": "valid"}, {"status": "superseded", "reason": reason.strip()})
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
         return self.meta()
+
+    # ------------------------------------------------------------------------------------ certificates
+
+    def certificates(self) -> list[CertificateRecord]:
+        """The certificate register, oldest first (empty for a file not yet upgraded)."""
+        return certificate_register.records(self.db)
+
+    def register_certificate(self, make: Callable[[int, str], CertificateRecord]) -> CertificateRecord:
+        """Write a register row and its audit row; allowed on a locked assessment (issuing needs the lock).
+
+        ``make(seq, head)`` builds the record from the audit position it is issued at.
+        """
+        if self.readonly:
+            raise AssessmentFileError(f"{self.path}: opened read-only; cannot register a certificate")
+        try:
+            with self._write_transaction():
+                last = self.db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+                rec = make(int(last[0]) if last else 0, str(last[1]) if last else audit_log.GENESIS)
+                existing = certificate_register.record(self.db, rec.number)
+                if existing is not None:
+                    return existing
+                certificate_register.insert(self.db, rec)
+                self._audit("issue_certificate", f"certificate:{rec.number}", None, rec.as_audit())
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+        found = certificate_register.record(self.db, rec.number)
+        assert found is not None
+        return found
 
     # ------------------------------------------------------------------------------------ ratings
 

@@ -198,6 +198,39 @@ def _any_rating_scale(db: Database) -> None:
         """)
 
 
+@migrations(name="0005_certificate_register")
+def _certificate_register(db: Database) -> None:
+    """The certificates issued from this file, and a marker in the audit log of an upgraded file: locks after
+    it are signed (cdassess.sealing), locks before it were made by an older cdassess and are not."""
+    _run(db, """
+        CREATE TABLE certificate (
+            number TEXT PRIMARY KEY,
+            level INTEGER NOT NULL,
+            scope TEXT NOT NULL DEFAULT '',
+            issued TEXT NOT NULL,
+            valid_until TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            audit_seq INTEGER NOT NULL,
+            audit_head TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            results TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'superseded')),
+            superseded_at TEXT,
+            superseded_reason TEXT NOT NULL DEFAULT '',
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL
+        );
+        """)
+    from cdassess.store import audit as audit_log
+    from cdassess.store.db import Db
+
+    if db.execute("SELECT count(*) FROM audit").fetchone()[0]:
+        entry = audit_log.append(Db(db.conn), "cdassess", "upgrade", "schema", None,
+                                 {"migration": "0005_certificate_register", "locks": "signed from here on"})
+        db.execute("UPDATE assessment SET updated_at = ? WHERE id = 1", [entry.at])
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     statement = ""

@@ -135,7 +135,7 @@ def test_evidence_add_list_extract_and_lock_cycle(tmp_path: Path, capsys: pytest
     out_dir.mkdir()
     assert run(capsys, "evidence", "extract", str(f), "1", "-o", str(out_dir))[0] == 0
     assert (out_dir / "policy.md").read_text(encoding="utf-8") == "# policy\n"
-    assert run(capsys, "lock", str(f))[0] == 0
+    assert run(capsys, "lock", str(f), "--force")[0] == 0
     code, _, err = run(capsys, "rate", str(f), "A.X.1.L1", "met")
     assert code == 1 and "locked" in err
     assert run(capsys, "unlock", str(f), "--reason", "late evidence")[0] == 0

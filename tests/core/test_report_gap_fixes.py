@@ -1,0 +1,34 @@
+"""Gap report fixes of issue 16: N/A with justifications, blockers not repeating the gaps, confidential copy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from cdassess.services import Assessment
+
+
+def _text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(str(path)).pages))
+
+
+def test_na_justifications_blockers_and_confidential_note(demo: Assessment, tmp_path: Path) -> None:
+    from cdassess.export_profile import CONFIDENTIAL
+    from cdassess.reports.gap import write_gap_report
+
+    req = next(iter(demo.model.iter_requirements(2))).id
+    demo.rate(req, "na", justification="No mainframe in scope")
+    out = tmp_path / "gap.pdf"
+    write_gap_report(demo, out, lang="en")
+    text = _text(out)
+    assert "Requirements not applicable, with justifications" in text
+    assert "No mainframe in scope" in text
+    assert "confidential copy" not in text
+    # the demo's next level is its target: the blockers are the gaps, said in one sentence, not a second list
+    assert "exactly what keeps the overall level below 3" in text
+    conf = tmp_path / "gap-conf.pdf"
+    pages = write_gap_report(demo, conf, lang="en", profile=CONFIDENTIAL)
+    ctext = _text(conf)
+    assert ctext.count("confidential copy: people, notes and evidence names removed") >= pages + 1  # cover + footers
