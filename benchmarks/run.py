@@ -686,6 +686,23 @@ def bench_gap_demo(inp: Inputs, reps: int, res: Result) -> None:
     res.samples = {"value": value, "cpu": cpu, "cold": [cold]}
 
 
+@scenario("docx_demo", "gap report as a Word document, demo", "< 1 s")
+def bench_docx_demo(inp: Inputs, reps: int, res: Result) -> None:
+    from cdassess.reports.docx import write_gap_docx
+    from cdassess.services import Assessment
+
+    dest = inp.tmp / "gap-demo.docx"
+    with Assessment.open(inp.demo, readonly=True) as a:
+        cold = timed(lambda: write_gap_docx(a, dest))
+        cpu: list[float] = []
+        value = repeat(lambda: write_gap_docx(a, dest), reps, warmup=0, cpu=cpu)
+    m = median(value)
+    res.median, res.baseline, res.ratio = fmt_s(m), "(absolute)", f"{m:.2f} s"
+    res.passed = m < 1.0
+    res.note = f"{dest.stat().st_size // 1024} KiB; CPU time median {fmt_s(median(cpu))}; first call {fmt_s(cold)}"
+    res.samples = {"value": value, "cpu": cpu, "cold": [cold]}
+
+
 @scenario("verify_scan", "verify a 300 dpi scan of the certificate (QR read + signature)", "< 1 s")
 def bench_verify_scan(inp: Inputs, reps: int, res: Result) -> None:
     import shutil

@@ -28,9 +28,16 @@ def cmd_report_gap(args: argparse.Namespace) -> int:
     from cdassess.export_profile import profile_named
     from cdassess.reports.gap import write_gap_report
 
-    out = _out_path(args)
+    word = str(args.output).lower().endswith(".docx")
+    out = _out_path(args, "docx" if word else "pdf")
     profile = profile_named(args.profile)
     with opened(args, readonly=True) as a:
+        if word:
+            from cdassess.reports.docx import write_gap_docx
+
+            write_gap_docx(a, out, target=args.target, lang=args.lang, profile=profile)
+            print(f"wrote {out} (Word document)")
+            return 0
         pages = write_gap_report(a, out, target=args.target, lang=args.lang, profile=profile)
     print(f"wrote {out} ({pages} pages)")
     return 0
@@ -303,13 +310,15 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_export_crl(args: argparse.Namespace) -> int:
+    from cdassess.outputs import atomic_output
     from cdassess.revocation import export_crl
 
     text = export_crl()
+    if Path(args.output).exists() and not args.force:
+        raise CdassessError(f"{args.output}: already exists (use --force to overwrite)")
+    with atomic_output(args.output, force=bool(args.force), kind="json") as tmp:
+        tmp.write_text(text, encoding="utf-8")
     out = Path(args.output)
-    if out.exists() and not args.force:
-        raise CdassessError(f"{out}: already exists (use --force to overwrite)")
-    out.write_text(text, encoding="utf-8")
     print(f"wrote the signed revocation list to {out}")
     return 0
 
@@ -337,7 +346,7 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     rep = sub.add_parser("report", help="write the gap report or the certificate (PDF)").add_subparsers(
         dest="report_command", metavar="KIND")
-    p = rep.add_parser("gap", help="the workshop gap report (A4 PDF)")
+    p = rep.add_parser("gap", help="the workshop gap report (A4 PDF, or an editable Word document for -o X.docx)")
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
     p.add_argument("-o", "--output", required=True, metavar="GAP.pdf")
     p.add_argument("--force", action="store_true", help="replace an existing file of another kind")

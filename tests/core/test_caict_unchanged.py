@@ -1,7 +1,9 @@
 """The CAICT demo scores, explains and reports exactly as before the model-v2 change (issue #13).
 
 tests/fixtures/caict_demo_baseline.json was written by tools/fixtures/caict_baseline.py on main *before* model
-format v2, rating scales and scoring rules landed; this test runs the same script on today's code.
+format v2, rating scales and scoring rules landed; this test runs the same script on today's code. Its gap report
+text was updated once since, for the sections issue #16 changed (N/A with justifications, blockers not repeating the
+gaps).
 """
 
 from __future__ import annotations

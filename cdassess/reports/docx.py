@@ -1,0 +1,254 @@
+"""The gap report as an editable Word document (python-docx): the same content as the PDF.
+
+Headings use Word's heading styles (a table of contents works), tables are Word tables, the radar chart is a
+PNG picture (the ReportLab drawing rendered to PDF and rasterized with pypdfium2), and every style names an
+East Asian font Word and WPS have (Microsoft YaHei, with SimSun as Word's own fallback) through the styles'
+``w:rFonts w:eastAsia`` attribute, so Chinese never falls back to a Western font.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdassess.reports.data import ReportData, build_report_data
+from cdassess.reports.styles import clean, model_text, pick, status_text
+
+if TYPE_CHECKING:
+    from cdassess.export_profile import ExportProfile
+    from cdassess.services import Assessment
+
+EAST_ASIAN_FONT = "Microsoft YaHei"
+LATIN_FONT = "Calibri"
+
+
+def _set_fonts(style: Any) -> None:
+    from docx.oxml.ns import qn
+
+    style.font.name = LATIN_FONT
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+
+
+def radar_png(data: ReportData, width: float = 460, height: float = 300, dpi: int = 150) -> bytes:
+    """The report's radar chart as PNG bytes."""
+    import pypdfium2 as pdfium
+    from reportlab.graphics import renderPDF
+
+    from cdassess.reports.charts import level_radar_drawing
+    from cdassess.reports.fonts import register_fonts
+
+    register_fonts()
+    drawing = level_radar_drawing(data.model, data.levels, data.target, data.lang, width=width, height=height)
+    pdf_bytes = renderPDF.drawToString(drawing)
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    try:
+        image = pdf[0].render(scale=dpi / 72).to_pil()
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+class _Writer:
+    def __init__(self, data: ReportData) -> None:
+        from docx import Document
+
+        self.d = data
+        self.lang = data.lang
+        self.doc = Document()
+        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
+            try:
+                _set_fonts(self.doc.styles[name])
+            except KeyError:  # pragma: no cover - every default template has them
+                continue
+
+    def L(self, zh: str, en: str, sep: str = " ") -> str:  # noqa: N802 - the PDF builder's name
+        return pick(self.lang, zh, en, sep)
+
+    def text(self, t: Any) -> str:
+        return clean(model_text(t, self.lang, " / "))
+
+    def level_text(self, n: int) -> str:
+        m = self.d.model
+        if n < m.min_level:
+            return f"{n} ({self.L('未达到', 'not reached')})"
+        return f"{n} ({self.text(m.level(n).names)})"
+
+    def table(self, head: list[str], rows: list[list[str]]) -> Any:
+        t = self.doc.add_table(rows=1, cols=len(head))
+        t.style = self.doc.styles["Table Grid"]
+        for cell, text in zip(t.rows[0].cells, head, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in rows:
+            cells = t.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                cell.text = clean(text)
+        return t
+
+    def status(self, req_id: str) -> str:
+        return status_text(self.d.status(req_id), self.lang)
+
+    # ------------------------------------------------------------------------------------ sections
+
+    def cover(self) -> None:
+        d, meta = self.d, self.d.meta
+        self.doc.add_heading(self.L("能力成熟度评估差距报告", "Capability assessment gap report"), 0)
+        self.doc.add_paragraph(clean(meta.organization))
+        self.doc.add_paragraph(clean(meta.project))
+        dates = " – ".join(x for x in (meta.start_date, meta.end_date) if x) or "—"
+        self.table([self.L("项目", "Item"), self.L("内容", "Value")], [
+            [self.L("评估范围", "Scope"), clean(meta.scope) or "—"],
+            [self.L("能力模型", "Model"), f"{self.text(d.model.names)} ({d.model.id} {d.model.version})"],
+            [self.L("目标级别", "Target level"), self.level_text(d.target)],
+            [self.L("评估师", "Assessors"), ", ".join(clean(x) for x in meta.assessors) or "—"],
+            [self.L("评估日期", "Assessment dates"), dates],
+            [self.L("报告日期", "Report date"), d.generated_on],
+        ])
+        status = self.L("终稿（已锁定）", "FINAL (locked)") if d.final else \
+            self.L("草稿 — 评估尚未锁定，结果可能变化", "DRAFT — the assessment is not locked; results may change")
+        self.doc.add_paragraph(status)
+        if d.final:
+            self.doc.add_paragraph(f"{self.L('结果摘要', 'Results digest')} SHA-256 {d.results_digest}")
+        if d.confidential:
+            from cdassess.reports.gap import CONFIDENTIAL_NOTE
+
+            self.doc.add_paragraph(self.L(*CONFIDENTIAL_NOTE, " · "))
+
+    def summary(self) -> None:
+        from docx.shared import Cm
+
+        d = self.d
+        self.doc.add_heading(self.L("总体结果", "Summary"), 1)
+        self.doc.add_paragraph(f"{self.L('总体级别', 'Overall level')}: {self.level_text(d.levels.overall)} · "
+                               f"{self.L('目标级别', 'Target level')}: {self.level_text(d.target)}")
+        pa, pt = d.progress_all, d.progress_target
+        self.doc.add_paragraph(
+            f"{self.L('进度', 'Progress')}: {pa.rated}/{pa.total}; "
+            f"{self.L('目标级别及以下', 'up to the target level')} {pt.rated}/{pt.total}. "
+            f"{self.L('差距', 'Gaps to the target')}: {d.gap_count}.")
+        self.doc.add_picture(io.BytesIO(radar_png(d)), width=Cm(15))
+        gap_ids = {r.id for g in d.gaps for r in g.requirements}
+        rows = []
+        for dom in d.model.domains:
+            n = sum(1 for i in dom.items for r in i.requirements if r.id in gap_ids)
+            rows.append([dom.id, self.text(dom.names), str(d.levels.domains[dom.id]), str(d.target), str(n)])
+        self.table([self.L("编号", "ID"), self.L("领域", "Domain"), self.L("达到", "Achieved"),
+                    self.L("目标", "Target"), self.L("差距数", "Gaps")], rows)
+
+    def gaps(self) -> None:
+        d = self.d
+        self.doc.add_heading(self.L(f"距目标级别 {d.target} 的差距", f"Gaps to target level {d.target}"), 1)
+        if not d.gaps:
+            self.doc.add_paragraph(self.L("没有差距：目标级别及以下的所有要求均已满足。",
+                                          "No gaps: every requirement up to the target level is satisfied."))
+        for group in d.gaps:
+            self.doc.add_heading(f"{group.domain.id} {self.text(group.domain.names)} — L{group.level}", 2)
+            for req in group.requirements:
+                self.doc.add_heading(f"{req.id} · L{req.level} · {self.status(req.id)}", 3)
+                self.doc.add_paragraph(self.text(req.text))
+                rating = d.ratings.get(req.id)
+                if rating is not None and rating.note:
+                    self.doc.add_paragraph(f"{self.L('备注', 'Note')}: {clean(rating.note)}")
+                for f in d.findings.get(req.id, []):
+                    self.finding(f)
+
+    def finding(self, f: Any) -> None:
+        """One finding, its own block: observation, recommendation, owner, due date, priority."""
+        rows = [[self.L("发现", "Finding"), clean(f.observation)]]
+        if f.recommendation:
+            rows.append([self.L("建议", "Recommendation"), clean(f.recommendation)])
+        rows.append([self.L("负责人", "Owner"), clean(f.owner) or "—"])
+        rows.append([self.L("期限", "Due"), clean(f.due_date) or "—"])
+        rows.append([self.L("优先级", "Priority"), pick(self.lang, {"high": "高", "medium": "中", "low": "低"}.get(
+            f.priority, f.priority), f.priority)])
+        self.table([self.L("项目", "Item"), self.L("内容", "Value")], rows)
+
+    def not_applicable(self) -> None:
+        d = self.d
+        rows = [[r.id, self.text(r.text), clean(d.ratings[r.id].justification) if r.id in d.ratings else ""]
+                for r in d.model.iter_requirements() if str(d.status(r.id)) == "na"]
+        if not rows:
+            return
+        self.doc.add_heading(self.L("不适用的要求及理由", "Requirements not applicable, with justifications"), 1)
+        self.table([self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("理由", "Justification")], rows)
+
+    def other_findings(self) -> None:
+        shown = {r.id for g in self.d.gaps for r in g.requirements}
+        other = [f for key, found in self.d.findings.items() if key is None or key not in shown for f in found]
+        if not other:
+            return
+        self.doc.add_heading(self.L("其他发现", "Other findings"), 2)
+        for f in other:
+            self.doc.add_paragraph(f.req_id or "—")
+            self.finding(f)
+
+    def blockers(self) -> None:
+        ex = self.d.next_level
+        if ex is None:
+            return
+        self.doc.add_heading(self.L(f"达到第 {ex.level} 级的阻碍", f"What blocks level {ex.level}"), 1)
+        shown = {r.id for g in self.d.gaps for r in g.requirements}
+        reqs = [r for r in ex.blocking_requirements if r.id not in shown]
+        if not reqs:
+            self.doc.add_paragraph(self.L(
+                f"上文“差距”一节所列的要求正是使总体级别无法达到 {ex.level} 的全部要求（当前为 {ex.overall}）。",
+                f"The requirements in the gap list above are exactly what keeps the overall level below {ex.level} "
+                f"(it is {ex.overall} now)."))
+            return
+        self.table([self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
+                    self.L("要求", "Requirement")],
+                   [[r.id, f"L{r.level}", self.status(r.id), self.text(r.text)] for r in reqs])
+
+    def evidence(self) -> None:
+        d = self.d
+        self.doc.add_heading(self.L("证据索引", "Evidence index"), 1)
+        if not d.evidence:
+            self.doc.add_paragraph(self.L("未附证据。", "No evidence is attached."))
+            return
+        self.table(["#", self.L("名称", "Name"), self.L("提供人", "Provided by"), self.L("支持的要求", "Supports"),
+                    "SHA-256"],
+                   [[str(e.id), e.original_name, e.provided_by or "—", ", ".join(e.req_ids) or "—", e.sha256]
+                    for e in d.evidence])
+
+    def write(self, dest: Path) -> None:
+        self.cover()
+        self.doc.add_page_break()  # type: ignore[no-untyped-call]
+        self.summary()
+        self.gaps()
+        self.other_findings()
+        self.not_applicable()
+        self.blockers()
+        self.evidence()
+        from cdassess.outputs import atomic_output
+
+        with atomic_output(dest, force=True, kind="docx", suffix=".docx") as tmp:
+            self.doc.save(str(tmp))
+
+
+def write_gap_docx(a: Assessment, dest: str | Path, *, target: int | None = None, lang: str = "both",
+                   profile: ExportProfile | None = None) -> Path:
+    """Write the gap report of an open assessment as a Word document; return its path."""
+    from dataclasses import replace
+
+    from cdassess.errors import CdassessError
+    from cdassess.reports.data import redact_report_data
+
+    data = build_report_data(a, target=target, lang=lang)
+    if profile is not None:
+        data = replace(redact_report_data(data, profile), confidential=profile.redacts)
+    target_path = Path(dest)
+    if not target_path.parent.is_dir():
+        raise CdassessError(f"{target_path.parent}: no such folder")
+    _Writer(data).write(target_path)
+    return target_path
