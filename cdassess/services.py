@@ -219,12 +219,12 @@ class Assessment:
                                     f"(say why the requirement does not apply)")
         return self.set_rating(new, action=action)
 
-    def set_rating(self, rating: Rating, *, action: str = "rate") -> Change:
-        """Store a whole rating record as given (used by undo to restore an earlier one)."""
+    def set_rating(self, rating: Rating, *, action: str = "rate", restore: bool = False) -> Change:
+        """Store a whole rating record as given; ``restore`` (undo) keeps its original author and time."""
         self.model.requirement(rating.req_id)
         if rating.status not in self.model.scale and rating.status != self.store.rating(rating.req_id).status:
             self._known_status(rating.status, rating.req_id)
-        old, new = self.store.put_rating(rating, action=action)
+        old, new = self.store.put_rating(rating, action=action, restore=restore)
         return Change("rating", (rating.req_id,), old, new)
 
     def _known_status(self, status: str, req_id: str) -> None:

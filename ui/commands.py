@@ -7,6 +7,7 @@ first redo() that QUndoStack.push() calls is therefore skipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -83,7 +84,7 @@ class RatingCommand(_Command):
         self.session.set_rating(self.new)
 
     def undo_it(self) -> None:
-        self.session.set_rating(self.old)
+        self.session.set_rating(self.old, restore=True)
 
     def id(self) -> int:
         return RATING_ID if self.mergeable else -1
@@ -151,6 +152,39 @@ class LinkEvidenceCommand(_Command):
             self.session.unlink_evidence(self.evidence_id, r)
 
 
+class AttachEvidenceCommand(LinkEvidenceCommand):
+    """A file attached to a requirement. Undo unlinks it and, when the attach stored new content that nothing
+    else links to, removes that content from the file too; redo attaches the file again from where it was."""
+
+    def __init__(self, session: AssessmentSession, evidence_id: int, req_id: str, text: str, *, new_content: bool,
+                 source: Path | None, details: dict[str, str], on_error: ErrorSink | None = None) -> None:
+        super().__init__(session, evidence_id, [req_id], text, on_error)
+        self.new_content = new_content
+        self.source = source
+        self.details = details
+        self.removed = False
+
+    def do(self) -> None:
+        if not self.removed:
+            super().do()
+            return
+        if self.source is None or not self.source.is_file():
+            raise CdassessError(f"{self.source}: the file is no longer there; attach it again from where it is now")
+        ev, _new = self.session.assessment.add_evidence_file(
+            self.source, self.req_ids, provided_by=self.details.get("provided_by", ""),
+            collected_on=self.details.get("collected_on", ""))
+        self.evidence_id = ev.id
+        self.removed = False
+        self.session.evidence_added(self.req_ids)
+
+    def undo_it(self) -> None:
+        super().undo_it()
+        if self.new_content and self.source is not None and not self.session.assessment.store.evidence(
+                self.evidence_id).req_ids:
+            self.session.remove_evidence(self.evidence_id)
+            self.removed = True
+
+
 class UnlinkEvidenceCommand(_Command):
     def __init__(self, session: AssessmentSession, evidence_id: int, req_id: str,
                  on_error: ErrorSink | None = None) -> None:
@@ -200,4 +234,4 @@ class AcceptClaimsCommand(_Command):
 
     def undo_it(self) -> None:
         for old in self.olds:
-            self.session.set_rating(old)
+            self.session.set_rating(old, restore=True)

@@ -38,7 +38,7 @@ from cdassess.cycles import EvidenceReview, evidence_reviews
 from cdassess.errors import CdassessError
 from cdassess.records import Evidence
 from ui import messages, workers
-from ui.commands import EvidenceDetailsCommand, LinkEvidenceCommand, UnlinkEvidenceCommand
+from ui.commands import AttachEvidenceCommand, EvidenceDetailsCommand, LinkEvidenceCommand, UnlinkEvidenceCommand
 from ui.labels import human_size, review_label, when
 from ui.session import AssessmentSession
 from ui.settings import Settings
@@ -55,6 +55,14 @@ class _Relay(QObject):
     failed = Signal(str, str)
     done = Signal()
     thread_done = Signal()
+
+
+def _relay_worker(worker: workers.AttachWorker, relay: _Relay) -> None:
+    """The worker's signals reach the pane through the relay (queued into the main thread)."""
+    worker.progress.connect(relay.progress)
+    worker.attached.connect(relay.attached)
+    worker.failed.connect(relay.failed)
+    worker.finished.connect(relay.done)
 
 
 class EvidencePane(QWidget):
@@ -339,11 +347,15 @@ class EvidencePane(QWidget):
         dialog = self._progress_dialog(files, worker, relay)
         linked_before = {ev.id for ev in s.evidence_for(req_id)}
         reused: list[int] = []  # content already in the file: stored once, keeps its details
+        sources: dict[int, Path] = {}  # content this attach stored anew, and the file it came from
 
-        def on_attached(eid: int, is_new: bool, _name: str) -> None:
+        def on_attached(eid: int, is_new: bool, name: str) -> None:
             attached.append(eid)
             if not is_new:
                 reused.append(eid)
+            source = next((f for f in files if f.name == name), None) if is_new else None
+            if source is not None:
+                sources[eid] = source
 
         relay.attached.connect(on_attached)
         relay.failed.connect(lambda _name, msg: problems.append(msg))
@@ -360,8 +372,10 @@ class EvidencePane(QWidget):
                 for eid in dict.fromkeys(attached):
                     if eid in linked_before:  # it was linked here already: undo must not take that link away
                         continue
-                    self.undo.push(LinkEvidenceCommand(s, eid, [req_id], self.tr("Attach evidence to %1")
-                                                       .replace("%1", req_id), self._error))
+                    self.undo.push(AttachEvidenceCommand(
+                        s, eid, req_id, self.tr("Attach evidence to %1").replace("%1", req_id),
+                        new_content=eid in sources, source=sources.get(eid),
+                        details={"provided_by": provided_by, "collected_on": collected_on}, on_error=self._error))
                 self._fill_blank_details(list(dict.fromkeys(reused)), req_id, provided_by, collected_on)
             self.refresh()
             if problems:
@@ -372,10 +386,7 @@ class EvidencePane(QWidget):
             self.attachFinished.emit(attached)
 
         relay.done.connect(done)
-        worker.progress.connect(relay.progress)
-        worker.attached.connect(relay.attached)
-        worker.failed.connect(relay.failed)
-        worker.finished.connect(relay.done)
+        _relay_worker(worker, relay)
         key = id(worker)
         self._running[key] = worker  # the Python wrapper must outlive the thread, or Qt's object goes with it
 

@@ -186,9 +186,9 @@ class AssessmentSession(QObject):
 
     # ------------------------------------------------------------------------------------ ratings
 
-    def set_rating(self, rating: Rating) -> Rating:
-        """Store a whole rating (commits); returns the old one."""
-        change = self.assessment.set_rating(rating)
+    def set_rating(self, rating: Rating, *, restore: bool = False) -> Rating:
+        """Store a whole rating (commits); returns the old one. ``restore`` (undo) keeps its author and time."""
+        change = self.assessment.set_rating(rating, restore=restore)
         old: Rating = change.old
         new: Rating = change.new
         if new.is_blank:

@@ -431,11 +431,22 @@ class AssessmentStore:
         return Rating(r["req_id"], r["status"], r["note"], r["justification"], bool(r["needs_review"]),
                       r["updated_at"], r["updated_by"])
 
-    def put_rating(self, rating: Rating, *, action: str = "rate") -> tuple[Rating, Rating]:
-        """Store a rating (a blank one deletes the row); returns (old, new)."""
+    def put_rating(self, rating: Rating, *, action: str = "rate", restore: bool = False) -> tuple[Rating, Rating]:
+        """Store a rating (a blank one deletes the row); returns (old, new).
+
+        The rating's time and author are now and this store's actor, except: with ``restore`` (undo) the record's
+        own ``updated_at``/``updated_by`` are put back; a change of the review flag alone keeps them (flagging
+        a rating for review is not rating it).
+        """
         with self._edit("change a rating"):
             old = self.rating(rating.req_id)
-            new = rating.with_changes(updated_at=now_iso(), updated_by=self.actor)
+            review_only = (not old.is_blank and (old.status, old.note, old.justification)
+                           == (rating.status, rating.note, rating.justification))
+            if (restore and rating.updated_at) or review_only:
+                keep = rating if restore and rating.updated_at else old
+                new = rating.with_changes(updated_at=keep.updated_at, updated_by=keep.updated_by)
+            else:
+                new = rating.with_changes(updated_at=now_iso(), updated_by=self.actor)
             self._upsert_or_delete("rating", rating.is_blank, {
                 "req_id": new.req_id, "status": str(new.status), "note": new.note,
                 "justification": new.justification, "needs_review": int(new.needs_review),

@@ -221,42 +221,42 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../ui/commands.py" line="62"/>
+        <location filename="../../ui/commands.py" line="63"/>
         <source>Change the assessment details</source>
         <translation>修改评估信息</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="102"/>
+        <location filename="../../ui/commands.py" line="103"/>
         <source>Save finding</source>
         <translation>保存发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="103"/>
+        <location filename="../../ui/commands.py" line="104"/>
         <source>Add finding</source>
         <translation>添加发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="124"/>
+        <location filename="../../ui/commands.py" line="125"/>
         <source>Delete finding</source>
         <translation>删除发现</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="157"/>
+        <location filename="../../ui/commands.py" line="191"/>
         <source>Unlink evidence</source>
         <translation>取消关联证据</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="174"/>
+        <location filename="../../ui/commands.py" line="208"/>
         <source>Change evidence details</source>
         <translation>修改证据信息</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="191"/>
+        <location filename="../../ui/commands.py" line="225"/>
         <source>Accept the team&apos;s claim for %1</source>
         <translation>采纳团队对 %1 的自评</translation>
     </message>
     <message>
-        <location filename="../../ui/commands.py" line="193"/>
+        <location filename="../../ui/commands.py" line="227"/>
         <source>Accept %1 claims of the team</source>
         <translation>采纳团队的 %1 项自评</translation>
     </message>
@@ -677,197 +677,197 @@
 <context>
     <name>EvidencePane</name>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="76"/>
-        <location filename="../../ui/evidence_pane.py" line="175"/>
-        <location filename="../../ui/evidence_pane.py" line="217"/>
-        <location filename="../../ui/evidence_pane.py" line="513"/>
+        <location filename="../../ui/evidence_pane.py" line="84"/>
+        <location filename="../../ui/evidence_pane.py" line="183"/>
+        <location filename="../../ui/evidence_pane.py" line="225"/>
+        <location filename="../../ui/evidence_pane.py" line="524"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="78"/>
+        <location filename="../../ui/evidence_pane.py" line="86"/>
         <source>Drop files here to attach them.</source>
         <translation>将文件拖放到此处即可附加。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="82"/>
+        <location filename="../../ui/evidence_pane.py" line="90"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="82"/>
+        <location filename="../../ui/evidence_pane.py" line="90"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="82"/>
+        <location filename="../../ui/evidence_pane.py" line="90"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="82"/>
+        <location filename="../../ui/evidence_pane.py" line="90"/>
         <source>Collected</source>
         <translation>收集日期</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="83"/>
+        <location filename="../../ui/evidence_pane.py" line="91"/>
         <source>Provided by</source>
         <translation>提供者</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="83"/>
+        <location filename="../../ui/evidence_pane.py" line="91"/>
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="83"/>
+        <location filename="../../ui/evidence_pane.py" line="91"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="118"/>
+        <location filename="../../ui/evidence_pane.py" line="126"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="119"/>
+        <location filename="../../ui/evidence_pane.py" line="127"/>
         <source>Edit details…</source>
         <translation>编辑信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="122"/>
+        <location filename="../../ui/evidence_pane.py" line="130"/>
         <source>Link existing…</source>
         <translation>关联已有证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="123"/>
+        <location filename="../../ui/evidence_pane.py" line="131"/>
         <source>Open a copy</source>
         <translation>打开副本</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="124"/>
+        <location filename="../../ui/evidence_pane.py" line="132"/>
         <source>Unlink</source>
         <translation>取消关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="125"/>
+        <location filename="../../ui/evidence_pane.py" line="133"/>
         <source>Remove from file…</source>
         <translation>从文件中删除…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="126"/>
+        <location filename="../../ui/evidence_pane.py" line="134"/>
         <source>Review…</source>
         <translation>审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="127"/>
+        <location filename="../../ui/evidence_pane.py" line="135"/>
         <source>Accept, reject or expire the evidence; the date it represents and until when it is valid</source>
         <translation>接受、驳回证据或将其标为过期；设置其反映的日期和有效期</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="181"/>
+        <location filename="../../ui/evidence_pane.py" line="189"/>
         <source>Evidence for %1 (%2)</source>
         <translation>%1 的证据（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="191"/>
+        <location filename="../../ui/evidence_pane.py" line="199"/>
         <source>Reviewed by %1</source>
         <translation>审核人：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="192"/>
+        <location filename="../../ui/evidence_pane.py" line="200"/>
         <source>Represents %1</source>
         <translation>反映 %1 的状态</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="193"/>
+        <location filename="../../ui/evidence_pane.py" line="201"/>
         <source>Valid until %1</source>
         <translation>有效期至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="198"/>
+        <location filename="../../ui/evidence_pane.py" line="206"/>
         <source>Added by %1 at %2</source>
         <translation>由 %1 于 %2 添加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="199"/>
+        <location filename="../../ui/evidence_pane.py" line="207"/>
         <source>Linked to: %1</source>
         <translation>已关联：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="202"/>
+        <location filename="../../ui/evidence_pane.py" line="210"/>
         <source>Collected on %1</source>
         <translation>收集于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="203"/>
+        <location filename="../../ui/evidence_pane.py" line="211"/>
         <source>Date collected not given (added %1)</source>
         <translation>未填写收集日期（%1 添加）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="252"/>
+        <location filename="../../ui/evidence_pane.py" line="260"/>
         <source>Evidence details</source>
         <translation>证据信息</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="292"/>
-        <location filename="../../ui/evidence_pane.py" line="306"/>
-        <location filename="../../ui/evidence_pane.py" line="363"/>
+        <location filename="../../ui/evidence_pane.py" line="300"/>
+        <location filename="../../ui/evidence_pane.py" line="314"/>
+        <location filename="../../ui/evidence_pane.py" line="376"/>
         <source>Attach evidence to %1</source>
         <translation>为 %1 附加证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="426"/>
+        <location filename="../../ui/evidence_pane.py" line="437"/>
         <source>Attaching evidence…</source>
         <translation>正在附加证据…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="426"/>
+        <location filename="../../ui/evidence_pane.py" line="437"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="433"/>
+        <location filename="../../ui/evidence_pane.py" line="444"/>
         <source>Attaching %1…</source>
         <translation>正在附加 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="368"/>
+        <location filename="../../ui/evidence_pane.py" line="382"/>
         <source>Some files were not attached</source>
         <translation>部分文件未附加</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="120"/>
+        <location filename="../../ui/evidence_pane.py" line="128"/>
         <source>Description, who provided it and when it was collected (or double-click the row, or press F2)</source>
         <translation>说明、提供者和收集日期（也可双击该行或按 F2）</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="369"/>
+        <location filename="../../ui/evidence_pane.py" line="383"/>
         <source>%1 of %2 files could not be attached; nothing else changed.</source>
         <translation>%2 个文件中有 %1 个未能附加；其他内容未改变。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="457"/>
+        <location filename="../../ui/evidence_pane.py" line="468"/>
         <source>Link evidence to %1</source>
         <translation>将证据关联到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="477"/>
+        <location filename="../../ui/evidence_pane.py" line="488"/>
         <source>links</source>
         <translation>个关联</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="478"/>
+        <location filename="../../ui/evidence_pane.py" line="489"/>
         <source>Remove evidence</source>
         <translation>删除证据</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="479"/>
+        <location filename="../../ui/evidence_pane.py" line="490"/>
         <source>Remove these files and all their links from the assessment? This cannot be undone.</source>
         <translation>从评估中删除这些文件及其全部关联？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/evidence_pane.py" line="514"/>
+        <location filename="../../ui/evidence_pane.py" line="525"/>
         <source>No program to open it; a copy is at %1</source>
         <translation>没有可打开它的程序；副本位于 %1</translation>
     </message>

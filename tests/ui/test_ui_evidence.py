@@ -46,12 +46,31 @@ def test_attaching_files_links_them_and_stores_their_hash(window: Any, mini_path
         stored = {e.original_name: e for e in check.evidence_for("A.X.1.L1")}
         assert stored["rollback-drill.log"].sha256 == digest
         assert stored["rollback-drill.log"].size == a.stat().st_size
-    # undo takes the links back (the content stays in the file)
+    # undo takes the links back, and the content this attach stored (nothing else links to it) leaves the file
     window.undo.undo()
     window.undo.undo()
     with Assessment.open(mini_path, readonly=True) as check:
         assert check.evidence_for("A.X.1.L1") == []
-        assert len(check.evidence_list()) == 2
+        assert check.evidence_list() == []
+    # redo attaches the files again from where they are
+    window.undo.redo()
+    window.undo.redo()
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert {e.original_name for e in check.evidence_for("A.X.1.L1")} == {"rollback-drill.log", "runbook.md"}
+        assert check.check() == []
+
+
+def test_undoing_an_attach_keeps_content_that_something_else_links(window: Any, mini_path: Path, qtbot: Any,
+                                                                   tmp_path: Path) -> None:
+    f = tmp_path / "shared.txt"
+    f.write_text("shared evidence", encoding="utf-8")
+    assert window.open_path(mini_path)
+    select(window, "A.X.1.L1")
+    (eid,) = _attach(window, qtbot, [f])
+    window.session.link_evidence(eid, ["A.X.1.L2"])
+    window.undo.undo()
+    with Assessment.open(mini_path, readonly=True) as check:
+        assert [e.req_ids for e in check.evidence_list()] == [("A.X.1.L2",)]
 
 
 def test_link_existing_evidence_to_another_requirement(window: Any, mini_path: Path, qtbot: Any,

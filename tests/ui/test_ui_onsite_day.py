@@ -196,3 +196,21 @@ def test_first_start_asks_the_assessors_name_unless_it_is_known(qtbot: Any, tmp_
     assert asked == [os_full_name()] and settings.assessor == "王芳 Wang Fang"
     ask_assessor_name(settings, None)
     assert len(asked) == 1  # asked once: the name is kept in Settings
+
+
+def test_review_flag_keeps_the_rating_time_and_undo_restores_author_and_time(window: Any, demo_path: Path) -> None:
+    assert window.open_path(demo_path)
+    select(window, "CD.CM.VC.01.L1")
+    before = window.session.rating("CD.CM.VC.01.L1")
+    assert before.updated_by and before.updated_at
+    window.requirement_pane.toggle_review()
+    flagged = window.session.rating("CD.CM.VC.01.L1")
+    assert flagged.needs_review and (flagged.updated_at, flagged.updated_by) == (before.updated_at, before.updated_by)
+    window.rate_current("not_met")
+    assert window.session.rating("CD.CM.VC.01.L1").updated_by == "tester"
+    window.undo.undo()
+    window.undo.undo()
+    with Assessment.open(demo_path, readonly=True) as check:
+        r = check.rating("CD.CM.VC.01.L1")
+        assert (r.status, r.updated_at, r.updated_by) == (before.status, before.updated_at, before.updated_by)
+        assert check.check() == []
