@@ -40,7 +40,7 @@ WARM_UP_DELAY_MS = 1500  # after start-up, while the assessor reads the first re
 
 _CLIP_PATH = re.compile(rb"<clipPath\b.*?</clipPath>", re.DOTALL)
 
-SvgFn = Callable[[Model, LevelReport, int, str], bytes]
+SvgFn = Callable[..., bytes]  # (model, report, target, lang, **size) -> SVG
 
 
 def chart_svg_function() -> SvgFn | None:
@@ -194,8 +194,9 @@ class Dashboard(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.chart)
         top.addWidget(self.table)
-        top.setStretchFactor(0, 4)
-        top.setStretchFactor(1, 5)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
+        top.setSizes([520, 480])
         blockers_page = QWidget()
         bl = QVBoxLayout(blockers_page)
         bl.setContentsMargins(4, 4, 4, 4)
@@ -238,6 +239,7 @@ class Dashboard(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr("Domain"), self.tr("Level"), self.tr("Target"),
                                               self.tr("Progress"), self.tr("Gaps")])
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)  # full domain names, wrapped (the tooltip has both languages)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -366,6 +368,7 @@ class Dashboard(QWidget):
             if name_item is not None:
                 name_item.setToolTip(f"{d.id}\n{d.names.zh}\n{d.names.en}")
 
+        self.table.resizeRowsToContents()
         self._show_blockers()
         if self._findings_dirty:
             self._findings_dirty = False
@@ -432,7 +435,10 @@ class Dashboard(QWidget):
             self._svg_fn = chart_svg_function()
         if callable(self._svg_fn):
             try:
-                renderer = self.chart.set_svg(self._svg_fn(s.model, s.report, s.target, lang))
+                # labels at about the body font size once the picture is scaled into its pane (a projector
+                # shows them): bigger label type and room for it in a slightly taller drawing
+                renderer = self.chart.set_svg(self._svg_fn(s.model, s.report, s.target, lang, width=480,
+                                                           height=440, label_size=14.0, label_w=124.0))
                 if renderer is not None:
                     self._charts[key] = renderer
                     while len(self._charts) > CHART_CACHE:

@@ -146,7 +146,8 @@ def _radar_grid(g: Group, model: Model, point: Callable[[int, float], tuple[floa
 
 
 def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
-                        width: float = 460, height: float = 340) -> Drawing:
+                        width: float = 460, height: float = 340, label_size: float = 8.5,
+                        label_w: float = 96.0) -> Drawing:
     """Spider chart of the achieved level against the target level, one spoke per domain.
 
     Models with fewer than three domains get the bar chart instead (a radar needs three spokes).
@@ -166,7 +167,6 @@ def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: st
     top = model.max_level
     span = max(top - base, 1)
     legend_h = 22
-    label_w = 96.0
     cx = width / 2
     cy = legend_h + (height - legend_h) / 2
     radius = min((width - 2 * label_w - 24) / 2, (height - legend_h - 64) / 2)
@@ -200,8 +200,8 @@ def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: st
         value = levels.domains.get(d.id, base)
         ax, ay = point(i, value)
         g.add(Circle(ax, ay, 3.0, fillColor=ink, strokeColor=white, strokeWidth=0.6))
-        lines = _domain_label(d, lang, font, 8.5, label_w)
-        lines.append((f"{value if value >= model.min_level else '-'} / {target}", 8.0))
+        lines = _domain_label(d, lang, font, label_size, label_w)
+        lines.append((f"{value if value >= model.min_level else '-'} / {target}", label_size * 0.94))
         _spoke_label(g, lines, cx + (radius + 9) * math.cos(angles[i]), cy + (radius + 9) * math.sin(angles[i]),
                      angles[i], font)
     lw = _legend_width(lang, target, font)
@@ -432,9 +432,10 @@ class _SvgWriter:
                         f'style="{_paint(node.fillColor, "fill")}{_stroke(node)}"/>\n')
 
 
-def level_radar_svg(model: Model, levels: LevelReport, target: int, lang: str = "both") -> bytes:
-    """The radar chart of :func:`level_radar_drawing` as SVG bytes, for QtSvg in the dashboard."""
-    return drawing_svg(level_radar_drawing(model, levels, target, lang))
+def level_radar_svg(model: Model, levels: LevelReport, target: int, lang: str = "both", **size: float) -> bytes:
+    """The radar chart of :func:`level_radar_drawing` as SVG bytes, for QtSvg in the dashboard (``size``: its
+    width, height, label_size and label_w)."""
+    return drawing_svg(level_radar_drawing(model, levels, target, lang, **size))
 
 
 def level_bar_svg(model: Model, levels: LevelReport, target: int, lang: str = "both") -> bytes:
