@@ -51,3 +51,27 @@ def quoted(value: Any, limit: int = 60) -> str:
     if isinstance(value, str):
         return "'" + shorten(escape(value), limit) + "'"
     return shorten(escape(value), limit)
+
+
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f"
+                              "\ud800-\udfff]")
+
+
+def escape_terminal(text: str) -> str:
+    """What the command line prints: newlines and tabs stay, every other control character is shown as
+    ``\\uXXXX`` (valid inside JSON strings too, so ``--json`` output stays JSON)."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class TerminalSafe:
+    """A text stream wrapper that escapes control characters on their way to the terminal (or a pipe)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(escape_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

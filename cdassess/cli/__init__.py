@@ -87,7 +87,25 @@ def main(argv: Sequence[str] | None = None, *, modules: Sequence[CommandModule] 
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    """Run a command; user-facing errors become one clear message on stderr and exit code 1."""
+    """Run a command; user-facing errors become one clear message on stderr and exit code 1.
+
+    Whatever it prints passes through :class:`TerminalSafe`: text from a file someone else made (evidence names,
+    audit values, lock contents) cannot send escape sequences to the terminal.
+    """
+    from cdassess.safetext import TerminalSafe
+
+    out, err = sys.stdout, sys.stderr
+    if not isinstance(out, TerminalSafe):
+        sys.stdout = TerminalSafe(out)
+    if not isinstance(err, TerminalSafe):
+        sys.stderr = TerminalSafe(err)
+    try:
+        return _run_handler(handler, args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return int(handler(args) or 0)
     except ValidationError as exc:

@@ -24,6 +24,7 @@ from cdassess.reports.styles import (
     STATUS_LOOK,
     Styles,
     clean,
+    clipped,
     esc,
     model_text,
     numbered_canvas,
@@ -93,6 +94,10 @@ class _Builder:
         if n < self.model.min_level:
             return f"{n} ({self.level_name(n)})" if n >= 0 else self.level_name(n)
         return f"{n} ({self.level_name(n)})"
+
+    def long(self, text: str | None) -> str:
+        """A user's long text (note, justification, finding) as markup, cut with where the rest is."""
+        return esc(clipped(text, self.lang))
 
     def para(self, text: str, style: Any) -> Any:
         return self.Para(text, self.s.cjk(style) if HAS_CJK.search(text) else style)
@@ -378,11 +383,11 @@ class _Builder:
         text: list[Any] = [self.para(esc(model_text(item.names, self.lang)), s.cell_tiny),
                            *self.model_paras(req.text, s.cell)]
         if rating is not None and rating.note:
-            text.append(self.para(f'<font color="{MUTED_HEX}">{self.L("备注", "Note")}:</font> {esc(rating.note)}',
-                                  s.cell))
+            text.append(self.para(f'<font color="{MUTED_HEX}">{self.L("备注", "Note")}:</font> '
+                                  f"{self.long(rating.note)}", s.cell))
         if rating is not None and rating.justification:
             text.append(self.para(f'<font color="{MUTED_HEX}">{self.L("理由", "Justification")}:</font> '
-                                  f"{esc(rating.justification)}", s.cell))
+                                  f"{self.long(rating.justification)}", s.cell))
         verdict = esc(self.st_text(d.status(req.id)))
         if rating is not None and rating.needs_review:
             verdict += f'<br/><font color="{MUTED_HEX}">{self.L("需复核", "needs review")}</font>'
@@ -391,10 +396,10 @@ class _Builder:
         if claim is not None:
             for part in (claim.evidence_text, claim.evidence_refs, claim.comment):
                 if part:
-                    verdict += f'<br/><font color="{MUTED_HEX}" size="7">{esc(part)}</font>'
+                    verdict += f'<br/><font color="{MUTED_HEX}" size="7">{self.long(part)}</font>'
         finding_text = "<br/>".join(
-            esc(f.observation) + (f'<br/><font color="{MUTED_HEX}">{self.L("建议", "Recommendation")}:</font> '
-                                  f"{esc(f.recommendation)}" if f.recommendation else "")
+            self.long(f.observation) + (f'<br/><font color="{MUTED_HEX}">{self.L("建议", "Recommendation")}:</font> '
+                                  f"{self.long(f.recommendation)}" if f.recommendation else "")
             for f in findings) or f'<font color="{MUTED_HEX}">—</font>'
         owners = []
         for f in findings:
@@ -436,8 +441,8 @@ class _Builder:
             head = self.head(self.L("要求", "Requirement"), self.L("发现", "Finding"), self.L("建议", "Recommendation"),
                              self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))
             widths = [76, 170, BODY_W - 76 - 170 - 90, 90]
-            rows = [[self.fit(f.req_id or "—", widths[0]), self.para(esc(f.observation), self.s.cell),
-                     self.para(esc(f.recommendation) or "—", self.s.cell),
+            rows = [[self.fit(f.req_id or "—", widths[0]), self.para(self.long(f.observation), self.s.cell),
+                     self.para(self.long(f.recommendation) or "—", self.s.cell),
                      self.para("<br/>".join(x for x in (esc(f.owner), esc(f.due_date), esc(self.priority(f.priority)))
                                             if x), self.s.cell)] for f in other]
             out += self.chunked(head, rows, widths)

@@ -38,8 +38,27 @@ def clean(text: str | None) -> str:
     return _CONTROL.sub("", t)
 
 
+# A user text longer than this is shown cut, with where the rest is: laying out one paragraph costs more than
+# linear time in its length (a 100 KB note took 18 s, 10 MB never finished), a cut one costs a page or two.
+TEXT_LIMIT = 4000
+
+
+def clipped(text: str | None, lang: str) -> str:
+    """``text`` cut to :data:`TEXT_LIMIT` characters, saying in the report's language where the rest is."""
+    if not text or len(text) <= TEXT_LIMIT:
+        return text or ""
+    more = pick(lang, f"……（后续 {len(text) - TEXT_LIMIT:,} 字见工作簿）",
+                f"… continued in the workbook ({len(text) - TEXT_LIMIT:,} more characters)", " / ")
+    return f"{text[:TEXT_LIMIT]} {more}"
+
+
 def esc(text: str | None) -> str:
-    """User text made safe for a Paragraph: markup prints literally, line breaks stay line breaks."""
+    """User text made safe for a Paragraph: markup prints literally, line breaks stay line breaks.
+
+    A text beyond :data:`TEXT_LIMIT` (and its marker) is cut here too, so no text can make the layout slow.
+    """
+    if text and len(text) > TEXT_LIMIT + 200:
+        text = text[:TEXT_LIMIT] + " …"
     return _SCRIPT_BOUNDARY.sub(" ", escape(clean(text))).replace("\n", "<br/>")
 
 

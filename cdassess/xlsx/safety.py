@@ -163,13 +163,22 @@ def _check_prolog(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 # --------------------------------------------------------------------------------------------- export side
 
 
+# Ends a text longer than a cell: the workbook shows its start; import gives back the whole stored text.
+CUT_MARKER = " [... cut here: the whole text is kept in the assessment file; edit it in cdassess]"
+
+
 def clean_text(value: str) -> str:
-    """Text an xlsx cell can hold: no XML-illegal control characters, at most Excel's cell limit."""
+    """Text an xlsx cell can hold: no XML-illegal control characters, at most Excel's cell limit (a longer
+    text ends in :data:`CUT_MARKER`; :func:`cut_stem` recognises it on import)."""
     text = _ILLEGAL_XML.sub("", value)
     if len(text) > MAX_CELL_CHARS:
-        marker = " [... cut: longer than an Excel cell holds]"
-        text = text[: MAX_CELL_CHARS - len(marker)] + marker
+        text = text[: MAX_CELL_CHARS - len(CUT_MARKER)] + CUT_MARKER
     return text
+
+
+def cut_stem(text: str) -> str | None:
+    """The visible start of a text the export cut (None: the text was not cut)."""
+    return text[:-len(CUT_MARKER)] if text.endswith(CUT_MARKER) else None
 
 
 def looks_like_formula(text: str) -> bool:

@@ -29,6 +29,7 @@ from cdassess.xlsx.reading import (
     read_table,
     text_value,
 )
+from cdassess.xlsx.safety import cut_stem
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target
 
 if TYPE_CHECKING:
@@ -271,6 +272,8 @@ def _read_ratings(a: Assessment, table: Any, preview: ImportPreview) -> list[Edi
                                                f"{req_id}: {scale.label(status, 'en')} needs a justification",
                                                "say why the requirement does not apply"))
             continue
+        note = _whole(old.note, note, preview, table, rnum, f"the note of {req_id}")
+        just = _whole(old.justification, just, preview, table, rnum, f"the justification of {req_id}")
         new = Rating(req_id, status, note, just, flag)
         before = len(preview.changes)
         sheet = table.sheet
@@ -282,6 +285,22 @@ def _read_ratings(a: Assessment, table: Any, preview: ImportPreview) -> list[Edi
         if len(preview.changes) > before:
             edits.append(_rating_edit(new))
     return edits
+
+
+def _whole(old: str, new: str, preview: ImportPreview, table: Any, rnum: int, what: str) -> str:
+    """A text the export had to cut (longer than a workbook cell) comes back whole, and the preview says so;
+    a cut text edited in the workbook is a problem (saving it would cut the stored text)."""
+    stem = cut_stem(new)
+    if stem is None:
+        return new
+    if old.startswith(stem) and len(old) > len(stem):
+        preview.notes.append(f"sheet {table.sheet!r} row {rnum}: {what} has {len(old):,} characters, more than a "
+                             f"workbook cell holds; the workbook showed the first {len(stem):,} and the whole "
+                             "text is kept unchanged")
+        return old
+    preview.problems.append(ProblemRow(table.sheet, rnum, "", f"{what} was cut on export (longer than a cell) "
+                                       "and then edited in the workbook", "edit such a long text in cdassess"))
+    return old
 
 
 def _st(s: str) -> str:
@@ -307,6 +326,8 @@ def _read_claims(a: Assessment, table: Any, preview: ImportPreview) -> list[Edit
             continue
         vals = {k: (text_value(table, rnum, row, k, preview.problems) if k in idx else getattr(old, k))
                 for k in fields}
+        vals = {k: _whole(getattr(old, k), v, preview, table, rnum, f"the claim's {k.replace('_', ' ')} of {req_id}")
+                for k, v in vals.items()}
         source = cell_text(table.value(row, "source")) if "source" in idx else f"workbook {preview.path.name}"
         new = Claim(req_id, status, vals["evidence_text"], vals["evidence_refs"], vals["owner"], vals["comment"],
                     source=source)
