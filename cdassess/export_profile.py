@@ -2,8 +2,9 @@
 
 The ``confidential`` profile leaves out named people (assessors, who locked the results, finding and claim
 owners, who provided evidence, interviewees, the actors recorded on ratings and evidence), internal notes
-(the assessor's rating notes, the team's claim comments, interview notes) and evidence details (file names,
-descriptions and the team's evidence text and references). The results themselves stay: ratings, claims,
+(the assessor's rating notes and N/A justifications, the team's claim comments, interview notes), evidence
+details (file names, descriptions and the team's evidence text and references) and the assessment's own file
+name. The results themselves stay: ratings, claims,
 levels, gaps, findings (observation and recommendation), and each evidence item's size, type, date and
 SHA-256 (which names no content).
 
@@ -58,6 +59,7 @@ class ExportProfile:
             changes["updated_by"] = ""
         if not self.notes:
             changes["note"] = ""
+            changes["justification"] = ""  # why something does not apply is the assessor's note too
         return replace(r, **changes) if changes else r
 
     def claim(self, c: Claim) -> Claim:

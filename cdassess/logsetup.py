@@ -51,8 +51,8 @@ def install(level: int = logging.INFO) -> Path | None:
                 path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
         except OSError:
             return None  # a read-only home: no log, but never a crash because of it
-        handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(threadName)s %(levelname)s %(name)s: "
-                                               "%(message)s"))
+        handler.setFormatter(_EscapingFormatter("%(asctime)s %(process)d %(threadName)s %(levelname)s %(name)s: "
+                                                "%(message)s"))
         root = logging.getLogger("cdassess")
         if installed is not None:
             root.removeHandler(installed)
@@ -61,6 +61,15 @@ def install(level: int = logging.INFO) -> Path | None:
         root.setLevel(level)
         _state["handler"] = handler
         return path
+
+
+class _EscapingFormatter(logging.Formatter):
+    """Control characters in a logged value (an evidence name, a lock file's text) are written escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from cdassess.safetext import escape_terminal
+
+        return escape_terminal(super().format(record))
 
 
 def log_exception(what: str, exc_type: type[BaseException], exc: BaseException,

@@ -102,6 +102,7 @@ def redact_report_data(data: ReportData, profile: ExportProfile) -> ReportData:
         return data
     return replace(
         data,
+        file_name="" if not profile.people else data.file_name,  # a file name often names the client or a person
         meta=profile.meta(data.meta),
         ratings={k: profile.rating(r) for k, r in data.ratings.items()},
         claims={k: profile.claim(c) for k, c in data.claims.items()},

@@ -183,7 +183,7 @@ class _Builder:
             (self.L("评估师", "Assessors"), esc(", ".join(meta.assessors)) or "—"),
             (self.L("评估日期", "Assessment dates"), esc(dates)),
             (self.L("报告日期", "Report date"), esc(d.generated_on)),
-            (self.L("文件", "File"), esc(d.file_name)),
+            (self.L("文件", "File"), esc(d.file_name) or "—"),
         ]
         table = Table([[self.para(esc(k), self.s.cell_muted), self.para(v, self.s.body)] for k, v in rows],
                       colWidths=[42 * MM, BODY_W - 62 * MM], hAlign="CENTER")

@@ -30,17 +30,22 @@ PEOPLE = {
     "interviewee": "Canarypersoninterviewee",
 }
 NOTES = {"rating_note": "Canarynoterating", "claim_comment": "Canarynotecomment",
-         "interview_notes": "Canarynoteinterview"}
+         "interview_notes": "Canarynoteinterview", "na_justification": "Canarynotejustification",
+         "interview_topic": "Canarynotetopic"}
+FILE_NAME = "Canaryfilename"  # the assessment's own file name often names the client or a person
 EVIDENCE = {"name": "Canaryevidencename", "description": "Canaryevidencedescription",
             "claim_text": "Canaryevidencetext", "claim_refs": "Canaryevidencerefs",
             "content": "Canaryevidencecontent"}
 KEPT = {"observation": "Canarykeptobservation"}
-SECRETS = {**PEOPLE, **NOTES, **EVIDENCE}
+SECRETS = {**PEOPLE, **NOTES, **EVIDENCE, "file_name": FILE_NAME}
+REQ_NA = "CD.DM.TD.02.L3"
 
 
 @pytest.fixture
 def planted(demo_path: Path) -> Path:
+    demo_path = demo_path.rename(demo_path.with_name(f"{FILE_NAME}.cdassess"))
     with Assessment.open(demo_path, actor=PEOPLE["actor"]) as a:
+        a.rate(REQ_NA, "na", justification=NOTES["na_justification"])
         a.update_details(assessors=[PEOPLE["assessor"], "Sarah Chen"])
         a.rate(REQ, Status.NOT_MET, note=NOTES["rating_note"])
         a.set_claim(Claim(REQ, Status.MET, EVIDENCE["claim_text"], EVIDENCE["claim_refs"], PEOPLE["claim_owner"],
@@ -49,8 +54,8 @@ def planted(demo_path: Path) -> Path:
                                "2027-01-31", "high"))
         a.add_evidence_bytes(EVIDENCE["name"] + ".pdf", EVIDENCE["content"].encode(), [REQ, REQ2],
                              provided_by=PEOPLE["provided_by"], description=EVIDENCE["description"])
-        a.store.add_interview(Interview(None, "2026-11-25", PEOPLE["interviewee"], PEOPLE["assessor"], "Release",
-                                        NOTES["interview_notes"]))
+        a.store.add_interview(Interview(None, "2026-11-25", PEOPLE["interviewee"], PEOPLE["assessor"],
+                                        NOTES["interview_topic"], NOTES["interview_notes"]))
         a.lock()  # the report then names who locked it
     return demo_path
 
@@ -76,8 +81,11 @@ def pdf_text(path: Path) -> str:
 
 
 def xlsx_text(path: Path) -> str:
+    """Every part of the zip (sheets, shared strings, document properties docProps/*) and every member name."""
     with zipfile.ZipFile(path) as zf:
-        return "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
+        names = zf.namelist()
+        return "\n".join([*names, zf.comment.decode("utf-8", "replace"),
+                          *(zf.read(n).decode("utf-8", "replace") for n in names)])
 
 
 def leaked(text: str) -> list[str]:
@@ -94,7 +102,7 @@ def test_full_gap_report_shows_the_canaries(planted: Path, tmp_path: Path) -> No
     shown = leaked(text)
     # (the claim owner shows only where no finding names an owner; the data test covers it)
     for key in ("assessor", "actor", "finding_owner", "provided_by", "rating_note", "claim_comment", "name",
-                "claim_text", "claim_refs"):
+                "claim_text", "claim_refs", "file_name"):
         assert key in shown, (key, shown)
 
 
@@ -148,7 +156,7 @@ def test_confidential_workbooks_leak_nothing(planted: Path, tmp_path: Path, expo
     assert demo_owner in full  # the control
     if exporter == "workbook":
         assert {"assessor", "claim_owner", "finding_owner", "rating_note", "claim_comment", "name",
-                "provided_by"} <= set(leaked(full))
+                "provided_by", "na_justification"} <= set(leaked(full))
     assert leaked(shared) == []
     assert demo_owner not in shared
     assert KEPT["observation"] in shared

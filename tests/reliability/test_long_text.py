@@ -95,3 +95,17 @@ def test_control_characters_are_escaped_on_the_terminal(demo_path: Path, capsys:
 def test_escape_keeps_ordinary_text_and_shows_the_rest() -> None:
     assert escape("评估 ✓ café 👩‍💻") == "评估 ✓ café 👩‍💻"
     assert escape("a\x1b[31mb\rc\u202ed\x00") == "a\\x1b[31mb\\rc\\u202ed\\x00"
+
+
+def test_control_characters_are_escaped_in_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from cdassess import logsetup
+
+    monkeypatch.setenv("CDASSESS_LOG", str(tmp_path / "cdassess.log"))
+    logsetup.install()
+    logging.getLogger("cdassess.test").warning("evidence %s added", HOSTILE)
+    for h in logging.getLogger("cdassess").handlers:
+        h.flush()
+    text = (tmp_path / "cdassess.log").read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\u202e" not in text and "\\u001b[2J" in text
