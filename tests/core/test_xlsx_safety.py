@@ -164,7 +164,7 @@ def test_clean_text_strips_control_characters_and_cuts_long_text() -> None:
     assert clean_text("a\x00b\x07c\x1fd\te\nf") == "abcd\te\nf"
     long = clean_text("x" * 100_000)
     assert len(long) == 32_767
-    assert long.endswith("longer than an Excel cell holds]")
+    assert long.endswith("the whole text is kept in the assessment file; edit it in cdassess]")
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
