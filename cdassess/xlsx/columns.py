@@ -64,6 +64,8 @@ class HeaderMatch:
     """Column key -> 0-based position."""
     duplicates: list[tuple[str, list[int]]]
     missing: list[Column]
+    cells: tuple[object, ...] = ()
+    """The header row as read (to name the columns that were not read)."""
 
 
 def match_header(cells: Sequence[object], columns: Sequence[Column]) -> tuple[dict[str, int],
@@ -96,7 +98,7 @@ def find_header(rows: Sequence[Sequence[object]], columns: Sequence[Column]) -> 
     for r, cells in enumerate(rows, 1):
         index, dups = match_header(cells, columns)
         if all(c.key in index for c in required) and len(index) >= min(2, len(columns)):
-            return HeaderMatch(r, index, dups, [c for c in columns if c.key not in index])
+            return HeaderMatch(r, index, dups, [c for c in columns if c.key not in index], tuple(cells))
     return None
 
 
@@ -171,3 +173,11 @@ def cell_text(value: object) -> str:
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     return str(value).strip()
+
+
+def unread_columns(header: HeaderMatch, known: Sequence[Column]) -> list[tuple[int, str]]:
+    """Headed columns that neither the reader nor the exporter knows (a team's own additions), by position."""
+    index, _ = match_header(header.cells, known)
+    used = set(index.values()) | set(header.index.values())
+    return [(pos, str(v).strip()) for pos, v in enumerate(header.cells)
+            if isinstance(v, str) and v.strip() and pos not in used]

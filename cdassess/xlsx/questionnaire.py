@@ -18,7 +18,7 @@ from cdassess.errors import InvalidValueError
 from cdassess.records import Claim
 from cdassess.scale import UNRATED
 from cdassess.scoring import Status
-from cdassess.xlsx.columns import Column, claim_choice, claim_choices, parse_status_word
+from cdassess.xlsx.columns import Column, claim_choice, claim_choices, col_letter, parse_status_word, unread_columns
 from cdassess.xlsx.preview import ImportPreview, ProblemRow, add_change
 from cdassess.xlsx.reading import (
     check_identity,
@@ -81,9 +81,11 @@ _INSTRUCTIONS: tuple[tuple[str, str], ...] = (
      "Answer row by row on the Questionnaire sheet: pick a value in the Self-assessment dropdown, describe the "
      "practice and its evidence under Evidence description, and give document names, links, screenshots or "
      "record numbers under Evidence references. Yellow cells are for you; the others are locked."),
-    ("请勿修改编号列、删除或合并行；可以调整列宽、筛选、增加自己的列。保存为 .xlsx 后发回评估人员。",
-     "Do not change the ID column, delete or merge rows; you may resize, filter and add your own columns. Save "
-     "as .xlsx and send it back to the assessors."),
+    ("请勿修改编号列、删除或合并行；可以调整列宽、筛选，并在最后一列右侧增加自己的列（会保留，但不会导入）。"
+     "保存为 .xlsx 后发回评估人员。",
+     "Do not change the ID column, delete or merge rows; you may resize, filter and add your own columns to the "
+     "right of the last column (they are kept but not imported). Save as .xlsx and send it back to the "
+     "assessors."),
     ("自评结果的含义", "What each self-assessment means"),
 )
 _CLAIM_MEANINGS: tuple[tuple[Status, str, str], ...] = (
@@ -195,7 +197,7 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
                        error=_lang_pick(lang, "请从列表中选择", "Please pick a value from the list", " / "),
                        prompt=", ".join(choices))
     bw.autofilter(ws, len(reqs), len(cols))
-    bw.protect(ws)
+    bw.protect(ws, free_from=len(cols))  # the team may add its own columns to the right, as the instructions say
     bw.header(ws, cols, lang)
     text_sep = " / " if lang != "both" else "\n"
     total = len(reqs)
@@ -243,6 +245,9 @@ def read_questionnaire(assessment: Assessment, path: str | Path, *, force: bool 
             return preview
         preview.problems += header_problems(table, READ_COLUMNS)
         preview.problems += formula_problems(table, ("id", *ANSWER_KEYS))
+        for pos, text in unread_columns(table.header, questionnaire_columns(model)):
+            preview.notes.append(f"column {col_letter(pos)} {text[:60]!r} of sheet {table.sheet!r} was not read "
+                                 "(a column added by the team; its values are not imported)")
     existing = assessment.claims()
     seen: dict[str, int] = {}
     new_claims: list[Claim] = []

@@ -191,11 +191,16 @@ class BookWriter:
         """Hide a sheet (not the first one: a workbook shows at least one sheet)."""
         ws.ws.hide()
 
-    def protect(self, ws: Sheet) -> None:
+    def protect(self, ws: Sheet, *, free_from: int | None = None) -> None:
         """Protect a sheet without a password: locked cells (IDs, texts) cannot be typed over by mistake, the
-        unlocked answer cells can; columns and rows can still be resized, formatted, sorted and filtered."""
+        unlocked answer cells can; columns and rows can still be resized, formatted, sorted and filtered.
+        ``free_from`` (0-based column) leaves that column and every one to its right unlocked, so a team can add
+        its own columns there."""
+        if free_from is not None:
+            ws.ws.set_column(free_from, 16383, None, self.wb.add_format({"locked": False}))
         ws.ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True, "sort": True,
-                           "autofilter": True, "select_locked_cells": True, "select_unlocked_cells": True})
+                           "autofilter": True, "select_locked_cells": True, "select_unlocked_cells": True,
+                           "insert_columns": True})
 
     def meta_sheet(self, kind: str, fields: Iterable[tuple[str, Any]]) -> None:
         ws = self.sheet(META_SHEET, (22, 50), landscape=False)

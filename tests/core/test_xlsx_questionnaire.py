@@ -407,3 +407,30 @@ def test_locked_assessment_takes_no_import(tmp_path: Path, mini_assessment: Asse
     with pytest.raises(ValidationError):
         preview.apply(a)
     assert a.claims() == {}
+
+
+def test_a_team_can_add_columns_to_the_right_and_the_preview_names_them(tmp_path: Path,
+                                                                       builtin_model: object) -> None:
+    """The protected sheet leaves the columns right of the last one free; an added column is named, not ignored."""
+    import openpyxl
+
+    from cdassess.services import Assessment
+    from cdassess.xlsx import export_questionnaire, read_questionnaire
+
+    with Assessment.create(tmp_path / "a.cdassess", organization="O", project="P", model=builtin_model) as a:
+        q = export_questionnaire(a, tmp_path / "q.xlsx", lang="en")
+        wb = openpyxl.load_workbook(q)
+        from cdassess.xlsx.questionnaire import SHEETS
+
+        ws = wb[SHEETS["en"]]
+        last = ws.max_column
+        letter = openpyxl.utils.get_column_letter(last + 1)
+        # the columns right of the last one are formatted unlocked: typing there is allowed
+        assert ws.protection.sheet and ws.column_dimensions[letter].protection.locked is False
+        assert ws.cell(2, 1).protection.locked  # the ID stays locked
+        ws.cell(1, last + 1).value = "Jira link"
+        ws.cell(2, last + 1).value = "JIRA-42"
+        wb.save(q)
+        preview = read_questionnaire(a, q)
+        assert any(f"column {letter} 'Jira link'" in n and "not read" in n for n in preview.notes), preview.notes
+        assert preview.ok
