@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from cdassess.model import Model
 from cdassess.scoring import LevelReport, explain, unsatisfied
 from ui import icons
-from ui.labels import model_text, priority_label, status_label
+from ui.labels import model_text, priority_label, score_figure, status_label
 from ui.session import AssessmentSession
 
 IdRole = Qt.ItemDataRole.UserRole
@@ -348,8 +348,12 @@ class Dashboard(QWidget):
             total += 1
 
         reached = report.overall >= target
-        self.headline.setText(self.tr("Overall level L%1 of target L%2").replace("%1", str(report.overall))
-                              .replace("%2", str(target)))
+        headline = (self.tr("Overall level L%1 of target L%2").replace("%1", str(report.overall))
+                    .replace("%2", str(target)))
+        figure = score_figure(model, report)
+        if figure:  # SAMM: 1.43 / 3, DSOMM: 62 % - the figure the model's rule defines, before the level
+            headline = self.tr("Score %1 · %2").replace("%1", figure).replace("%2", headline)
+        self.headline.setText(headline)
         self.headline.setStyleSheet(f"color: {icons.REACHED if reached else icons.BELOW};")
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(rated)
@@ -366,7 +370,7 @@ class Dashboard(QWidget):
                           target, a, b, per_domain.get(d.id, 0))
             name_item = self.table.item(i, 0)
             if name_item is not None:
-                name_item.setToolTip(f"{d.id}\n{d.names.zh}\n{d.names.en}")
+                name_item.setToolTip("\n".join(x for x in (d.id, d.names.zh, d.names.en) if x))
 
         self.table.resizeRowsToContents()
         self._show_blockers()
@@ -404,7 +408,10 @@ class Dashboard(QWidget):
 
     def _set_row(self, row: int, name: str, node_id: str, level: int, target: int, rated: int, total: int,
                  n_gaps: int, *, bold: bool = False) -> None:
-        values = [name, f"L{level}", f"L{target}", f"{rated}/{total}", str(n_gaps)]
+        s = self.session
+        figure = score_figure(s.model, s.report, node_id or None) if s is not None else ""
+        shown = f"{figure} (L{level})" if figure else f"L{level}"
+        values = [name, shown, f"L{target}", f"{rated}/{total}", str(n_gaps)]
         for col, text in enumerate(values):
             item = self.table.item(row, col)
             if item is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 
 from cdassess.model import Text
@@ -70,6 +73,30 @@ def human_size(n: int) -> str:
 def when(iso: str) -> str:
     """A stored UTC timestamp as "YYYY-MM-DD HH:MM" (UTC)."""
     return iso[:16].replace("T", " ") + (" UTC" if len(iso) > 16 else "")
+
+
+def score_figure(model: Any, report: Any, node_id: str | None = None) -> str:
+    """The figure the model's rule defines for a node (None: overall): "1.43 / 3" (weighted), "62 %" (coverage);
+    empty for the cumulative rule, whose figure is the level."""
+    score = report.overall_score if node_id is None else report.scores.get(node_id)
+    if score is None:
+        return ""
+    if model.scoring.rule == "coverage":
+        return f"{score * 100:.0f} %"
+    top = report.max_score
+    return f"{score:.2f} / {top:g}" if top is not None else f"{score:.2f}"
+
+
+def markdown_html(text: str) -> str:
+    """Markdown model text (DSOMM writes it) as HTML for a rich-text label; HTML inside it is shown, not run."""
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    feature = QTextDocument.MarkdownFeature
+    doc.setMarkdown(text, feature(feature.MarkdownDialectGitHub.value | feature.MarkdownNoHTML.value))
+    body = re.search(r"<body[^>]*>(.*)</body>", doc.toHtml(), flags=re.S)
+    html = body.group(1) if body else doc.toHtml()
+    return re.sub(r"<img\b[^>]*>", "", html)  # a model never makes the window load a file
 
 
 def model_text(text: Text, lang: str, sep: str = " / ") -> str:

@@ -300,6 +300,7 @@ class MainWindow(QMainWindow):
         self._plug(f, self.tr("Re-&assess (next cycle)…"), menu_actions.reassess)
         self._plug(f, self.tr("&Compare assessments…"), menu_actions.compare)
         f.addSeparator()
+        self._action(f, self.tr("&Models…"), self.show_models)
         self._action(f, self.tr("&Settings…"), self.edit_settings, QKeySequence.StandardKey.Preferences)
         f.addSeparator()
         self._action(f, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -871,6 +872,12 @@ class MainWindow(QMainWindow):
             act.setIcon(icons.status_icon(scale.kind(status)))
             self.rating_menu.insertAction(self._rating_separator, act)
             self.rating_actions.append(act)
+
+    def show_models(self) -> None:
+        """File > Models…: the model library (list, import with a preview, remove)."""
+        from ui.models_dialog import show_models
+
+        show_models(self)
 
     def status_for_digit(self, digit: int) -> str | None:
         """The status a digit key gives: the scale's option 1..9, "unrated" for 0."""

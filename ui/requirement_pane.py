@@ -3,6 +3,8 @@ rating buttons, note, N/A justification, needs-review flag and the findings of t
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -26,20 +29,29 @@ from PySide6.QtWidgets import (
 )
 
 from cdassess.errors import CdassessError
-from cdassess.model import Requirement
+from cdassess.model import FORMAT_V2, Item, Requirement
 from cdassess.records import Finding, Rating
 from cdassess.scale import CAICT_SCALE, RatingScale
 from cdassess.scoring import Status
 from ui import icons, messages
 from ui.commands import DeleteFindingCommand, RatingCommand, SaveFindingCommand
-from ui.labels import evidence_type_label, priority_label, provenance_label, rating_keys, status_label, when
+from ui.labels import (
+    evidence_type_label,
+    markdown_html,
+    model_text,
+    priority_label,
+    provenance_label,
+    rating_keys,
+    status_label,
+    when,
+)
 from ui.session import AssessmentSession
 
 RATING_KEYS: tuple[tuple[str, str], ...] = tuple(rating_keys(CAICT_SCALE))  # CAICT's; others: rating_keys()
 NOTE_SAVE_MS = 600
 
 
-def _short(label: str, limit: int = 28) -> str:
+def _short(label: str, limit: int = 30) -> str:
     """A button's text: long answer labels (SAMM's) are cut; the tooltip and accessible name keep them whole."""
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
@@ -59,10 +71,24 @@ class FlowRow(QWidget):
         for w in self._widgets:
             self._grid.removeWidget(w)
         self._widgets = widgets
-        per_row = 5 if sum(len(w.text()) for w in widgets if isinstance(w, QToolButton)) < 90 else 3
+        longest = max((len(w.text()) for w in widgets if isinstance(w, QToolButton)), default=0)
+        per_row = 5 if longest <= 16 else 3 if longest <= 22 else 2
         for i, w in enumerate(widgets):
             self._grid.addWidget(w, i // per_row, i % per_row)
         self._grid.setColumnStretch(per_row, 1)
+
+
+def _set_model_text(label: QLabel, text: str, markdown: bool) -> None:
+    """Model text in a label: Markdown rendered (raw HTML in it shown as text, never run) or plain."""
+    if not text:
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setText("—")
+    elif markdown:
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setText(markdown_html(text))
+    else:
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setText(text)
 
 
 def _text_label(selectable: bool = True) -> QLabel:
@@ -102,7 +128,7 @@ class RequirementPane(QWidget):
             lab.setFont(f)
         self.meta = _text_label()
         self.meta.setStyleSheet("color: #555;")
-        texts = self._build_texts()
+        self.text_scroll = self._build_text_scroll()
         side = QHBoxLayout()
         side.addWidget(self._build_claim_box(), 1)
         side.addWidget(self._build_rating_box(), 2)
@@ -114,8 +140,7 @@ class RequirementPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.path)
-        layout.addLayout(texts)
-        layout.addWidget(self.meta)
+        layout.addWidget(self.text_scroll, 3)
         layout.addWidget(line)
         layout.addLayout(side)
         layout.addWidget(findings_box, 1)
@@ -127,16 +152,38 @@ class RequirementPane(QWidget):
                                               self.delete_finding_button]
         self.set_requirement(None)
 
+    def _build_text_scroll(self) -> QScrollArea:
+        """Texts, guidance and details scroll on their own: long guidance never pushes the rating buttons away."""
+        self.details = _text_label()
+        self.details.setOpenExternalLinks(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 6, 0)
+        body_layout.addLayout(self._build_texts())
+        body_layout.addWidget(self.details)
+        body_layout.addWidget(self.meta)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        scroll.setMinimumHeight(80)
+        return scroll
+
     def _build_texts(self) -> QGridLayout:
         texts = QGridLayout()
         texts.setColumnStretch(0, 1)
         texts.setColumnStretch(1, 1)
         texts.setHorizontalSpacing(18)
         head_zh, head_en = QLabel(self.tr("中文")), QLabel(self.tr("English"))
+        self.head_zh, self.head_en = head_zh, head_en
         for h in (head_zh, head_en):
             h.setStyleSheet("color: #777; font-weight: bold;")
         texts.addWidget(head_zh, 0, 0)
         texts.addWidget(head_en, 0, 1)
+        self.texts_grid = texts
         texts.addWidget(self.text_zh, 1, 0)
         texts.addWidget(self.text_en, 1, 1)
         guid = QLabel(self.tr("What to look for"))
@@ -289,20 +336,68 @@ class RequirementPane(QWidget):
             return
         r = self.req
         d, sub, item, _ = s.model.path_of(r.id)
-        self.title.setText(f"{r.id} — {s.model.level(r.level).names.get('zh')} / "
-                           f"{s.model.level(r.level).names.get('en')}")
+        self.title.setText(f"{r.id} — {s.model.level(r.level).names.both()}")
         parts = [d.names.both(), *([] if sub.implicit else [sub.names.both()]), item.names.both()]
         self.path.setText("  ›  ".join(parts))
-        self.text_zh.setText(r.text.zh or "—")
-        self.text_en.setText(r.text.en or "—")
-        self.guidance_zh.setText(r.guidance.zh or "—")
-        self.guidance_en.setText(r.guidance.en or "—")
+        self._show_languages(s.model.languages)
+        markdown = s.model.format == FORMAT_V2  # v2 model text may be Markdown (DSOMM); CAICT's is plain
+        for label, text in ((self.text_zh, r.text.zh), (self.text_en, r.text.en), (self.guidance_zh, r.guidance.zh),
+                            (self.guidance_en, r.guidance.en)):
+            _set_model_text(label, text, markdown)
+        self._show_details(r, item)
+        self.text_scroll.verticalScrollBar().setValue(0)
         types = ", ".join(evidence_type_label(t) for t in r.evidence_types) or "—"
         self.meta.setText(self.tr("Expected evidence: %1    Text: %2").replace("%1", types)
                           .replace("%2", provenance_label(r.provenance)))
         self._show_rating()
         self._show_findings()
         self.update_enabled()
+
+    def _show_languages(self, languages: tuple[str, ...]) -> None:
+        """Only the model's languages get a column: an English-only model shows no empty Chinese one."""
+        zh, en = "zh" in languages, "en" in languages
+        for w in (self.head_zh, self.text_zh, self.guidance_zh):
+            w.setVisible(zh)
+        for w in (self.head_en, self.text_en, self.guidance_en):
+            w.setVisible(en)
+        both = zh and en
+        self.head_zh.setVisible(both)
+        self.head_en.setVisible(both)
+        self.texts_grid.setColumnStretch(0, 1 if zh else 0)
+        self.texts_grid.setColumnStretch(1, 1 if en else 0)
+
+    def _show_details(self, r: Requirement, item: Item) -> None:
+        """Descriptions, references, tags and dependencies of the requirement and its item (v2 models)."""
+        s = self.session
+        if s is None:
+            return
+        lang = s.model.languages[0] if len(s.model.languages) == 1 else "both"
+        parts: list[str] = []
+        for title, text in ((self.tr("About the item"), item.description), (self.tr("About the requirement"),
+                                                                              r.description)):
+            shown = text.both("\n\n") if lang == "both" else text.get(lang)
+            if shown and s.model.format == FORMAT_V2:
+                parts.append(f"<p><b>{_html(title)}</b></p>{markdown_html(shown)}")
+        refs = [*r.references, *item.references]
+        if refs:
+            links = "<br>".join(
+                (f'<a href="{html.escape(x.url, quote=True)}">{_html(x.title)}</a>' if x.url.startswith(("https://", "http://"))
+                 else _html(x.title + (f" — {x.url}" if x.url else ""))) for x in refs)
+            parts.append(f"<p><b>{_html(self.tr('References'))}</b><br>{links}</p>")
+        deps = [*r.depends_on, *item.depends_on]
+        if deps:
+            names = []
+            for dep in deps:
+                req_dep, item_dep = s.model.requirements.get(dep), s.model.items.get(dep)
+                named = req_dep.text if req_dep is not None else item_dep.names if item_dep is not None else None
+                names.append(_html(dep + (f" — {model_text(named, lang)}" if named is not None else "")))
+            parts.append(f"<p><b>{_html(self.tr('Depends on (shown, not enforced)'))}</b><br>"
+                         + "<br>".join(names) + "</p>")
+        tags = [*r.tags, *item.tags]
+        if tags:
+            parts.append(f"<p><b>{_html(self.tr('Tags'))}</b> {_html(', '.join(dict.fromkeys(tags)))}</p>")
+        self.details.setText("".join(parts))
+        self.details.setVisible(bool(parts))
 
     def _show_claim(self) -> None:
         s, r = self.session, self.req

@@ -25,7 +25,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from cdassess.model import Domain, Item, Requirement, Subdomain
 from cdassess.scoring import Status
 from ui import icons
-from ui.labels import model_text
+from ui.labels import model_text, score_figure
 from ui.session import AssessmentSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -274,7 +274,7 @@ class ModelTreeModel(QAbstractItemModel):
             if col == COL_STATUS and prev is not None and req.id in self.session.reconfirm:
                 return (QCoreApplication.translate("TreeModel", "To re-confirm; last cycle: %1")
                         .replace("%1", self.session.label(prev.status)))
-            return f"{req.id}\n{req.text.zh}\n{req.text.en}"
+            return "\n".join(x for x in (req.id, req.text.zh, req.text.en) if x)
         if role == Qt.ItemDataRole.AccessibleTextRole and col == COL_STATUS:
             return self.session.label(status)
         return None
@@ -305,8 +305,10 @@ class ModelTreeModel(QAbstractItemModel):
             if col == COL_NAME:
                 return f"{obj.id}  {model_text(obj.names, self.text_language)}"
             if col == COL_STATUS:
-                return (QCoreApplication.translate("TreeModel", "L%1 of L%2")
+                figure = score_figure(self.session.model, self.session.report, obj.id)
+                text = (QCoreApplication.translate("TreeModel", "L%1 of L%2")
                         .replace("%1", str(level)).replace("%2", str(target)))
+                return f"{figure}  ({text})" if figure else text
             if col == COL_PROGRESS:
                 return f"{node.rated}/{node.total}"
             return None
@@ -317,7 +319,7 @@ class ModelTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.FontRole and node.kind == "domain":
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{obj.id}\n{obj.names.zh}\n{obj.names.en}"
+            return "\n".join(x for x in (obj.id, obj.names.zh, obj.names.en) if x)
         return None
 
     # ------------------------------------------------------------------------------------ lookups

@@ -145,16 +145,24 @@ def _radar_grid(g: Group, model: Model, point: Callable[[int, float], tuple[floa
         g.add(Line(cx, cy, x, y, strokeColor=grid, strokeWidth=0.5))
 
 
+RADAR_MAX_SPOKES = 12  # beyond this, 96-point labels around the circle overlap: a bar chart is used
+
+
 def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
                         width: float = 460, height: float = 340, label_size: float = 8.5,
                         label_w: float = 96.0) -> Drawing:
     """Spider chart of the achieved level against the target level, one spoke per domain.
 
-    Models with fewer than three domains get the bar chart instead (a radar needs three spokes).
+    Models with fewer than three domains, or more than :data:`RADAR_MAX_SPOKES` (whose labels would overlap),
+    get the bar chart instead, with rows as low as needed to keep it about as tall as the radar.
     """
     _check_lang(lang)
-    if len(model.domains) < 3:
+    n_domains = len(model.domains)
+    if n_domains < 3:
         return level_bar_drawing(model, levels, target, lang, width=width)
+    if n_domains > RADAR_MAX_SPOKES:
+        return level_bar_drawing(model, levels, target, lang, width=width,
+                                 row_height=max(16.0, min(30.0, (height * 1.6) / n_domains)))
     from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, Rect, String
     from reportlab.lib.colors import Color, white
 

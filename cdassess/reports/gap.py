@@ -7,12 +7,15 @@ with the running header and footer. Every user text goes through :func:`esc` bef
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdassess.model import FORMAT_V2
 from cdassess.outputs import apply_umask
 from cdassess.reports.data import ReportData, build_report_data, redact_report_data
 from cdassess.reports.styles import (
@@ -26,6 +29,7 @@ from cdassess.reports.styles import (
     clean,
     clipped,
     esc,
+    md_markup,
     model_text,
     numbered_canvas,
     paragraph_class,
@@ -102,11 +106,50 @@ class _Builder:
     def para(self, text: str, style: Any) -> Any:
         return self.Para(text, self.s.cjk(style) if HAS_CJK.search(text) else style)
 
+    def mesc(self, text: str) -> str:
+        """Model text as markup: a v2 model's Markdown (a safe subset), CAICT's plain text escaped."""
+        return md_markup(text) if self.model.format == FORMAT_V2 else esc(text)
+
     def model_paras(self, text: Any, style: Any) -> list[Any]:
         """A model text as paragraphs: in "both", Chinese then English (grey), each broken by its own rules."""
         if self.lang != "both" or not text.zh or not text.en or text.zh == text.en:
-            return [self.para(esc(text.get(self.lang if self.lang != "both" else "zh")), style)]
-        return [self.para(esc(text.zh), style), self.para(esc(text.en), self.s.cell_en)]
+            return [self.para(self.mesc(text.get(self.lang if self.lang != "both" else "zh")), style)]
+        return [self.para(self.mesc(text.zh), style), self.para(self.mesc(text.en), self.s.cell_en)]
+
+    @functools.cached_property
+    def id_width(self) -> float:
+        """The ID column: 76 points (CAICT's IDs), wider (up to 140) for a model with longer requirement IDs."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        longest = max((stringWidth(r, self.s.font, 8) for r in self.model.requirements), default=0.0)
+        return max(76.0, min(140.0, longest + 10))
+
+    def id_cell(self, ident: str, width: float, suffix: str = "") -> Any:
+        """An ID on one line, never broken inside: set smaller when it is too long for its column."""
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        plain = clean(ident)
+        need = stringWidth(plain, self.s.font, 8)
+        room = width - 8
+        if need <= room:
+            return self.para(esc(plain) + suffix, self.s.cell)
+        size = max(5.0, 8 * room / need)
+        style = ParagraphStyle(f"id{size:.1f}", parent=self.s.cell, fontSize=size, leading=size * 1.25,
+                               splitLongWords=0)
+        text = esc(plain)
+        if size == 5.0 and need * 5 / 8 > room:  # still too long: it may break after a separator, never in a part
+            text = re.sub(r"([./:_-])", "\\1\u200b", text)
+            style.splitLongWords = 0
+        return self.Para(text + suffix, style)
+
+    def fit_id(self, ident: str, width: float, style: Any = None) -> Any:
+        """An ID cell: plain when it fits, else :meth:`id_cell` (smaller, never broken inside)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        if stringWidth(clean(ident), self.s.font, 8) <= width - 8:
+            return self.fit(ident, width, style)
+        return self.id_cell(ident, width)
 
     def fit(self, text: str, width: float, style: Any = None) -> Any:
         """A plain string cell when the text fits on one line (no markup parsing, no wrapping: much cheaper),
@@ -127,8 +170,8 @@ class _Builder:
     def model_para(self, text: Any) -> str:
         """Model text as Paragraph markup; in "both" the English follows in grey on its own line."""
         if self.lang != "both" or not text.zh or not text.en or text.zh == text.en:
-            return esc(text.get(self.lang if self.lang != "both" else "zh"))
-        return f'{esc(text.zh)}<br/><font color="{MUTED_HEX}">{esc(text.en)}</font>'
+            return self.mesc(text.get(self.lang if self.lang != "both" else "zh"))
+        return f'{self.mesc(text.zh)}<br/><font color="{MUTED_HEX}">{self.mesc(text.en)}</font>'
 
     def table(self, rows: list[list[Any]], widths: list[float], *, header_rows: int = 1,
               extra: list[tuple[Any, ...]] | None = None) -> Any:
@@ -266,7 +309,7 @@ class _Builder:
         for dom in self.model.domains:
             row = len(rows)
             n_gaps = sum(1 for i in dom.items for r in i.requirements if r.id in gap_ids)
-            rows.append([self.para(esc(dom.id), self.s.cell), self.para(esc(model_text(dom.names, self.lang)),
+            rows.append([self.id_cell(dom.id, 66), self.para(esc(model_text(dom.names, self.lang)),
                                                                          self.s.cell),
                          self._level_cell(d.levels.domains[dom.id], dom.id), str(d.target), str(n_gaps)])
             extra.append(("BACKGROUND", (0, row), (-1, row), Color(*BAND)))
@@ -274,7 +317,7 @@ class _Builder:
                 if sub.implicit:
                     continue
                 n_sub = sum(1 for i in sub.items for r in i.requirements if r.id in gap_ids)
-                rows.append([self.para(esc(sub.id), self.s.cell_muted),
+                rows.append([self.id_cell(sub.id, 66),
                              self.para("&nbsp;&nbsp;&nbsp;" + esc(model_text(sub.names, self.lang)), self.s.cell),
                              self._level_cell(d.levels.subdomains[sub.id], sub.id), str(d.target), str(n_sub)])
         extra += [("ALIGN", (2, 0), (-1, -1), "CENTER")]
@@ -308,7 +351,12 @@ class _Builder:
                                  for s in scale_statuses(scale))
         out.append(self.para(self.L("每格为该能力项在该级别的要求的评定；空白表示该级别无要求。",
                                     "Each cell is the rating of the item's requirement at that level; "
-                                    "blank means the item has no requirement there.") + "<br/>" + legend,
+                                    "blank means the item has no requirement there.")
+                             + (self.L(" “2/3”：该级别 3 项要求中 2 项已满足。",
+                                       " “2/3”: 2 of the item's 3 requirements at that level are satisfied.")
+                                if any(len(i.requirements_at(n)) > 1 for i in self.model.items.values()
+                                       for n in i.levels_used) else "")
+                             + "<br/>" + legend,
                              self.s.small))
         out.append(Spacer(1, 2 * MM))
         for dom in self.model.domains:
@@ -335,7 +383,7 @@ class _Builder:
         extra += [("SPAN", (0, 1), (-1, 1)), ("BACKGROUND", (0, 1), (-1, 1), Color(*BAND))]
         for item in items:
             r = len(rows)
-            cells: list[Any] = [self.fit(item.id, widths[0], self.s.cell_muted),
+            cells: list[Any] = [self.fit_id(item.id, widths[0], self.s.cell_muted),
                                 self.fit(model_text(item.names, self.lang), widths[1])]
             for ci, n in enumerate(levels, start=2):
                 reqs = item.requirements_at(n)
@@ -408,7 +456,7 @@ class _Builder:
                 esc(self.priority(f.priority))) if x))
         if not owners and claim is not None and claim.owner:
             owners.append(esc(claim.owner))
-        return [self.para(f"{esc(req.id)}<br/>L{req.level}", s.cell), text,
+        return [self.id_cell(req.id, self.id_width, f"<br/>L{req.level}"), text,
                 self.para(verdict, s.cell), self.para(finding_text, s.cell),
                 self.para("<br/>".join(owners) or "—", s.cell)]
 
@@ -421,7 +469,8 @@ class _Builder:
             out.append(self.para(esc(self.L("没有差距：目标级别及以下的所有要求均已满足。",
                                              "No gaps: every requirement up to the target level is satisfied.")),
                                  self.s.body))
-        widths = [76, 152, 88, BODY_W - 76 - 152 - 88 - 68, 68]
+        idw = self.id_width
+        widths = [idw, 152, 88, BODY_W - idw - 152 - 88 - 68, 68]
         for group in d.gaps:
             out.append(CondPageBreak(40 * MM))
             n = len(group.requirements)
@@ -440,8 +489,8 @@ class _Builder:
             out.append(self.heading(self.L("其他发现", "Other findings"), 2))
             head = self.head(self.L("要求", "Requirement"), self.L("发现", "Finding"), self.L("建议", "Recommendation"),
                              self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))
-            widths = [76, 170, BODY_W - 76 - 170 - 90, 90]
-            rows = [[self.fit(f.req_id or "—", widths[0]), self.para(self.long(f.observation), self.s.cell),
+            widths = [idw, 170, BODY_W - idw - 170 - 90, 90]
+            rows = [[self.fit_id(f.req_id or "—", widths[0]), self.para(self.long(f.observation), self.s.cell),
                      self.para(self.long(f.recommendation) or "—", self.s.cell),
                      self.para("<br/>".join(x for x in (esc(f.owner), esc(f.due_date), esc(self.priority(f.priority)))
                                             if x), self.s.cell)] for f in other]
@@ -499,8 +548,8 @@ class _Builder:
                 f"are not satisfied and keep the overall level below {ex.level}.")), self.s.intro))
         head = self.head(self.L("编号", "ID"), self.L("级别", "Level"), self.L("评定", "Rating"),
                          self.L("要求", "Requirement"))
-        widths = [76, 44, 84, BODY_W - 204]
-        rows = [[self.fit(r.id, widths[0]), f"L{r.level}",
+        widths = [self.id_width, 44, 84, BODY_W - self.id_width - 128]
+        rows = [[self.fit_id(r.id, widths[0]), f"L{r.level}",
                  self.fit(self.st_text(self.d.status(r.id)), widths[2]),
                  self.model_paras(r.text, self.s.cell)] for r in reqs]
         out += self.chunked(head, rows, widths)
@@ -517,13 +566,13 @@ class _Builder:
         head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("自评", "Claim"),
                          self.L("评定", "Rating"), self.L("备注", "Note"))
         rows: list[list[Any]] = []
-        widths = [76, BODY_W - 76 - 80 - 84 - 120, 80, 84, 120]
+        widths = [self.id_width, BODY_W - self.id_width - 80 - 84 - 120, 80, 84, 120]
         for r in d.disagreements:
             rating = d.ratings.get(r.id)
             claim = d.claims.get(r.id)
             note = "<br/>".join(esc(x) for x in ((rating.note if rating else ""),
                                                   (claim.comment if claim else "")) if x)
-            rows.append([self.fit(r.id, widths[0]), self.model_paras(r.text, self.s.cell),
+            rows.append([self.fit_id(r.id, widths[0]), self.model_paras(r.text, self.s.cell),
                          self.fit(self.st_text(d.claim_status(r.id)), widths[2]),
                          self.fit(self.st_text(d.status(r.id)), widths[3]),
                          self.para(note or "—", self.s.cell)])

@@ -62,6 +62,51 @@ def esc(text: str | None) -> str:
     return _SCRIPT_BOUNDARY.sub(" ", escape(clean(text))).replace("\n", "<br/>")
 
 
+_MD_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_ITALIC = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_MD_CODE = re.compile(r"`([^`]+)`")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_BULLET = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
+
+
+def md_markup(text: str | None) -> str:
+    """Markdown model text (DSOMM writes it) as Paragraph markup: a safe subset, never parsed as ReportLab markup.
+
+    Everything is escaped first, as :func:`esc` does; only then are bold, italic, code, links (text and URL),
+    headings and list items turned into the few tags this function writes itself, so no tag in the text survives.
+    """
+    out: list[str] = []
+    for raw in clean(text).split("\n"):
+        line = escape(raw)
+        heading = _MD_HEADING.match(line)
+        bullet = _MD_BULLET.match(line)
+        if heading:
+            line = f"<b>{heading.group(1)}</b>"
+        elif bullet:
+            line = "&nbsp;" * (2 + len(bullet.group(1))) + "• " + bullet.group(2)
+        line = _MD_LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(1) else m.group(2), line)
+        line = _MD_CODE.sub(lambda m: m.group(1), line)
+        plain = line
+        line = _MD_BOLD.sub(lambda m: f"<b>{m.group(2)}</b>", line)
+        line = _MD_ITALIC.sub(lambda m: f"<i>{m.group(2)}</i>", line)
+        out.append(line if _balanced(line) else plain)  # odd emphasis ("***y**"): the words, unstyled
+    return _SCRIPT_BOUNDARY.sub(" ", "<br/>".join(out).strip())
+
+
+_TAG = re.compile(r"<(/?)([bi])>")
+
+
+def _balanced(markup: str) -> bool:
+    stack: list[str] = []
+    for close, tag in _TAG.findall(markup):
+        if not close:
+            stack.append(tag)
+        elif not stack or stack.pop() != tag:
+            return False
+    return not stack
+
+
 def pick(lang: str, zh: str, en: str, sep: str = " ") -> str:
     """A fixed label in the report's language ("both": Chinese then English)."""
     if lang == "zh":
@@ -107,9 +152,7 @@ def status_look(status: str, scale: RatingScale = CAICT_SCALE) -> StatusLook:
         return STATUS_LOOK[Status.MET]
     if opt.weight <= 0:
         return STATUS_LOOK[Status.NOT_MET]
-    symbol = "◔" if opt.weight < 0.5 else "◕" if opt.weight > 0.5 else "◐"
-    base = STATUS_LOOK[Status.PARTIAL]
-    return StatusLook(symbol, base.fill, base.ink)
+    return STATUS_LOOK[Status.PARTIAL]  # the embedded font has ◐ (not ◔ or ◕); the label tells the weight
 
 
 def status_label(status: str, lang: str, scale: RatingScale = CAICT_SCALE) -> str:

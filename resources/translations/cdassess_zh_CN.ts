@@ -446,22 +446,22 @@
         <translation>审核证据</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="84"/>
+        <location filename="../../ui/labels.py" line="111"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="85"/>
+        <location filename="../../ui/labels.py" line="112"/>
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="86"/>
+        <location filename="../../ui/labels.py" line="113"/>
         <source>Rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="87"/>
+        <location filename="../../ui/labels.py" line="114"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
@@ -469,113 +469,118 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="206"/>
+        <location filename="../../ui/dashboard.py" line="207"/>
         <source>Blocking the next level</source>
         <translation>阻碍下一级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="207"/>
+        <location filename="../../ui/dashboard.py" line="208"/>
         <source>All findings</source>
         <translation>全部发现</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="238"/>
+        <location filename="../../ui/dashboard.py" line="239"/>
         <source>Domain</source>
         <translation>能力域</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="238"/>
+        <location filename="../../ui/dashboard.py" line="239"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="238"/>
+        <location filename="../../ui/dashboard.py" line="239"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="239"/>
+        <location filename="../../ui/dashboard.py" line="240"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="239"/>
+        <location filename="../../ui/dashboard.py" line="240"/>
         <source>Gaps</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="252"/>
-        <location filename="../../ui/dashboard.py" line="283"/>
+        <location filename="../../ui/dashboard.py" line="254"/>
+        <location filename="../../ui/dashboard.py" line="285"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="252"/>
+        <location filename="../../ui/dashboard.py" line="254"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="252"/>
+        <location filename="../../ui/dashboard.py" line="254"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="253"/>
+        <location filename="../../ui/dashboard.py" line="255"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="253"/>
+        <location filename="../../ui/dashboard.py" line="255"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="268"/>
+        <location filename="../../ui/dashboard.py" line="270"/>
         <source>(general)</source>
         <translation>（总体）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="276"/>
+        <location filename="../../ui/dashboard.py" line="278"/>
         <source>All findings (%1)</source>
         <translation>全部发现（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="283"/>
+        <location filename="../../ui/dashboard.py" line="285"/>
         <source>Rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="283"/>
+        <location filename="../../ui/dashboard.py" line="285"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="349"/>
+        <location filename="../../ui/dashboard.py" line="351"/>
         <source>Overall level L%1 of target L%2</source>
         <translation>总体级别 L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="354"/>
+        <location filename="../../ui/dashboard.py" line="355"/>
+        <source>Score %1 · %2</source>
+        <translation>得分 %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard.py" line="360"/>
         <source>%1 of %2 rated</source>
         <translation>已评 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="355"/>
+        <location filename="../../ui/dashboard.py" line="361"/>
         <source>%1 gaps to the target level (requirements up to L%2 not satisfied)</source>
         <translation>距目标级别有 %1 项差距（L%2 及以下未满足的要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="359"/>
+        <location filename="../../ui/dashboard.py" line="365"/>
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="385"/>
+        <location filename="../../ui/dashboard.py" line="392"/>
         <source>The top level is reached; nothing blocks.</source>
         <translation>已达到最高级别，没有阻碍项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="388"/>
+        <location filename="../../ui/dashboard.py" line="395"/>
         <source>%1 requirements block level L%2 (double-click to open):</source>
         <translation>%1 项要求阻碍达到 L%2（双击打开）：</translation>
     </message>
@@ -1232,92 +1237,92 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="18"/>
+        <location filename="../../ui/labels.py" line="21"/>
         <source>Met</source>
         <translation>满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="19"/>
+        <location filename="../../ui/labels.py" line="22"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="20"/>
+        <location filename="../../ui/labels.py" line="23"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="21"/>
+        <location filename="../../ui/labels.py" line="24"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="15"/>
+        <location filename="../../ui/labels.py" line="18"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="35"/>
+        <location filename="../../ui/labels.py" line="38"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="36"/>
+        <location filename="../../ui/labels.py" line="39"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="37"/>
+        <location filename="../../ui/labels.py" line="40"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43"/>
+        <location filename="../../ui/labels.py" line="46"/>
         <source>confirmed against the standard</source>
         <translation>已与标准核对</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44"/>
+        <location filename="../../ui/labels.py" line="47"/>
         <source>paraphrased from the standard</source>
         <translation>转述自标准</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45"/>
+        <location filename="../../ui/labels.py" line="48"/>
         <source>inferred (not in the standard&apos;s text)</source>
         <translation>推断（标准原文中没有）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="51"/>
+        <location filename="../../ui/labels.py" line="54"/>
         <source>document</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="52"/>
+        <location filename="../../ui/labels.py" line="55"/>
         <source>demonstration</source>
         <translation>现场演示</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="53"/>
+        <location filename="../../ui/labels.py" line="56"/>
         <source>record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="54"/>
+        <location filename="../../ui/labels.py" line="57"/>
         <source>report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="55"/>
+        <location filename="../../ui/labels.py" line="58"/>
         <source>metric</source>
         <translation>度量数据</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="56"/>
+        <location filename="../../ui/labels.py" line="59"/>
         <source>interview</source>
         <translation>访谈</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="57"/>
+        <location filename="../../ui/labels.py" line="60"/>
         <source>configuration</source>
         <translation>配置</translation>
     </message>
@@ -1391,62 +1396,62 @@
         <translation>对比评估(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="866"/>
+        <location filename="../../ui/main_window.py" line="867"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="867"/>
+        <location filename="../../ui/main_window.py" line="868"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
@@ -1461,334 +1466,339 @@
         <translation>仅评估到目标级别：树、F8 和计数不包含更高级别（取消勾选可查看整个模型）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="303"/>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>&amp;What if…</source>
         <translation>假设分析(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>Why is a &amp;level not reached?…</source>
         <translation>为什么未达到级别(&amp;L)？…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>&amp;Interviews…</source>
         <translation>访谈(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;Audit log…</source>
         <translation>审计日志(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>&amp;Accept the team&apos;s claim</source>
         <translation>采纳团队自评(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>Accept the claims of every requirement shown…</source>
         <translation>采纳所有显示要求的团队自评…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="360"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>Certificates &amp;issued…</source>
         <translation>已颁发的证书(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="367"/>
         <source>&amp;Workshop (projector)</source>
         <translation>研讨会模式（投影）(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="372"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492"/>
+        <location filename="../../ui/main_window.py" line="493"/>
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="499"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="523"/>
+        <location filename="../../ui/main_window.py" line="524"/>
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="529"/>
+        <location filename="../../ui/main_window.py" line="530"/>
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="539"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="552"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="553"/>
+        <location filename="../../ui/main_window.py" line="554"/>
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="565"/>
+        <location filename="../../ui/main_window.py" line="566"/>
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="585"/>
+        <location filename="../../ui/main_window.py" line="586"/>
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="605"/>
-        <location filename="../../ui/main_window.py" line="611"/>
+        <location filename="../../ui/main_window.py" line="606"/>
+        <location filename="../../ui/main_window.py" line="612"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="620"/>
+        <location filename="../../ui/main_window.py" line="621"/>
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="625"/>
+        <location filename="../../ui/main_window.py" line="626"/>
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="636"/>
-        <location filename="../../ui/main_window.py" line="642"/>
+        <location filename="../../ui/main_window.py" line="637"/>
+        <location filename="../../ui/main_window.py" line="643"/>
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="638"/>
+        <location filename="../../ui/main_window.py" line="639"/>
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="642"/>
+        <location filename="../../ui/main_window.py" line="643"/>
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="647"/>
+        <location filename="../../ui/main_window.py" line="648"/>
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="661"/>
+        <location filename="../../ui/main_window.py" line="662"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="662"/>
+        <location filename="../../ui/main_window.py" line="663"/>
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="716"/>
+        <location filename="../../ui/main_window.py" line="717"/>
         <source>Up to L%1</source>
         <translation>仅到 L%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="739"/>
+        <location filename="../../ui/main_window.py" line="740"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="743"/>
+        <location filename="../../ui/main_window.py" line="744"/>
         <source>also found in: %1</source>
         <translation>也见于：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="772"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="831"/>
+        <location filename="../../ui/main_window.py" line="832"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="944"/>
+        <location filename="../../ui/main_window.py" line="951"/>
         <source>No requirement shown has a claim that differs from its rating.</source>
         <translation>显示的要求中没有与评定不一致的自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="947"/>
+        <location filename="../../ui/main_window.py" line="954"/>
         <source>Accept the team&apos;s claims</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="948"/>
+        <location filename="../../ui/main_window.py" line="955"/>
         <source>Take the team&apos;s claim as your rating for %1 requirements shown?</source>
         <translation>将团队自评作为所显示的 %1 项要求的评定？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="961"/>
+        <location filename="../../ui/main_window.py" line="968"/>
         <source>Accept the team&apos;s claim</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="964"/>
+        <location filename="../../ui/main_window.py" line="971"/>
         <source>No claim from the team to accept.</source>
         <translation>没有可采纳的团队自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="988"/>
+        <location filename="../../ui/main_window.py" line="995"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="988"/>
+        <location filename="../../ui/main_window.py" line="995"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -1809,6 +1819,168 @@
         <location filename="../../ui/messages.py" line="77"/>
         <source>Open read-only</source>
         <translation>以只读方式打开</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPreviewDialog</name>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="242"/>
+        <source>Import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="246"/>
+        <source>%1 (%2 %3): %4 domains, %5 items, %6 requirements, levels %7; languages %8; scale: %9; rule: %10</source>
+        <translation>%1（%2 %3）：%4 个能力域、%5 个能力项、%6 项要求，级别 %7；语言 %8；评定标度：%9；计分规则：%10</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="257"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="257"/>
+        <source>Name or text</source>
+        <translation>名称或文本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="257"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="278"/>
+        <source>Add to the library</source>
+        <translation>加入模型库</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsDialog</name>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="103"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="107"/>
+        <source>Built-in and imported capability models. Import a model file (cdassess JSON, a model workbook, DSOMM YAML, a SAMM core model folder or zip, a CISO Assistant library) with Import… or by dropping it here.</source>
+        <translation>内置和已导入的能力模型。可通过“导入…”或将文件拖放到此处导入模型文件（cdassess JSON、模型工作簿、DSOMM YAML、SAMM 核心模型文件夹或 zip、CISO Assistant 库）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="115"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="115"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="115"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="115"/>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="116"/>
+        <source>Levels</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="116"/>
+        <source>Requirements</source>
+        <translation>要求数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="116"/>
+        <source>Rating scale</source>
+        <translation>评定标度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="117"/>
+        <source>Scoring rule</source>
+        <translation>计分规则</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="117"/>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="123"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="124"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="140"/>
+        <source>The model library cannot be read</source>
+        <translation>无法读取模型库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="145"/>
+        <source>Invalid: %1</source>
+        <translation>无效：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="151"/>
+        <source>built in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="151"/>
+        <source>imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="173"/>
+        <source>Import a model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="174"/>
+        <source>Model files (*.json *.yaml *.yml *.zip *.xlsx)</source>
+        <translation>模型文件 (*.json *.yaml *.yml *.zip *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="183"/>
+        <location filename="../../ui/models_dialog.py" line="198"/>
+        <source>The model was not imported</source>
+        <translation>模型未导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="190"/>
+        <source>Replace the model?</source>
+        <translation>替换该模型？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="191"/>
+        <source>Model %1 %2 is already in the library. Replace it?</source>
+        <translation>模型库中已有模型 %1 %2。要替换吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="220"/>
+        <source>Remove the model?</source>
+        <translation>移除该模型？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="221"/>
+        <source>Remove %1 from the library? Assessments made with it keep working: each holds its own copy of its model.</source>
+        <translation>从模型库中移除 %1？使用它的评估不受影响：每个评估文件都保存了自己的模型副本。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models_dialog.py" line="231"/>
+        <source>The model was not removed</source>
+        <translation>模型未移除</translation>
     </message>
 </context>
 <context>
@@ -2043,213 +2215,223 @@ Verification code: %4</source>
 <context>
     <name>RequirementPane</name>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="122"/>
+        <location filename="../../ui/requirement_pane.py" line="147"/>
         <source>Choose a requirement in the tree on the left.</source>
         <translation>请在左侧树中选择一项要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="135"/>
+        <location filename="../../ui/requirement_pane.py" line="180"/>
         <source>中文</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="135"/>
+        <location filename="../../ui/requirement_pane.py" line="180"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="142"/>
+        <location filename="../../ui/requirement_pane.py" line="189"/>
         <source>What to look for</source>
         <translation>查看要点</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="152"/>
+        <location filename="../../ui/requirement_pane.py" line="199"/>
         <source>Team&apos;s self-assessment claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="159"/>
+        <location filename="../../ui/requirement_pane.py" line="206"/>
         <source>Assessor&apos;s rating</source>
         <translation>评估师评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="205"/>
+        <location filename="../../ui/requirement_pane.py" line="252"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="207"/>
+        <location filename="../../ui/requirement_pane.py" line="254"/>
         <source>Rate as %1 (key %2)</source>
         <translation>评定为 %1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="171"/>
+        <location filename="../../ui/requirement_pane.py" line="218"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="174"/>
+        <location filename="../../ui/requirement_pane.py" line="221"/>
         <source>N/A justification (required):</source>
         <translation>不适用理由（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="176"/>
+        <location filename="../../ui/requirement_pane.py" line="223"/>
         <source>Why the requirement does not apply</source>
         <translation>该要求不适用的原因</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="180"/>
+        <location filename="../../ui/requirement_pane.py" line="227"/>
         <source>Note</source>
         <translation>评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="182"/>
+        <location filename="../../ui/requirement_pane.py" line="229"/>
         <source>What you saw; saved as you type</source>
         <translation>现场所见；输入时自动保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="219"/>
+        <location filename="../../ui/requirement_pane.py" line="266"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="223"/>
+        <location filename="../../ui/requirement_pane.py" line="270"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="223"/>
+        <location filename="../../ui/requirement_pane.py" line="270"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="223"/>
+        <location filename="../../ui/requirement_pane.py" line="270"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="224"/>
-        <location filename="../../ui/requirement_pane.py" line="320"/>
+        <location filename="../../ui/requirement_pane.py" line="271"/>
+        <location filename="../../ui/requirement_pane.py" line="415"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="224"/>
+        <location filename="../../ui/requirement_pane.py" line="271"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="232"/>
+        <location filename="../../ui/requirement_pane.py" line="279"/>
         <source>Add finding…</source>
         <translation>添加发现…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="233"/>
+        <location filename="../../ui/requirement_pane.py" line="280"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="234"/>
+        <location filename="../../ui/requirement_pane.py" line="281"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="268"/>
+        <location filename="../../ui/requirement_pane.py" line="315"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="301"/>
+        <location filename="../../ui/requirement_pane.py" line="350"/>
         <source>Expected evidence: %1    Text: %2</source>
         <translation>预期证据：%1    文本：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="314"/>
+        <location filename="../../ui/requirement_pane.py" line="376"/>
+        <source>About the item</source>
+        <translation>关于该能力项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/requirement_pane.py" line="376"/>
+        <source>About the requirement</source>
+        <translation>关于该要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/requirement_pane.py" line="409"/>
         <source>No claim from the questionnaire.</source>
         <translation>问卷中没有自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="319"/>
+        <location filename="../../ui/requirement_pane.py" line="414"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="319"/>
+        <location filename="../../ui/requirement_pane.py" line="414"/>
         <source>References</source>
         <translation>参考</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="320"/>
+        <location filename="../../ui/requirement_pane.py" line="415"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="325"/>
+        <location filename="../../ui/requirement_pane.py" line="420"/>
         <source>Differs from the assessor&apos;s rating (%1)</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="339"/>
+        <location filename="../../ui/requirement_pane.py" line="434"/>
         <source>Last cycle: %1</source>
         <translation>上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="340"/>
+        <location filename="../../ui/requirement_pane.py" line="435"/>
         <source>Before the model changed (%2): %1</source>
         <translation>模型变更前（%2）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="345"/>
+        <location filename="../../ui/requirement_pane.py" line="440"/>
         <source>To re-confirm</source>
         <translation>待重新确认</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="357"/>
+        <location filename="../../ui/requirement_pane.py" line="452"/>
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="360"/>
+        <location filename="../../ui/requirement_pane.py" line="455"/>
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="412"/>
+        <location filename="../../ui/requirement_pane.py" line="507"/>
         <source>%1 needs a justification</source>
         <translation>“%1”需要说明理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="457"/>
+        <location filename="../../ui/requirement_pane.py" line="552"/>
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="413"/>
+        <location filename="../../ui/requirement_pane.py" line="508"/>
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="422"/>
+        <location filename="../../ui/requirement_pane.py" line="517"/>
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="433"/>
+        <location filename="../../ui/requirement_pane.py" line="528"/>
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="446"/>
+        <location filename="../../ui/requirement_pane.py" line="541"/>
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="458"/>
+        <location filename="../../ui/requirement_pane.py" line="553"/>
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="461"/>
+        <location filename="../../ui/requirement_pane.py" line="556"/>
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>
@@ -2411,57 +2593,57 @@ Verification code: %4</source>
         <translation>待重新确认；上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="308"/>
+        <location filename="../../ui/tree_model.py" line="309"/>
         <source>L%1 of L%2</source>
         <translation>L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="344"/>
+        <location filename="../../ui/tree_model.py" line="346"/>
         <source>All requirements</source>
         <translation>全部要求</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="345"/>
+        <location filename="../../ui/tree_model.py" line="347"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="346"/>
+        <location filename="../../ui/tree_model.py" line="348"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="347"/>
+        <location filename="../../ui/tree_model.py" line="349"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="348"/>
+        <location filename="../../ui/tree_model.py" line="350"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="349"/>
+        <location filename="../../ui/tree_model.py" line="351"/>
         <source>Claim differs from rating</source>
         <translation>自评与评定不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="350"/>
+        <location filename="../../ui/tree_model.py" line="352"/>
         <source>Has no evidence</source>
         <translation>没有证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="351"/>
+        <location filename="../../ui/tree_model.py" line="353"/>
         <source>To re-confirm (last cycle)</source>
         <translation>待重新确认（上一周期）</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="352"/>
+        <location filename="../../ui/tree_model.py" line="354"/>
         <source>Evidence to review</source>
         <translation>待审核的证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="353"/>
+        <location filename="../../ui/tree_model.py" line="355"/>
         <source>Evidence expired or rejected</source>
         <translation>证据已过期或被驳回</translation>
     </message>

@@ -233,3 +233,61 @@ def test_gap_report_renders_scale_labels_scores_and_no_empty_chinese(tiny: Asses
     assert "2/2" in flat or "1/2" in flat  # two requirements at one level: a count in the heat map
     assert "1.75" in flat  # the weighted score, not only a level
     write_gap_report(tiny, tmp_path / "gap-both.pdf")  # "both" on an English-only model works too
+
+
+def test_markdown_and_long_ids_in_the_gap_report(tmp_path: Path) -> None:
+    data = _raw()
+    reqs = data["domains"][1]["items"][0]["requirements"]
+    reqs[0]["text"] = {"en": "Use **signed** builds and <font color='red'>no</font> *unsigned* ones\n- one\n- two"}
+    long_id = "D.TA.THREAT-MODEL-REVIEW-0123456789-ABCDEFGH"
+    reqs[2]["id"] = long_id
+    a = Assessment.create(tmp_path / "md.cdassess", organization="O", project="P", target_level=2,
+                          model=parse_model(data, "md.json"))
+    with a:
+        out = tmp_path / "md.pdf"
+        write_gap_report(a, out, lang="en")
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(str(out)).pages)
+    assert "**" not in text and "Use signed builds" in " ".join(text.split())
+    assert "<font color='red'>no</font>" in text  # markup in model text prints literally, never runs
+    assert "• one" in text
+    assert long_id in text  # on one line: never broken inside
+
+
+def _label_boxes(drawing: Any) -> list[tuple[float, float, float, float]]:
+    from reportlab.graphics.shapes import Group, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    boxes = []
+
+    def walk(node: Any, dx: float, dy: float) -> None:
+        if isinstance(node, Group):
+            t = node.transform
+            for child in node.contents:
+                walk(child, dx + t[4], dy + t[5])
+        elif isinstance(node, String) and node.text.strip():
+            w = stringWidth(node.text, node.fontName, node.fontSize)
+            x = node.x + dx - {"start": 0, "middle": w / 2, "end": w}.get(node.textAnchor, 0)
+            boxes.append((x, node.y + dy, x + w, node.y + dy + node.fontSize * 0.8))
+
+    walk(drawing, 0, 0)
+    return boxes
+
+
+def test_a_chart_of_sixteen_domains_has_no_overlapping_labels() -> None:
+    from cdassess.reports.charts import level_radar_drawing
+
+    data = _raw()
+    item = data["domains"][1]["items"][0]
+    data["domains"] = [{"id": f"DOM{k}", "names": {"en": f"Domain number {k} with a longer name"},
+                        "items": [{**item, "id": f"I{k}", "requirements": [
+                            {**r, "id": f"I{k}.{j}"} for j, r in enumerate(item["requirements"])]}]}
+                       for k in range(16)]
+    m = parse_model(data, "wide.json")
+    drawing = level_radar_drawing(m, compute_levels(m, {}), 2, "en", width=460, height=300)
+    boxes = _label_boxes(drawing)
+    names = [b for b in boxes if b[2] - b[0] > 60]
+    assert len(names) >= 16
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+            assert not overlap, (a, b)
