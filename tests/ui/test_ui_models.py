@@ -72,7 +72,7 @@ def test_long_guidance_scrolls_and_the_rating_buttons_stay_in_view(window: Any, 
     pane = window.requirement_pane
     button = pane.buttons["yes_all"]
     top_left = button.mapTo(pane, button.rect().topLeft())
-    assert 0 <= top_left.y() and top_left.y() + button.height() <= pane.height()
+    assert top_left.y() >= 0 and top_left.y() + button.height() <= pane.height()
     assert pane.text_scroll.verticalScrollBar().maximum() > 0  # the guidance scrolls inside its own area
 
 
