@@ -71,8 +71,10 @@ class FlowRow(QWidget):
         for w in self._widgets:
             self._grid.removeWidget(w)
         self._widgets = widgets
-        longest = max((len(w.text()) for w in widgets if isinstance(w, QToolButton)), default=0)
-        per_row = 5 if longest <= 16 else 3 if longest <= 22 else 2
+        texts = [len(w.text()) for w in widgets if isinstance(w, QToolButton)]
+        longest = max(texts, default=0)
+        # CAICT's five fit one row; long answer labels (SAMM's) two or three to a row
+        per_row = len(widgets) if sum(texts) <= 72 else 3 if longest <= 22 else 2
         for i, w in enumerate(widgets):
             self._grid.addWidget(w, i // per_row, i % per_row)
         self._grid.setColumnStretch(per_row, 1)
