@@ -85,7 +85,7 @@ def os_full_name() -> str:
 def ask_assessor_name(settings: Settings, actor: str | None) -> None:
     """First start: ask who the assessor is (it goes into the audit log with every edit). Not asked when a
     name is already set in Settings, given with --user or in CDASSESS_USER, so scripts and tests run."""
-    if settings.assessor:
+    if settings.assessor or os.environ.get("CDASSESS_QUIT_WHEN_SHOWN") == "1":  # (a timed start asks nothing)
         return
     given = actor or os.environ.get("CDASSESS_USER", "").strip()
     if given:
