@@ -1055,6 +1055,77 @@ def bench_ui_rate(inp: Inputs, reps: int, res: Result) -> None:
 
 
 
+# -------------------------------------------------------------------------- stronger Excel baselines
+
+
+def _calamine_read(path: Path) -> int:
+    """python-calamine reading every cell of every sheet (the fastest reader on PyPI), as the import's floor."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    n = 0
+    for name in wb.sheet_names:
+        for row in wb.get_sheet_by_name(name).to_python():
+            n += len(row)
+    return n
+
+
+@scenario("q_import_calamine", "questionnaire import, 1,000 rows (file to committed)", "<= 1.2x python-calamine read")
+def bench_q_import_calamine(inp: Inputs, reps: int, res: Result) -> None:
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError as exc:
+        raise NotAvailable("python-calamine is not installed") from exc
+    from cdassess.services import Assessment
+
+    q = _xlsx_api()
+    src = _filled_questionnaire(inp)
+    opened: list[Any] = []
+
+    def setup() -> None:
+        while opened:
+            opened.pop().close()
+        opened.append(Assessment.open(inp.fresh_copy(inp.assessment_1000, "q-import-cal.cdassess"), actor="bench"))
+
+    try:
+        value, base = paired(lambda: _import_questionnaire(q, opened[-1], src), lambda: _calamine_read(src), reps,
+                             setup=setup)
+    finally:
+        while opened:
+            opened.pop().close()
+    ratio_result(res, value, base, 1.2)
+    res.note = "python-calamine only reads the cells; the import also checks, previews and commits"
+
+
+def _xlsxwriter_write(sheets: list[tuple[str, list[tuple[Any, ...]]]], dest: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(dest), {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_numbers": False, "strings_to_urls": False})
+    for name, rows in sheets:
+        ws = wb.add_worksheet(name[:31])
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v is not None:
+                    ws.write(r, c, v)
+    wb.close()
+
+
+@scenario("q_export_xlsxwriter", "questionnaire export, 1,000 rows", "<= 1.0x xlsxwriter constant_memory, same cells")
+def bench_q_export_xlsxwriter(inp: Inputs, reps: int, res: Result) -> None:
+    from cdassess.services import Assessment
+
+    q = _xlsx_api()
+    dest = inp.tmp / "q-export-xw.xlsx"
+    with Assessment.open(inp.assessment_1000, readonly=True) as a:
+        _export_questionnaire(q, a, dest, a.model.max_level)
+        cells = read_all_cells(dest)
+        value, base = paired(lambda: _export_questionnaire(q, a, dest, a.model.max_level),
+                             lambda: _xlsxwriter_write(cells, inp.tmp / "q-xw-baseline.xlsx"), reps)
+    ratio_result(res, value, base, 1.0)
+    res.note = "the baseline writes the same cell values without styles, validation, protection or print setup"
+
+
 # -------------------------------------------------------------------------- cycles: compare, re-assessment
 
 

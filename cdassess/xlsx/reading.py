@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 META_SHEET = "_cdassess"
 HEADER_SCAN_ROWS = 15
-MAX_ROWS = 50_000
-"""Rows with content below a header; a questionnaire has one per requirement (a few hundred)."""
+MAX_ROWS = 200_000
+"""Rows with content below a header; a questionnaire has one per requirement (a few hundred; the largest
+model cdassess is measured with has 50,000, and its own exports must come back)."""
 
 
 @contextmanager

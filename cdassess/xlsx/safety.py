@@ -20,9 +20,10 @@ from pathlib import Path
 from cdassess.errors import CdassessError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_PART_BYTES = 64 * 2**20
-"""Largest uncompressed part accepted (a 10,000-row questionnaire sheet is about 5 MB)."""
-MAX_TOTAL_BYTES = 160 * 2**20
+MAX_PART_BYTES = 256 * 2**20
+"""Largest uncompressed part accepted: the app's own full workbook of a 50,000-requirement model has a 64 MB
+sheet part, so its own exports always come back; anything larger than this is refused before it is read."""
+MAX_TOTAL_BYTES = 512 * 2**20
 MAX_RATIO = 150
 """Compression ratio above which a part larger than RATIO_FLOOR is taken for a zip bomb."""
 RATIO_FLOOR = 2 * 2**20
