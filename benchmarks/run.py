@@ -889,6 +889,134 @@ def bench_edit_during_attach(inp: Inputs, reps: int, res: Result) -> None:
     res.samples = {"latency": lat, "attach_seconds": seconds}
 
 
+# -------------------------------------------------------------------------- team merge
+
+
+MERGE_COPIES = 4
+MERGE_EDITS = 500
+MERGE_CONFLICTS = 20
+
+
+def _team_inputs(inp: Inputs, evidence_mb: int) -> tuple[Path, list[Path]]:
+    """The 2,000-requirement lead and four copies, each with 500 edits (20 of them against the lead's own)."""
+
+    def build() -> tuple[Path, list[Path]]:
+        from cdassess.records import Finding
+        from cdassess.services import Assessment
+        from cdassess.team import make_copy
+
+        lead_path = inp.fresh_copy(inp.assessment_2000, f"team-lead-{evidence_mb}.cdassess")
+        copies: list[Path] = []
+        with Assessment.open(lead_path, actor="lead") as lead:
+            reqs = list(lead.model.requirements)
+            for n in range(MERGE_COPIES):
+                p = inp.tmp / f"team-copy{n}-{evidence_mb}.cdassess"
+                p.unlink(missing_ok=True)
+                make_copy(lead, p, assessor=f"assessor {n}")
+                copies.append(p)
+            contested = reqs[:MERGE_COPIES * MERGE_CONFLICTS]
+            base = {r: lead.rating(r).status for r in contested}
+            lead_value = {r: next(x for x in ("not_met", "partial", "met") if x != base[r]) for r in contested}
+            copy_value = {r: next(x for x in ("met", "partial", "not_met") if x not in (base[r], lead_value[r]))
+                          for r in contested}
+            with lead.store.batch("lead edits"):
+                for r in contested:
+                    lead.rate(r, lead_value[r])
+        own = MERGE_EDITS - MERGE_CONFLICTS
+        for n, p in enumerate(copies):
+            with Assessment.open(p, actor=f"assessor{n}") as c:
+                start = MERGE_COPIES * MERGE_CONFLICTS + n * own
+                with c.store.batch("assessor edits"):
+                    for r in contested[n * MERGE_CONFLICTS:(n + 1) * MERGE_CONFLICTS]:
+                        c.rate(r, copy_value[r])
+                    for k, r in enumerate(reqs[start:start + own]):
+                        if k % 10 == 0:
+                            c.save_finding(Finding(None, r, f"copy {n} finding {k}"))
+                        else:
+                            c.rate(r, ("met", "not_met", "partial")[k % 3], note=f"assessor {n} note {k}")
+                if evidence_mb:
+                    src = inp.tmp / f"team-evidence-{n}.bin"
+                    block = os.urandom(MB)
+                    with src.open("wb") as fh:
+                        for i in range(evidence_mb // MERGE_COPIES):
+                            fh.write(i.to_bytes(8, "little") + bytes([n]) + block[9:])
+                    c.add_evidence_file(src, [reqs[-1 - n]])
+                    src.unlink()
+        return lead_path, copies
+
+    return inp._once(f"team:{evidence_mb}", build)  # type: ignore[no-any-return]
+
+
+def child_merge(args: dict[str, Any]) -> dict[str, Any]:
+    """In a fresh process: plan (dry run) or apply the merge of the copies; time and peak RSS growth."""
+    from cdassess.services import Assessment
+    from cdassess.team import plan_merge
+
+    a = Assessment.open(args["lead"], actor="lead", readonly=args["mode"] == "dry_run")
+    try:
+        rss0 = _proc_status_kb("VmRSS")
+        with contextlib.suppress(OSError):
+            Path("/proc/self/clear_refs").write_text("5")
+        t0, c0 = time.perf_counter(), time.process_time()
+        with plan_merge(a, args["copies"]) as plan:
+            data = plan.as_json()
+            if args["mode"] == "apply":
+                plan.decide_all("newest")
+                plan.apply()
+        t, cpu = time.perf_counter() - t0, time.process_time() - c0
+        peak = _proc_status_kb("VmHWM")
+    finally:
+        a.close()
+    return {"seconds": t, "cpu": cpu, "rss_growth_mb": (peak - rss0) / 1024, "applied": data["applied"],
+            "conflicts": len(data["conflicts"])}
+
+
+def _merge_runs(inp: Inputs, reps: int, evidence_mb: int, mode: str) -> tuple[list[float], list[float],
+                                                                             list[float], dict[str, Any]]:
+    lead, copies = _team_inputs(inp, evidence_mb)
+    times, cpus, growth = [], [], []
+    out: dict[str, Any] = {}
+    for i in range(reps + 1):
+        work = inp.fresh_copy(lead, f"team-work-{evidence_mb}.cdassess")
+        out = run_child("merge", {"lead": str(work), "copies": [str(c) for c in copies], "mode": mode})
+        if i:
+            times.append(out["seconds"])
+            cpus.append(out["cpu"])
+            growth.append(out["rss_growth_mb"])
+    return times, cpus, growth, out
+
+
+def _merge_result(res: Result, times: list[float], cpus: list[float], growth: list[float], out: dict[str, Any],
+                  *, rss_limit: float | None) -> None:
+    m = median(times)
+    res.median, res.baseline, res.ratio = fmt_s(m), "", ""
+    g = max(growth)
+    res.passed = m < 1.0 and (rss_limit is None or g < rss_limit)
+    res.note = (f"{out['applied']} changes, {out['conflicts']} conflicts; CPU median {fmt_s(median(cpus))}; "
+                f"RSS growth max {g:.1f} MB")
+    res.samples = {"value": times, "cpu": cpus, "rss_growth_mb": growth}
+
+
+@scenario("merge", "team merge: 4 copies x 500 edits (20 conflicts each) into 2,000 requirements, dry run",
+          "< 1 s")
+def bench_merge_dry(inp: Inputs, reps: int, res: Result) -> None:
+    _merge_result(res, *_merge_runs(inp, reps, 0, "dry_run"), rss_limit=None)
+
+
+@scenario("merge_apply", "team merge: the same, applied (every conflict decided)", "< 1 s")
+def bench_merge_apply(inp: Inputs, reps: int, res: Result) -> None:
+    _merge_result(res, *_merge_runs(inp, reps, 0, "apply"), rss_limit=None)
+
+
+@scenario("merge_evidence", "team merge with 200 MB of new evidence in the copies, applied",
+          "RSS growth < 50 MB")
+def bench_merge_evidence(inp: Inputs, reps: int, res: Result) -> None:
+    times, cpus, growth, out = _merge_runs(inp, max(1, reps // 3), 200, "apply")
+    _merge_result(res, times, cpus, growth, out, rss_limit=50)
+    res.passed = max(growth) < 50
+    res.note += " (time includes streaming 200 MB into the lead; the < 1 s target is the runs above)"
+
+
 # -------------------------------------------------------------------------- rating in the window
 
 
@@ -1283,6 +1411,7 @@ def write_results(path: Path, results: list[Result], argv: list[str], started: d
 CHILD_TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "evidence": child_evidence,
     "edit_during_attach": child_edit_during_attach,
+    "merge": child_merge,
     "ui_rate": child_ui_rate,
 }
 
@@ -1334,7 +1463,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the temporary folder with the inputs")
     args = p.parse_args(argv)
     reps = args.reps or (5 if args.quick else 11)
-    chosen = [s for s in SCENARIOS if not args.only or s.name in args.only]
+    # --only NAME also runs NAME_* (``--only merge``: the dry run, the apply and the evidence rows)
+    chosen = [s for s in SCENARIOS if not args.only or s.name in args.only
+              or any(s.name.startswith(o + "_") for o in args.only)]
     started = dt.datetime.now(dt.UTC)
     load_before = load_average()
     t_start = time.perf_counter()

@@ -299,6 +299,8 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self._plug(f, self.tr("Re-&assess (next cycle)…"), menu_actions.reassess)
         self._plug(f, self.tr("&Compare assessments…"), menu_actions.compare)
+        self._plug(f, self.tr("&Hand out copies…"), menu_actions.hand_out_copies, reload=True)
+        self._plug(f, self.tr("&Merge copies…"), menu_actions.merge_copies, reload=True)
         f.addSeparator()
         self._action(f, self.tr("&Models…"), self.show_models)
         self._action(f, self.tr("&Settings…"), self.edit_settings, QKeySequence.StandardKey.Preferences)

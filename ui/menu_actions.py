@@ -79,3 +79,15 @@ def show_certificates(parent: QWidget, assessment: Assessment) -> bool:
 
     show_register(parent, assessment)
     return False
+
+
+def hand_out_copies(parent: QWidget, assessment: Assessment) -> bool:
+    from ui.team_dialog import hand_out_copies_interactive
+
+    return hand_out_copies_interactive(parent, assessment)
+
+
+def merge_copies(parent: QWidget, assessment: Assessment) -> bool:
+    from ui.team_dialog import merge_copies_interactive
+
+    return merge_copies_interactive(parent, assessment)

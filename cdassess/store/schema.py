@@ -231,6 +231,54 @@ def _certificate_register(db: Database) -> None:
         db.execute("UPDATE assessment SET updated_at = ? WHERE id = 1", [entry.at])
 
 
+@migrations(name="0006_team_copies")
+def _team_copies(db: Database) -> None:
+    """Team assessments (cdassess/team.py): a copy's origin, ancestor snapshots, merge bookkeeping, and stable
+    identities for findings and interviews (their integer ids differ between copies)."""
+    _run(db, """
+        CREATE TABLE copy_origin (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            copy_id TEXT NOT NULL,
+            parent_id TEXT NOT NULL,
+            chain TEXT NOT NULL,
+            assessor TEXT NOT NULL,
+            domains TEXT NOT NULL DEFAULT '[]',
+            copied_at TEXT NOT NULL,
+            copied_by TEXT NOT NULL
+        );
+        CREATE TABLE team_ancestor (
+            ancestor TEXT PRIMARY KEY,
+            snapshot TEXT NOT NULL
+        );
+        CREATE TABLE team_copy (
+            copy_id TEXT PRIMARY KEY,
+            assessor TEXT NOT NULL,
+            domains TEXT NOT NULL DEFAULT '[]',
+            file_name TEXT NOT NULL DEFAULT '',
+            handed_out_at TEXT,
+            handed_out_seq INTEGER,
+            base_digest TEXT,
+            merged_seq INTEGER,
+            merged_head TEXT,
+            merged_at TEXT
+        );
+        CREATE TABLE team_merged (
+            copy_id TEXT PRIMARY KEY,
+            snapshot TEXT NOT NULL
+        );
+        ALTER TABLE finding ADD COLUMN uuid TEXT;
+        UPDATE finding SET uuid = lower(hex(randomblob(16))) WHERE uuid IS NULL;
+        CREATE UNIQUE INDEX finding_uuid ON finding(uuid);
+        CREATE TRIGGER finding_uuid_default AFTER INSERT ON finding WHEN NEW.uuid IS NULL
+            BEGIN UPDATE finding SET uuid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
+        ALTER TABLE interview ADD COLUMN uuid TEXT;
+        UPDATE interview SET uuid = lower(hex(randomblob(16))) WHERE uuid IS NULL;
+        CREATE UNIQUE INDEX interview_uuid ON interview(uuid);
+        CREATE TRIGGER interview_uuid_default AFTER INSERT ON interview WHEN NEW.uuid IS NULL
+            BEGIN UPDATE interview SET uuid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     statement = ""

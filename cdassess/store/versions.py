@@ -9,8 +9,14 @@ MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations record appli
 # only): a step this program does not know means a newer cdassess wrote the file. PRAGMA user_version is not
 # used (files before #11 carry one; it is ignored).
 # Every migration in cdassess/store/schema.py, in order (a test keeps the two lists equal).
-MIGRATION_NAMES: tuple[str, ...] = ("0001_initial", "0002_cycles", "0003_business_unit", "0004_any_rating_scale",
-                                  "0005_certificate_register")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "0001_initial",
+    "0002_cycles",
+    "0003_business_unit",
+    "0004_any_rating_scale",
+    "0005_certificate_register",
+    "0006_team_copies",
+)
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 # The newest schema a release shipped: tests/fixtures/schemas has a file for each version up to it. Migrations
 # added since are unreleased (still free to change); a release makes the fixture and raises this number.

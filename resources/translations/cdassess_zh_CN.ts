@@ -972,6 +972,49 @@
     </message>
 </context>
 <context>
+    <name>HandOutDialog</name>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="357"/>
+        <source>Hand out copies</source>
+        <translation>分发工作副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="360"/>
+        <source>Each assessor gets a working copy of this assessment with their share of the domains. Edits outside the share are allowed and marked when the copies are merged back (File &gt; Merge copies…).</source>
+        <translation>每位评估师获得本评估的一份工作副本及其负责的域。负责范围以外的修改也允许，合并回来时会被标出（文件 &gt; 合并副本…）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="368"/>
+        <source>Assessor</source>
+        <translation>评估师</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="376"/>
+        <source>Add an assessor</source>
+        <translation>添加评估师</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="382"/>
+        <source>Folder for the copies:</source>
+        <translation>副本保存文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="385"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="390"/>
+        <source>Write the copies</source>
+        <translation>写出副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="415"/>
+        <source>Folder for the copies</source>
+        <translation>副本保存文件夹</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <location filename="../../ui/import_dialog.py" line="57"/>
@@ -1396,62 +1439,62 @@
         <translation>对比评估(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="867"/>
+        <location filename="../../ui/main_window.py" line="869"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="868"/>
+        <location filename="../../ui/main_window.py" line="870"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
@@ -1466,341 +1509,589 @@
         <translation>仅评估到目标级别：树、F8 和计数不包含更高级别（取消勾选可查看整个模型）</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="302"/>
+        <source>&amp;Hand out copies…</source>
+        <translation>分发工作副本(&amp;H)…</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="303"/>
+        <source>&amp;Merge copies…</source>
+        <translation>合并副本(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>&amp;What if…</source>
         <translation>假设分析(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Why is a &amp;level not reached?…</source>
         <translation>为什么未达到级别(&amp;L)？…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>&amp;Interviews…</source>
         <translation>访谈(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>&amp;Audit log…</source>
         <translation>审计日志(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>&amp;Accept the team&apos;s claim</source>
         <translation>采纳团队自评(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>Accept the claims of every requirement shown…</source>
         <translation>采纳所有显示要求的团队自评…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="360"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>Certificates &amp;issued…</source>
         <translation>已颁发的证书(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="367"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>&amp;Workshop (projector)</source>
         <translation>研讨会模式（投影）(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/main_window.py" line="380"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="379"/>
+        <location filename="../../ui/main_window.py" line="381"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="502"/>
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="505"/>
+        <location filename="../../ui/main_window.py" line="507"/>
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="524"/>
+        <location filename="../../ui/main_window.py" line="526"/>
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530"/>
+        <location filename="../../ui/main_window.py" line="532"/>
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="531"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="539"/>
+        <location filename="../../ui/main_window.py" line="541"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="553"/>
+        <location filename="../../ui/main_window.py" line="555"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="556"/>
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="566"/>
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="586"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="606"/>
-        <location filename="../../ui/main_window.py" line="612"/>
+        <location filename="../../ui/main_window.py" line="608"/>
+        <location filename="../../ui/main_window.py" line="614"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="621"/>
+        <location filename="../../ui/main_window.py" line="623"/>
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="626"/>
+        <location filename="../../ui/main_window.py" line="628"/>
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="637"/>
-        <location filename="../../ui/main_window.py" line="643"/>
+        <location filename="../../ui/main_window.py" line="639"/>
+        <location filename="../../ui/main_window.py" line="645"/>
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="639"/>
+        <location filename="../../ui/main_window.py" line="641"/>
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="643"/>
+        <location filename="../../ui/main_window.py" line="645"/>
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="648"/>
+        <location filename="../../ui/main_window.py" line="650"/>
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="662"/>
+        <location filename="../../ui/main_window.py" line="664"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="663"/>
+        <location filename="../../ui/main_window.py" line="665"/>
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="719"/>
         <source>Up to L%1</source>
         <translation>仅到 L%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="740"/>
+        <location filename="../../ui/main_window.py" line="742"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="744"/>
+        <location filename="../../ui/main_window.py" line="746"/>
         <source>also found in: %1</source>
         <translation>也见于：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="773"/>
+        <location filename="../../ui/main_window.py" line="775"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="832"/>
+        <location filename="../../ui/main_window.py" line="834"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="951"/>
+        <location filename="../../ui/main_window.py" line="953"/>
         <source>No requirement shown has a claim that differs from its rating.</source>
         <translation>显示的要求中没有与评定不一致的自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="954"/>
+        <location filename="../../ui/main_window.py" line="956"/>
         <source>Accept the team&apos;s claims</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="955"/>
+        <location filename="../../ui/main_window.py" line="957"/>
         <source>Take the team&apos;s claim as your rating for %1 requirements shown?</source>
         <translation>将团队自评作为所显示的 %1 项要求的评定？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="968"/>
+        <location filename="../../ui/main_window.py" line="970"/>
         <source>Accept the team&apos;s claim</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="971"/>
+        <location filename="../../ui/main_window.py" line="973"/>
         <source>No claim from the team to accept.</source>
         <translation>没有可采纳的团队自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="995"/>
+        <location filename="../../ui/main_window.py" line="997"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="995"/>
+        <location filename="../../ui/main_window.py" line="997"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="50"/>
+        <source>(removed / none)</source>
+        <translation>（已删除 / 无）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="52"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="53"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="56"/>
+        <location filename="../../ui/team_dialog.py" line="60"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="66"/>
+        <source>rating</source>
+        <translation>评定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="67"/>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="68"/>
+        <source>N/A justification</source>
+        <translation>不适用理由</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="69"/>
+        <source>needs review</source>
+        <translation>需复核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="71"/>
+        <source>removed on one side, changed on another</source>
+        <translation>一方删除、另一方修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="77"/>
+        <source>claim: %1</source>
+        <translation>自评：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="79"/>
+        <source>details: %1</source>
+        <translation>评估信息：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="81"/>
+        <source>%1: link</source>
+        <translation>%1：关联</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="90"/>
+        <source>added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="91"/>
+        <source>removed</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="132"/>
+        <location filename="../../ui/team_dialog.py" line="330"/>
+        <source>Merge copies</source>
+        <translation>合并副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="141"/>
+        <source>Changes to apply</source>
+        <translation>将应用的修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="143"/>
+        <location filename="../../ui/team_dialog.py" line="151"/>
+        <source>Requirement</source>
+        <translation>要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="143"/>
+        <location filename="../../ui/team_dialog.py" line="151"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="143"/>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="143"/>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="144"/>
+        <source>From</source>
+        <translation>来自</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="144"/>
+        <source>Changed by</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="144"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="144"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="148"/>
+        <source>Conflicts to decide</source>
+        <translation>待裁决的冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="151"/>
+        <source>Decision</source>
+        <translation>裁决</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="151"/>
+        <location filename="../../ui/team_dialog.py" line="295"/>
+        <source>Lead</source>
+        <translation>主评估</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="152"/>
+        <source>Copies</source>
+        <translation>副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="164"/>
+        <source>Apply the merge</source>
+        <translation>执行合并</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="188"/>
+        <source>Decide every conflict of this domain the same way</source>
+        <translation>本域的所有冲突按同样方式裁决</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="194"/>
+        <source>or type a third value</source>
+        <translation>或输入第三个值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="195"/>
+        <source>Use this value</source>
+        <translation>使用此值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="206"/>
+        <source>outside the copy&apos;s share</source>
+        <translation>超出该副本的负责范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="246"/>
+        <source>undecided</source>
+        <translation>未裁决</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="248"/>
+        <source>the lead&apos;s</source>
+        <translation>主评估的值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="250"/>
+        <source>a third value</source>
+        <translation>第三个值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="259"/>
+        <source>Merging %1 into %2: %3 change(s) to apply, %4 conflict(s), %5 undecided.</source>
+        <translation>将 %1 合并到 %2：%3 处修改将被应用，%4 处冲突，%5 处未裁决。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="264"/>
+        <source>%1 change(s) outside the assessor&apos;s share are marked.</source>
+        <translation>%1 处超出评估师负责范围的修改已标出。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="266"/>
+        <source>Apply is possible once every conflict is decided.</source>
+        <translation>所有冲突裁决后才能执行合并。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="290"/>
+        <source>No conflict to decide.</source>
+        <translation>没有需要裁决的冲突。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="296"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="297"/>
+        <source>set by %1 at %2</source>
+        <translation>由 %1 于 %2 设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="299"/>
+        <source>evidence: %1</source>
+        <translation>证据：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="303"/>
+        <source>Take the lead&apos;s</source>
+        <translation>采用主评估的值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="305"/>
+        <source>Take %1&apos;s</source>
+        <translation>采用 %1 的值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="306"/>
+        <source>Newest</source>
+        <translation>采用最新的值</translation>
     </message>
 </context>
 <context>
@@ -2215,223 +2506,223 @@ Verification code: %4</source>
 <context>
     <name>RequirementPane</name>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="147"/>
+        <location filename="../../ui/requirement_pane.py" line="149"/>
         <source>Choose a requirement in the tree on the left.</source>
         <translation>请在左侧树中选择一项要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="180"/>
+        <location filename="../../ui/requirement_pane.py" line="182"/>
         <source>中文</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="180"/>
+        <location filename="../../ui/requirement_pane.py" line="182"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="189"/>
+        <location filename="../../ui/requirement_pane.py" line="191"/>
         <source>What to look for</source>
         <translation>查看要点</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="199"/>
+        <location filename="../../ui/requirement_pane.py" line="201"/>
         <source>Team&apos;s self-assessment claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="206"/>
+        <location filename="../../ui/requirement_pane.py" line="208"/>
         <source>Assessor&apos;s rating</source>
         <translation>评估师评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="252"/>
+        <location filename="../../ui/requirement_pane.py" line="254"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="254"/>
+        <location filename="../../ui/requirement_pane.py" line="256"/>
         <source>Rate as %1 (key %2)</source>
         <translation>评定为 %1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="218"/>
+        <location filename="../../ui/requirement_pane.py" line="220"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="221"/>
+        <location filename="../../ui/requirement_pane.py" line="223"/>
         <source>N/A justification (required):</source>
         <translation>不适用理由（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="223"/>
+        <location filename="../../ui/requirement_pane.py" line="225"/>
         <source>Why the requirement does not apply</source>
         <translation>该要求不适用的原因</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="227"/>
+        <location filename="../../ui/requirement_pane.py" line="229"/>
         <source>Note</source>
         <translation>评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="229"/>
+        <location filename="../../ui/requirement_pane.py" line="231"/>
         <source>What you saw; saved as you type</source>
         <translation>现场所见；输入时自动保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="266"/>
+        <location filename="../../ui/requirement_pane.py" line="268"/>
         <source>Findings</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="270"/>
+        <location filename="../../ui/requirement_pane.py" line="272"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="270"/>
+        <location filename="../../ui/requirement_pane.py" line="272"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="270"/>
+        <location filename="../../ui/requirement_pane.py" line="272"/>
         <source>Recommendation</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="271"/>
-        <location filename="../../ui/requirement_pane.py" line="415"/>
+        <location filename="../../ui/requirement_pane.py" line="273"/>
+        <location filename="../../ui/requirement_pane.py" line="417"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="271"/>
+        <location filename="../../ui/requirement_pane.py" line="273"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="279"/>
+        <location filename="../../ui/requirement_pane.py" line="281"/>
         <source>Add finding…</source>
         <translation>添加发现…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="280"/>
+        <location filename="../../ui/requirement_pane.py" line="282"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="281"/>
+        <location filename="../../ui/requirement_pane.py" line="283"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="315"/>
+        <location filename="../../ui/requirement_pane.py" line="317"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="350"/>
+        <location filename="../../ui/requirement_pane.py" line="352"/>
         <source>Expected evidence: %1    Text: %2</source>
         <translation>预期证据：%1    文本：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="376"/>
+        <location filename="../../ui/requirement_pane.py" line="378"/>
         <source>About the item</source>
         <translation>关于该能力项</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="376"/>
+        <location filename="../../ui/requirement_pane.py" line="378"/>
         <source>About the requirement</source>
         <translation>关于该要求</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="409"/>
+        <location filename="../../ui/requirement_pane.py" line="411"/>
         <source>No claim from the questionnaire.</source>
         <translation>问卷中没有自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="414"/>
+        <location filename="../../ui/requirement_pane.py" line="416"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="414"/>
+        <location filename="../../ui/requirement_pane.py" line="416"/>
         <source>References</source>
         <translation>参考</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="415"/>
+        <location filename="../../ui/requirement_pane.py" line="417"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="420"/>
+        <location filename="../../ui/requirement_pane.py" line="422"/>
         <source>Differs from the assessor&apos;s rating (%1)</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="434"/>
+        <location filename="../../ui/requirement_pane.py" line="436"/>
         <source>Last cycle: %1</source>
         <translation>上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="435"/>
+        <location filename="../../ui/requirement_pane.py" line="437"/>
         <source>Before the model changed (%2): %1</source>
         <translation>模型变更前（%2）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="440"/>
+        <location filename="../../ui/requirement_pane.py" line="442"/>
         <source>To re-confirm</source>
         <translation>待重新确认</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="452"/>
+        <location filename="../../ui/requirement_pane.py" line="454"/>
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="455"/>
+        <location filename="../../ui/requirement_pane.py" line="457"/>
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="507"/>
+        <location filename="../../ui/requirement_pane.py" line="509"/>
         <source>%1 needs a justification</source>
         <translation>“%1”需要说明理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="552"/>
+        <location filename="../../ui/requirement_pane.py" line="554"/>
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="508"/>
+        <location filename="../../ui/requirement_pane.py" line="510"/>
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="517"/>
+        <location filename="../../ui/requirement_pane.py" line="519"/>
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="528"/>
+        <location filename="../../ui/requirement_pane.py" line="530"/>
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="541"/>
+        <location filename="../../ui/requirement_pane.py" line="543"/>
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="553"/>
+        <location filename="../../ui/requirement_pane.py" line="555"/>
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="556"/>
+        <location filename="../../ui/requirement_pane.py" line="558"/>
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>
@@ -2548,6 +2839,40 @@ Verification code: %4</source>
         <location filename="../../ui/dialogs.py" line="259"/>
         <source>A change of the interface language takes effect when cdassess is restarted.</source>
         <translation>界面语言的更改在重新启动 cdassess 后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>TeamDialog</name>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="450"/>
+        <source>Hand out copies</source>
+        <translation>分发工作副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="453"/>
+        <source>No assessor named: no copy was written.</source>
+        <translation>未填写评估师：没有写出副本。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="456"/>
+        <source>Copies written:</source>
+        <translation>已写出的副本：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="462"/>
+        <location filename="../../ui/team_dialog.py" line="476"/>
+        <source>Merge copies</source>
+        <translation>合并副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="464"/>
+        <source>Assessments (*.cdassess)</source>
+        <translation>评估文件 (*.cdassess)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team_dialog.py" line="477"/>
+        <source>Merged: %1 change(s) applied, %2 conflict(s) decided.</source>
+        <translation>合并完成：应用了 %1 处修改，裁决了 %2 处冲突。</translation>
     </message>
 </context>
 <context>

@@ -21,7 +21,8 @@ def attacker(path: Path) -> Iterator[sqlite3.Connection]:
     """A plain sqlite3 connection without cdassess, with the audit log's append-only triggers dropped while it
     works and put back afterwards (a careful attacker leaves the schema genuine)."""
     con = sqlite3.connect(path, isolation_level=None)
-    triggers = con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    triggers = con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                           " AND name LIKE 'audit_append_only_%'").fetchall()  # the ones dropped below
     try:
         con.execute("DROP TRIGGER IF EXISTS audit_append_only_update")
         con.execute("DROP TRIGGER IF EXISTS audit_append_only_delete")
