@@ -319,8 +319,9 @@ def test_copy_with_rewritten_audit_chain_is_refused(lead: Assessment, tmp_path: 
 
 def test_copy_from_a_newer_program_is_refused(lead: Assessment, tmp_path: Path) -> None:
     p = _copy(lead, tmp_path, "li")
-    conn = sqlite3.connect(p)
-    conn.execute("PRAGMA user_version = 999")
+    conn = sqlite3.connect(p)  # what a future cdassess leaves: a migration this program does not know
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES "
+                 "('cdassess', '0099_from_the_future', '2031-01-01T00:00:00')")
     conn.commit()
     conn.close()
     _refused(lead, p, "newer version")
