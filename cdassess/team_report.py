@@ -48,7 +48,7 @@ def write_merge_report(plan: MergePlan, path: str | Path, *, applied: bool) -> P
                          book.cell(ws, ", ".join(s.origin.domains) or "(all)"), s.since_seq, s.seq,
                          book.cell(ws, s.origin.copy_id)])
     ws = book.sheet("Changes", (20, 18, 18, 24, 30, 30, 18, 24, 14))
-    ws.freeze_panes = "A2"
+    book.freeze(ws, 1, 0)
     book.append(ws, [book.cell(ws, h, STYLE_HEADER) for h in
                      ("Assessor", "Copy file", "Requirement", "Field", "Before", "After", "Changed by",
                       "Changed at", "Outside share")])
@@ -60,7 +60,7 @@ def write_merge_report(plan: MergePlan, path: str | Path, *, applied: bool) -> P
     for r in sorted(rows):
         book.append(ws, [book.cell(ws, v, STYLE_TEXT) for v in r])
     ws = book.sheet("Conflicts", (18, 24, 28, 44, 18, 28, 16))
-    ws.freeze_panes = "A2"
+    book.freeze(ws, 1, 0)
     book.append(ws, [book.cell(ws, h, STYLE_HEADER) for h in
                      ("Requirement", "Field", "Lead's value", "Copies' values", "Decision", "Value taken",
                       "Decided by")])
