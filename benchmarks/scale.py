@@ -45,7 +45,7 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 from cdassess.cli import main
 code = main(sys.argv[1:])
-hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]  # this process's own peak (getrusage's
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]  # the child's own peak
 rss = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"code": code, "seconds": time.perf_counter() - t0, "rss_mb": rss}), file=sys.stderr)
 """
@@ -342,7 +342,8 @@ def write(rows: list[Row], dest: Path, png: Path, argv: list[str], started: dt.d
         f"{os.cpu_count()} cores.",
         "",
         "Each step is its own process (as a user runs it); window steps run the real main window offscreen.",
-        "Peak RSS is the process's own high-water mark (VmHWM; getrusage's maximum would include the parent's at fork).",
+        "Peak RSS is the process's own high-water mark (VmHWM; getrusage's maximum would include the",
+        "parent's at fork).",
         "",
         f"![scaling curves]({png.name})",
         "",
