@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +278,7 @@ def test_gap_plan(tmp_path: Path, rich: Assessment) -> None:
     row = next(r for r in rows if r[c["Requirement ID"] - 1] == "A.X.2.L1")
     assert row[c["Finding"] - 1] == "Only half the services"
     assert row[c["Recommendation"] - 1] == "Cover all"
-    assert row[c["Due date"] - 1] == "2026-12-31"
+    assert row[c["Due date"] - 1] == datetime(2026, 12, 31)  # an Excel date, not text
     assert "high" in row[c["Priority"] - 1]
     assert ws.auto_filter.ref
     assert ws.freeze_panes == "B2"
