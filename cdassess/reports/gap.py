@@ -445,20 +445,25 @@ class _Builder:
             for part in (claim.evidence_text, claim.evidence_refs, claim.comment):
                 if part:
                     verdict += f'<br/><font color="{MUTED_HEX}" size="7">{self.long(part)}</font>'
-        finding_text = "<br/>".join(
-            self.long(f.observation) + (f'<br/><font color="{MUTED_HEX}">{self.L("建议", "Recommendation")}:</font> '
-                                  f"{self.long(f.recommendation)}" if f.recommendation else "")
-            for f in findings) or f'<font color="{MUTED_HEX}">—</font>'
-        owners = []
-        for f in findings:
-            owners.append("<br/>".join(x for x in (
-                esc(f.owner), esc(f.due_date),
-                esc(self.priority(f.priority))) if x))
-        if not owners and claim is not None and claim.owner:
-            owners.append(esc(claim.owner))
-        return [self.id_cell(req.id, self.id_width, f"<br/>L{req.level}"), text,
-                self.para(verdict, s.cell), self.para(finding_text, s.cell),
-                self.para("<br/>".join(owners) or "—", s.cell)]
+        blocks: list[Any] = []
+        for i, f in enumerate(findings):  # one block per finding, each with its own owner, due date, priority
+            mark = f"{i + 1}. " if len(findings) > 1 else ""
+            body = mark + self.long(f.observation)
+            if f.recommendation:
+                body += f'<br/><font color="{MUTED_HEX}">{self.L("建议", "Recommendation")}:</font> ' \
+                        f"{self.long(f.recommendation)}"
+            who = " · ".join(x for x in (
+                f'{self.L("负责人", "Owner")}: {esc(f.owner) or "—"}',
+                f'{self.L("期限", "Due")}: {esc(f.due_date) or "—"}',
+                esc(self.priority(f.priority))) if x)
+            body += f'<br/><font color="{MUTED_HEX}" size="7">{who}</font>'
+            blocks.append(self.para(body, s.cell if i == 0 else self.s.cell_block))
+        if not blocks:
+            owner = f'<br/><font color="{MUTED_HEX}" size="7">{self.L("自评负责人", "Claim owner")}: ' \
+                    f"{esc(claim.owner)}</font>" if claim is not None and claim.owner else ""
+            blocks.append(self.para(f'<font color="{MUTED_HEX}">—</font>{owner}', s.cell))
+        return [self.id_cell(req.id, self.id_width, f"<br/>L{req.level}"), text, self.para(verdict, s.cell),
+                blocks]
 
     def gaps(self) -> list[Any]:
         from reportlab.platypus import CondPageBreak
@@ -470,7 +475,7 @@ class _Builder:
                                              "No gaps: every requirement up to the target level is satisfied.")),
                                  self.s.body))
         idw = self.id_width
-        widths = [idw, 152, 88, BODY_W - idw - 152 - 88 - 68, 68]
+        widths = [idw, 152, 88, BODY_W - idw - 152 - 88]
         for group in d.gaps:
             out.append(CondPageBreak(40 * MM))
             n = len(group.requirements)
@@ -479,8 +484,7 @@ class _Builder:
                                     f"— L{group.level} · {count}", 2))
             head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"),
                              self.L("评定 / 自评", "Rating / claim"),
-                             self.L("发现与建议", "Finding and recommendation"),
-                             self.L("负责人 / 期限 / 优先级", "Owner / due / priority"))
+                             self.L("发现、建议、负责人与期限", "Findings: recommendation, owner, due date"))
             out += self.chunked(head, [self.gap_row(r) for r in group.requirements], widths)
         # findings not shown with a gap above: general ones, and those on requirements that are not gaps
         shown = {r.id for g in d.gaps for r in g.requirements}
@@ -509,13 +513,14 @@ class _Builder:
                                         f"These {len(rows_of)} requirements are rated N/A and count as satisfied.")),
                              self.s.intro))
         head = self.head(self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("理由", "Justification"))
-        widths = [76, (BODY_W - 76) / 2, (BODY_W - 76) / 2]
+        idw = self.id_width
+        widths = [idw, (BODY_W - idw) / 2, (BODY_W - idw) / 2]
         rows = []
         for r in rows_of:
             rating = d.ratings.get(r.id)
             why = rating.justification if rating is not None else ""
-            rows.append([self.fit(r.id, widths[0]), self.model_paras(r.text, self.s.cell),
-                         self.para(esc(why) or f'<font color="{MUTED_HEX}">—</font>', self.s.cell)])
+            rows.append([self.fit_id(r.id, widths[0]), self.model_paras(r.text, self.s.cell),
+                         self.para(self.long(why) or f'<font color="{MUTED_HEX}">—</font>', self.s.cell)])
         out += self.chunked(head, rows, widths)
         return out
 

@@ -196,6 +196,7 @@ class Styles:
         self.cell_muted = make("cell_muted", 7.5, 9.6, textColor=muted)
         self.cell_en = make("cell_en", 7.8, 10, textColor=muted)
         self.cell_tiny = make("cell_tiny", 7, 9, textColor=muted)
+        self.cell_block = make("cell_block", 8, 10.4, spaceBefore=5)  # the next finding's block in one cell
         self.cell_head = make("cell_head", 8, 10.4, textColor=Color(1, 1, 1))
         self.h1 = make("h1", 17, 22, textColor=accent, spaceBefore=4, spaceAfter=10, keepWithNext=1)
         self.h2 = make("h2", 12.5, 17, textColor=accent, spaceBefore=10, spaceAfter=5, keepWithNext=1)

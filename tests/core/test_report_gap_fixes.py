@@ -32,3 +32,17 @@ def test_na_justifications_blockers_and_confidential_note(demo: Assessment, tmp_
     pages = write_gap_report(demo, conf, lang="en", profile=CONFIDENTIAL)
     ctext = _text(conf)
     assert ctext.count("confidential copy: people, notes and evidence names removed") >= pages + 1  # cover + footers
+
+
+def test_one_finding_per_block_each_with_its_owner_and_due_date(demo: Assessment, tmp_path: Path) -> None:
+    from cdassess.records import Finding
+    from cdassess.reports.gap import write_gap_report
+
+    gap = next(r for g in demo.gaps() for r in g.requirements)
+    demo.save_finding(Finding(None, gap.id, "Second finding here", owner="Zed Owner", due_date="2027-06-30"))
+    out = tmp_path / "gap.pdf"
+    write_gap_report(demo, out, lang="en")
+    text = _text(out)
+    assert "2. Second finding here" in text
+    assert "Owner: Zed Owner · Due: 2027-06-30" in text
+
