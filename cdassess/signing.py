@@ -135,6 +135,23 @@ def default_key_name() -> str:
     return f"{user}@{platform.node() or 'localhost'}"
 
 
+PASSPHRASE_ENV = "CDASSESS_KEY_PASSPHRASE"
+
+
+def _passphrase(pem: bytes, path: Path) -> bytes | None:
+    """The passphrase of an encrypted key: $CDASSESS_KEY_PASSPHRASE, else asked on the terminal."""
+    if b"ENCRYPTED" not in pem:
+        return None
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is not None:
+        return given.encode("utf-8")
+    import sys
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(f"passphrase of the signing key {path}: ").encode("utf-8")
+    return None
+
+
 class KeyStore:
     """The installation's own key pair and the keys it trusts, in a folder (default ``user_data_dir()/keys``)."""
 
@@ -169,23 +186,55 @@ class KeyStore:
                                                              serialization.PublicFormat.Raw), default_key_name())
             (self.root / PUBLIC_FILE).write_text(public.to_text(), encoding="utf-8")
             return key
+        data = b""
         try:
-            loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        except (ValueError, OSError) as exc:
+            data = path.read_bytes()
+            loaded = serialization.load_pem_private_key(data, password=_passphrase(data, path))
+        except TypeError:  # encrypted, and no passphrase was given
+            raise CdassessError(f"{path}: the signing key is protected by a passphrase; set {PASSPHRASE_ENV} or "
+                                "run the command in a terminal to be asked for it") from None
+        except ValueError as exc:
+            if b"ENCRYPTED" in data:
+                raise CdassessError(f"{path}: wrong passphrase for the signing key") from None
+            raise CdassessError(f"{path}: the signing key cannot be read ({exc}); restore it from a backup, "
+                                "or move it away to create a new key") from None
+        except OSError as exc:
             raise CdassessError(f"{path}: the signing key cannot be read ({exc}); restore it from a backup, "
                                 "or move it away to create a new key") from None
         if not isinstance(loaded, Ed25519PrivateKey):
             raise CdassessError(f"{path}: not an Ed25519 private key")
         return loaded
 
+    def set_passphrase(self, passphrase: str) -> None:
+        """Protect the private key with a passphrase ("" removes it); asked for (or read from
+        $CDASSESS_KEY_PASSPHRASE) whenever the key signs."""
+        from cryptography.hazmat.primitives import serialization
+
+        key = self._private()
+        enc: Any = serialization.BestAvailableEncryption(passphrase.encode("utf-8")) if passphrase else \
+            serialization.NoEncryption()
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc)
+        path = self.root / PRIVATE_FILE
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        os.replace(tmp, path)
+
     def own_public(self) -> PublicKey:
         """The installation's public key (the key pair is created on first use)."""
         from cryptography.hazmat.primitives import serialization
 
+        pub_file = self.root / PUBLIC_FILE
+        private = self.root / PRIVATE_FILE
+        if pub_file.exists() and private.exists() and b"ENCRYPTED" in private.read_bytes():
+            try:  # a protected key: its public half is known without asking for the passphrase
+                return parse_public_key(pub_file.read_text(encoding="utf-8"), source=str(pub_file))
+            except CdassessError:
+                pass
         raw = self._private().public_key().public_bytes(serialization.Encoding.Raw,
                                                         serialization.PublicFormat.Raw)
         name = default_key_name()
-        pub_file = self.root / PUBLIC_FILE
         if pub_file.exists():
             try:
                 stored = parse_public_key(pub_file.read_text(encoding="utf-8"), source=str(pub_file))

@@ -291,6 +291,29 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_passphrase(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    from cdassess.signing import PASSPHRASE_ENV, KeyStore
+
+    new = os.environ.get("CDASSESS_NEW_KEY_PASSPHRASE")
+    if new is None:
+        if args.remove:
+            new = ""
+        elif sys.stdin.isatty():
+            new = getpass.getpass("new passphrase: ")
+            if getpass.getpass("again: ") != new:
+                raise InvalidValueError("the two passphrases differ; nothing was changed")
+        else:
+            raise InvalidValueError("give the new passphrase on a terminal or in $CDASSESS_NEW_KEY_PASSPHRASE")
+    store = KeyStore()
+    store.set_passphrase("" if args.remove else new)
+    print("the signing key is " + ("no longer protected by a passphrase" if args.remove or not new else
+                                   f"protected by a passphrase (asked when it signs, or ${PASSPHRASE_ENV})"))
+    return 0
+
+
 def cmd_keys_untrust(args: argparse.Namespace) -> int:
     from cdassess.signing import KeyStore
 
@@ -376,6 +399,10 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_verify)
 
+    _register_keys(sub)
+
+
+def _register_keys(sub: Any) -> None:
     keys = sub.add_parser("keys", help="the signing key of this installation and trusted keys").add_subparsers(
         dest="keys_command", metavar="ACTION")
     p = keys.add_parser("export", help="print or write this installation's verification bundle (public key, "
@@ -388,6 +415,9 @@ def register(sub: Any) -> None:
     p.add_argument("path", metavar="FILE")
     p.add_argument("--name", help="who the key belongs to (default: the name in the file)")
     p.set_defaults(handler=cmd_keys_trust)
+    p = keys.add_parser("passphrase", help="protect the signing key with a passphrase (or --remove it)")
+    p.add_argument("--remove", action="store_true")
+    p.set_defaults(handler=cmd_keys_passphrase)
     p = keys.add_parser("untrust", help="stop trusting a key (by its fingerprint, as 'keys list' shows it)")
     p.add_argument("key_id", metavar="FINGERPRINT")
     p.set_defaults(handler=cmd_keys_untrust)

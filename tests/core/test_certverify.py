@@ -174,3 +174,23 @@ def test_revocation_list_and_untrust(cert: Path, tmp_path: Path) -> None:
     res = _cli("keys", "untrust", fp)
     assert res.returncode == 0 and fp not in _cli("keys", "list").stdout
     assert _cli("keys", "untrust", fp).returncode == 1
+
+
+def test_a_passphrase_protects_the_signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdassess.errors import CdassessError
+    from cdassess.signing import KeyStore
+
+    keys = KeyStore(tmp_path / "keys")
+    fingerprint = keys.own_public().key_id
+    keys.set_passphrase("s3cret")
+    assert b"ENCRYPTED" in (tmp_path / "keys" / "private-ed25519.pem").read_bytes()
+    monkeypatch.delenv("CDASSESS_KEY_PASSPHRASE", raising=False)
+    assert KeyStore(tmp_path / "keys").own_public().key_id == fingerprint  # the public half needs no passphrase
+    with pytest.raises(CdassessError, match="protected by a passphrase"):
+        KeyStore(tmp_path / "keys").sign(b"x")
+    monkeypatch.setenv("CDASSESS_KEY_PASSPHRASE", "wrong")
+    with pytest.raises(CdassessError, match="wrong passphrase"):
+        KeyStore(tmp_path / "keys").sign(b"x")
+    monkeypatch.setenv("CDASSESS_KEY_PASSPHRASE", "s3cret")
+    signature = KeyStore(tmp_path / "keys").sign(b"x")
+    assert KeyStore(tmp_path / "keys").own_public().verifies(signature, b"x")
