@@ -135,7 +135,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
         r = ratings.get(req.id, Rating(req.id))
         bw.append(ws, [req.id, bw.value(ws, domain.names.both()), bw.value(ws, item.names.both()), req.level,
                    bw.cell(ws, req.text.both("\n"), STYLE_TEXT),
-                   _st(r.status),
+                   _word(model, r.status),
                    bw.cell(ws, r.note, STYLE_ANSWER), bw.cell(ws, r.justification, STYLE_ANSWER),
                    "yes" if r.needs_review else ""])
         tick()
@@ -144,7 +144,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     bw.header(ws, CLAIM_COLUMNS)
     for req in reqs:
         c = claims.get(req.id, Claim(req.id))
-        bw.append(ws, [req.id, _st(c.status),
+        bw.append(ws, [req.id, _word(model, c.status),
                    *(bw.value(ws, v) for v in (c.evidence_text, c.evidence_refs, c.owner, c.comment, c.source))])
         tick()
 
@@ -301,6 +301,11 @@ def _whole(old: str, new: str, preview: ImportPreview, table: Any, rnum: int, wh
     preview.problems.append(ProblemRow(table.sheet, rnum, "", f"{what} was cut on export (longer than a cell) "
                                        "and then edited in the workbook", "edit such a long text in cdassess"))
     return old
+
+
+def _word(model: Any, s: str) -> str:
+    """A status in the scale's own words ("满足 / Met"), read back by the importer; blank for unrated."""
+    return "" if s == UNRATED else str(model.scale.label(s, "both"))
 
 
 def _st(s: str) -> str:

@@ -170,7 +170,8 @@ def test_confidential_workbook_keeps_the_results(planted: Path, tmp_path: Path) 
 
     with Assessment.open(planted, readonly=True) as a:
         export_workbook(redacted(a, CONFIDENTIAL), tmp_path / "shared.xlsx")
-        expected = {k: str(r.status) for k, r in a.ratings().items()}
+        # in the scale's own words (the importer reads them back)
+        expected = {k: a.model.scale.label(str(r.status), "both") for k, r in a.ratings().items()}
     wb = openpyxl.load_workbook(tmp_path / "shared.xlsx", read_only=True)
     ws = wb["评级 Ratings"]
     rows = list(ws.iter_rows(values_only=True))
