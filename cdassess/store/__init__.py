@@ -440,9 +440,11 @@ class AssessmentStore:
         """
         with self._edit("change a rating"):
             old = self.rating(rating.req_id)
-            review_only = (not old.is_blank and (old.status, old.note, old.justification)
+            review_only = (not old.is_blank and old.needs_review != rating.needs_review
+                           and (old.status, old.note, old.justification)
                            == (rating.status, rating.note, rating.justification))
-            if (restore and rating.updated_at) or review_only:
+            kept = (restore and bool(rating.updated_at)) or review_only
+            if kept:
                 keep = rating if restore and rating.updated_at else old
                 new = rating.with_changes(updated_at=keep.updated_at, updated_by=keep.updated_by)
             else:
@@ -451,7 +453,10 @@ class AssessmentStore:
                 "req_id": new.req_id, "status": str(new.status), "note": new.note,
                 "justification": new.justification, "needs_review": int(new.needs_review),
                 "updated_at": new.updated_at, "updated_by": new.updated_by})
-            self._audit(action, f"requirement:{rating.req_id}", old.as_audit(), new.as_audit())
+            # a kept author and time are written into the log row, so check's replay expects them
+            logged = {**new.as_audit(), "updated_at": new.updated_at, "updated_by": new.updated_by} if kept \
+                else new.as_audit()
+            self._audit(action, f"requirement:{rating.req_id}", old.as_audit(), logged)
         return old, new
 
     # ------------------------------------------------------------------------------------ claims

@@ -259,10 +259,14 @@ def _ratings_and_claims(db: Db, last: _LastRows) -> list[Problem]:
         e = last.rating.get(str(req_id))
         if e is None:
             continue  # reported by the rating replay
-        if (by or "unknown") != e.actor:
-            problems.append(_changed(f"rating of {req_id}", "rating.updated_by", e.actor, by))
-        if not _near(at, e.at):
-            problems.append(_changed(f"rating of {req_id}", "rating.updated_at", e.at, at))
+        logged = _obj(e.new)
+        kept = isinstance(logged, dict) and "updated_at" in logged  # undo or a review flag kept author and time
+        want_by = str(logged.get("updated_by")) if kept else e.actor
+        if (by or "unknown") != want_by:
+            problems.append(_changed(f"rating of {req_id}", "rating.updated_by", want_by, by))
+        if (kept and at != logged.get("updated_at")) or (not kept and not _near(at, e.at)):
+            problems.append(_changed(f"rating of {req_id}", "rating.updated_at",
+                                     logged.get("updated_at") if kept else e.at, at))
     for req_id, at in db.execute("SELECT req_id, updated_at FROM claim ORDER BY req_id"):
         e = last.claim.get(str(req_id))
         if e is not None and not _near(at, e.at):
