@@ -279,10 +279,11 @@ class _Builder:
         pa, pt = d.progress_all, d.progress_target
         statuses = scale_statuses(self.model.scale)
         counts = dict.fromkeys(statuses, 0)
-        for req in self.model.iter_requirements():
+        for req in self.model.iter_requirements(d.target):  # counts are up to the target, as the gaps are
             st = d.status(req.id)
             counts[st if st in counts else "unrated"] += 1
-        count_text = ", ".join(f"{self.st_text(s)} {counts[s]}" for s in statuses)
+        count_text = self.L(f"目标级别 {d.target} 及以下：", f"Up to target level {d.target}: ", "") + \
+            ", ".join(f"{self.st_text(s)} {counts[s]}" for s in statuses)
         out.append(self.para(
             f"{self.L('进度', 'Progress')}: {pa.rated}/{pa.total} {self.L('项要求已评定', 'requirements rated')} "
             f"({pa.fraction:.0%}); {self.L('目标级别及以下', 'up to the target level')} {pt.rated}/{pt.total} "

@@ -46,3 +46,17 @@ def test_one_finding_per_block_each_with_its_owner_and_due_date(demo: Assessment
     assert "2. Second finding here" in text
     assert "Owner: Zed Owner · Due: 2027-06-30" in text
 
+
+def test_status_counts_are_up_to_the_target(demo: Assessment, tmp_path: Path) -> None:
+    from cdassess.reports.gap import write_gap_report
+
+    out = tmp_path / "gap.pdf"
+    write_gap_report(demo, out, lang="en")
+    text = _text(out)
+    up_to = sum(1 for _ in demo.model.iter_requirements(demo.meta.target_level))
+    assert "Up to target level 3:" in text
+    line = text.split("Up to target level 3:")[1]
+    statuses = len(demo.model.scale.ids) + 1  # the scale's options and "unrated"
+    numbers = [int(x) for x in re.findall(r"\b(\d+)\b", line)][:statuses]
+    assert sum(numbers) == up_to
+
