@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from cdassess.errors import Problem
@@ -41,7 +43,42 @@ def append(db: Db, actor: str, action: str, target: str, old: Any = None, new: A
     return AuditEntry(seq, at, actor, action, target, old_s, new_s, prev, digest)
 
 
+# While ``check`` runs, the whole log is read once and each row hashed once: every verifier asks for it.
+_ONE_PASS: dict[int, tuple[list[AuditEntry], dict[int, bool]]] = {}
+
+
+@contextlib.contextmanager
+def one_pass(db: Db) -> Iterator[None]:
+    """Within this block, the full log is read once and each row's hash computed once (``check``)."""
+    if id(db) in _ONE_PASS:
+        yield
+        return
+    _ONE_PASS[id(db)] = (_read(db, None, None), {})
+    try:
+        yield
+    finally:
+        _ONE_PASS.pop(id(db), None)
+
+
+def intact(db: Db, e: AuditEntry) -> bool:
+    """The row's hash covers its fields and the previous row's hash (memoized inside :func:`one_pass`)."""
+    memo = _ONE_PASS.get(id(db))
+    if memo is not None and e.seq in memo[1]:
+        return memo[1][e.seq]
+    ok = row_hash(e.seq, e.at, e.actor, e.action, e.target, e.old, e.new, e.prev_hash) == e.hash
+    if memo is not None:
+        memo[1][e.seq] = ok
+    return ok
+
+
 def entries(db: Db, target_prefix: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+    memo = _ONE_PASS.get(id(db))
+    if memo is not None and target_prefix is None and limit is None:
+        return memo[0]
+    return _read(db, target_prefix, limit)
+
+
+def _read(db: Db, target_prefix: str | None, limit: int | None) -> list[AuditEntry]:
     sql = "SELECT seq, at, actor, action, target, old, new, prev_hash, hash FROM audit"
     params: list[Any] = []
     if target_prefix:
@@ -64,7 +101,7 @@ def verify(db: Db) -> list[Problem]:
             problems.append(Problem(where, f"rows {expected_seq}..{e.seq - 1} are missing"))
         if e.prev_hash != prev:
             problems.append(Problem(where, "does not link to the row before it"))
-        if row_hash(e.seq, e.at, e.actor, e.action, e.target, e.old, e.new, e.prev_hash) != e.hash:
+        if not intact(db, e):
             problems.append(Problem(where, f"was altered after it was written ({e.action} {e.target} at {e.at})"))
         prev = e.hash
         expected_seq = e.seq + 1
@@ -94,7 +131,7 @@ def verify_records(db: Db) -> list[Problem]:
     for e in entries(db):
         kind, _, key = e.target.partition(":")
         try:
-            if row_hash(e.seq, e.at, e.actor, e.action, e.target, e.old, e.new, e.prev_hash) != e.hash:
+            if not intact(db, e):
                 raise ValueError(e.seq)
             value = json.loads(e.new) if e.new is not None else None
         except ValueError:
