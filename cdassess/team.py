@@ -316,6 +316,13 @@ class MergePlan:
             raise InvalidValueError(f"{c.label}: decide a removed/changed record by taking a side")
         if c.kind in ("rating", "claim") and c.field == "status":
             text = str(value).strip()
+            scale = getattr(self.lead.model, "scale", None)
+            if scale is not None:  # the model's own words: "met", "满足", "Partially met", ...
+                hit = scale.parse(text)
+                if hit is not None:
+                    return str(hit)
+                raise InvalidValueError(f"{c.requirement}: {text!r} is not a rating of this model's scale "
+                                        f"(accepted: {scale.accepted_text()})")
             accepted = _status_ids(self.lead.model)
             if text not in accepted:
                 raise InvalidValueError(f"{c.requirement}: {text!r} is not a rating (accepted: {', '.join(accepted)})")

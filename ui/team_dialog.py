@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from cdassess.errors import CdassessError
-from cdassess.scoring import Status
 from cdassess.services import Assessment, safe_filename
 from cdassess.team import Conflict, MergePlan, make_copy, plan_merge
 from ui import messages
@@ -82,7 +81,7 @@ def field_text(kind: str, fld: str, subject: str) -> str:
     return f"{subject}: {name}" if name else subject
 
 
-def change_value(kind: str, fld: str, value: Any, *, after: bool) -> str:
+def change_value(kind: str, fld: str, value: Any, *, after: bool, scale: Any = None) -> str:
     """A change's before or after value; a record coming or going reads "added" / "removed"."""
     if fld == "_exists":
         if not after:
@@ -90,14 +89,15 @@ def change_value(kind: str, fld: str, value: Any, *, after: bool) -> str:
         return QCoreApplication.translate("MergeDialog", "added") if value else \
             QCoreApplication.translate("MergeDialog", "removed")
     if fld == "status" and isinstance(value, str):
-        return status_text(value)
+        return status_text(value, scale)
     return show_value(value)
 
 
-def status_text(value: str) -> str:
+def status_text(value: str, scale: Any = None) -> str:
+    """A rating in the window's words (the model's own scale when it has one)."""
     try:
-        return status_label(Status(value))
-    except ValueError:
+        return status_label(value, scale)
+    except (KeyError, ValueError):
         return value
 
 
@@ -201,12 +201,13 @@ class MergeDialog(QDialog):
 
     def _fill_changes(self) -> None:
         rows = self.plan.changes
+        scale = getattr(self.plan.lead.model, "scale", None)
         self.changes.setRowCount(len(rows))
         for r, c in enumerate(rows):
             note = self.tr("outside the copy's share") if c.outside_share else ""
             cells = [c.requirement or "—", field_text(c.kind, c.field, c.subject),
-                     change_value(c.kind, c.field, c.old, after=False),
-                     change_value(c.kind, c.field, c.value, after=True),
+                     change_value(c.kind, c.field, c.old, after=False, scale=scale),
+                     change_value(c.kind, c.field, c.value, after=True, scale=scale),
                      ", ".join(c.assessors), c.who, c.when[:19].replace("T", " "), note]
             for col, text in enumerate(cells):
                 it = _item(text)
@@ -236,9 +237,10 @@ class MergeDialog(QDialog):
             it.setBackground(DECIDED if c.decision is not None else UNDECIDED)
             self.conflicts.setItem(r, col, it)
 
-    @staticmethod
-    def _value(c: Conflict, value: Any) -> str:
-        return status_text(value) if c.field == "status" and isinstance(value, str) else show_value(value)
+    def _value(self, c: Conflict, value: Any) -> str:
+        if c.field == "status" and isinstance(value, str):
+            return status_text(value, getattr(self.plan.lead.model, "scale", None))
+        return show_value(value)
 
     def _decision_text(self, c: Conflict) -> str:
         d = c.decision

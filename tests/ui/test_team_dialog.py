@@ -86,8 +86,8 @@ def test_a_third_value_is_validated_and_can_decide(qtbot: Any, tmp_path: Path, l
         dialog.third_value.setText("sideways")
         qtbot.mouseClick(dialog.third_button, Qt.MouseButton.LeftButton)
         assert plan.conflicts[0].decision is None
-        assert dialogs.kinds() == ["error"] and "not a rating" in dialogs.shown[0][2]
-        dialog.third_value.setText("not_met")
+        assert dialogs.kinds() == ["error"] and "not a rating of this model's scale" in dialogs.shown[0][2]
+        dialog.third_value.setText("Not met")  # the scale's own words are understood
         qtbot.mouseClick(dialog.third_button, Qt.MouseButton.LeftButton)
         assert plan.conflicts[0].decision is not None and plan.conflicts[0].decision.value == "not_met"
         assert dialog.apply_button.isEnabled()
