@@ -355,12 +355,6 @@ class MergePlan:
         writes.sort(key=lambda w: (order.get(w[0][0], 2) if w[2] is not None else -order.get(w[0][0], 0)))
         try:
             with store.batch("merge copies"):
-                tstore.append_audit(db, who, "merge", f"merge:{merge_id}", None, {
-                    "copies": [{"file": s.path.name, "copy_id": s.origin.copy_id, "assessor": s.assessor,
-                                "from_seq": s.since_seq, "to_seq": s.seq, "head": s.head} for s in self.sources],
-                    "applied": len(self.changes), "conflicts": len(self.conflicts),
-                    "changes": [{"record": f"{c.kind}:{c.key}", "field": c.field, "by": c.who,
-                                 "from": [names[p] for p in c.sources]} for c in self.changes]})
                 for c in self.conflicts:
                     assert c.decision is not None
                     tstore.append_audit(db, c.decision.decided_by, "merge_decision", f"merge:{merge_id}", None, {
@@ -375,6 +369,12 @@ class MergePlan:
                     src = self._content_source(key)
                     tstore.write_record(db, key[0], key[1], old, new, merge_id=merge_id,
                                         source=src.store.db if src else None)
+                tstore.append_audit(db, who, "merge", f"merge:{merge_id}", None, {
+                    "copies": [{"file": s.path.name, "copy_id": s.origin.copy_id, "assessor": s.assessor,
+                                "from_seq": s.since_seq, "to_seq": s.seq, "head": s.head} for s in self.sources],
+                    "applied": len(self.changes), "conflicts": len(self.conflicts),
+                    "changes": [{"record": f"{c.kind}:{c.key}", "field": c.field, "by": c.who,
+                                 "from": [names[p] for p in c.sources]} for c in self.changes]})
                 for s in self.sources:
                     tstore.record_merged(db, s.origin, s.path.name, s.seq, s.head, s.state)
         except tstore.ContentMismatchError as exc:

@@ -454,7 +454,7 @@ def write_record(db: Db, kind: str, key: str, old: Rec | None, new: Rec | None, 
     elif kind == "finding":
         _write_finding(db, key, old, new, who, when, tag)
     elif kind == "interview":
-        _write_interview(db, key, old, new, who, tag)
+        _write_interview(db, key, old, new, who, when, tag)
     elif kind == "evidence":
         _write_evidence(db, key, old, new, who, when, tag, source)
     elif kind == "link":
@@ -465,7 +465,7 @@ def write_record(db: Db, kind: str, key: str, old: Rec | None, new: Rec | None, 
             row = {k: (canonical(v) if k == "assessors" else v) for k, v in changed.items()}
             sets = ", ".join(f"{k} = ?" for k in row)
             db.execute(f"UPDATE assessment SET {sets} WHERE id = 1", list(row.values()))
-            audit_log.append(db, who, "update_meta", "assessment", {k: old.fields.get(k) for k in changed},
+            _append(db, when, who, "update_meta", "assessment", {k: old.fields.get(k) for k in changed},
                              {**changed, **tag})
 
 
@@ -493,7 +493,7 @@ def _write_requirement_record(db: Db, kind: str, key: str, old: Rec | None, new:
                    [key, nf["status"], nf["evidence_text"], nf["evidence_refs"], nf["owner"], nf["comment"], when,
                     source_name])
     action = "claim" if kind == "claim" else "rate"
-    audit_log.append(db, who, action, f"requirement:{key}", _audit_fields(kind, of),
+    _append(db, when, who, action, f"requirement:{key}", _audit_fields(kind, of),
                      {**_audit_fields(kind, nf), **tag})
 
 
@@ -507,11 +507,11 @@ def _write_link(db: Db, key: str, old: Rec | None, new: Rec | None, who: str, wh
         cur = db.execute("INSERT OR IGNORE INTO evidence_link (evidence_id, req_id, linked_at) VALUES (?,?,?)",
                          [eid, req_id, when])
         if cur.rowcount:
-            audit_log.append(db, who, "link_evidence", f"evidence:{eid}", None, {"req_id": req_id, **tag})
+            _append(db, when, who, "link_evidence", f"evidence:{eid}", None, {"req_id": req_id, **tag})
     elif new is None and old is not None:
         cur = db.execute("DELETE FROM evidence_link WHERE evidence_id = ? AND req_id = ?", [eid, req_id])
         if cur.rowcount:
-            audit_log.append(db, who, "unlink_evidence", f"evidence:{eid}", {"req_id": req_id, **tag}, None)
+            _append(db, None, who, "unlink_evidence", f"evidence:{eid}", {"req_id": req_id, **tag}, None)
 
 
 def _write_finding(db: Db, key: str, old: Rec | None, new: Rec | None, who: str, when: str, tag: Fields) -> None:
@@ -520,7 +520,7 @@ def _write_finding(db: Db, key: str, old: Rec | None, new: Rec | None, who: str,
             return
         fid = int(old.extra["_id"])
         db.execute("DELETE FROM finding WHERE id = ?", [fid])
-        audit_log.append(db, who, "delete_finding", f"finding:{fid}", {**_audit_fields("finding", old.fields), **tag},
+        _append(db, None, who, "delete_finding", f"finding:{fid}", {**_audit_fields("finding", old.fields), **tag},
                          None)
         return
     f = new.fields
@@ -530,22 +530,25 @@ def _write_finding(db: Db, key: str, old: Rec | None, new: Rec | None, who: str,
         cur = db.execute("INSERT INTO finding (req_id, observation, recommendation, owner, due_date, priority,"
                          " created_at, updated_at, uuid) VALUES (?,?,?,?,?,?,?,?,?)", [*values, created, when, key])
         fid = int(cur.lastrowid or 0)
-        audit_log.append(db, who, "add_finding", f"finding:{fid}", None, {**_audit_fields("finding", f), **tag})
+        _append(db, created, who, "add_finding", f"finding:{fid}", None, {**_audit_fields("finding", f), **tag})
+        if created != when:  # added, then changed later in the copy: the log says both, each at its time
+            _append(db, when, who, "update_finding", f"finding:{fid}", _audit_fields("finding", f),
+                    {**_audit_fields("finding", f), **tag})
     else:
         fid = int(old.extra["_id"])
         db.execute("UPDATE finding SET req_id=?, observation=?, recommendation=?, owner=?, due_date=?, priority=?,"
                    " updated_at=? WHERE id=?", [*values, when, fid])
-        audit_log.append(db, who, "update_finding", f"finding:{fid}", _audit_fields("finding", old.fields),
+        _append(db, when, who, "update_finding", f"finding:{fid}", _audit_fields("finding", old.fields),
                          {**_audit_fields("finding", f), **tag})
 
 
-def _write_interview(db: Db, key: str, old: Rec | None, new: Rec | None, who: str, tag: Fields) -> None:
+def _write_interview(db: Db, key: str, old: Rec | None, new: Rec | None, who: str, when: str, tag: Fields) -> None:
     if new is None:
         if old is None:
             return
         iid = int(old.extra["_id"])
         db.execute("DELETE FROM interview WHERE id = ?", [iid])
-        audit_log.append(db, who, "delete_interview", f"interview:{iid}",
+        _append(db, None, who, "delete_interview", f"interview:{iid}",
                          {**_audit_fields("interview", old.fields), **tag}, None)
         return
     f = new.fields
@@ -554,13 +557,13 @@ def _write_interview(db: Db, key: str, old: Rec | None, new: Rec | None, who: st
         cur = db.execute("INSERT INTO interview (held_on, interviewees, interviewer, topic, notes, uuid)"
                          " VALUES (?,?,?,?,?,?)", [*values, key])
         iid = int(cur.lastrowid or 0)
-        audit_log.append(db, who, "add_interview", f"interview:{iid}", None,
+        _append(db, when, who, "add_interview", f"interview:{iid}", None,
                          {"held_on": f["held_on"], "interviewees": f["interviewees"], "topic": f["topic"], **tag})
     else:
         iid = int(old.extra["_id"])
         db.execute("UPDATE interview SET held_on=?, interviewees=?, interviewer=?, topic=?, notes=? WHERE id=?",
                    [*values, iid])
-        audit_log.append(db, who, "update_interview", f"interview:{iid}", _audit_fields("interview", old.fields),
+        _append(db, when, who, "update_interview", f"interview:{iid}", _audit_fields("interview", old.fields),
                          {**_audit_fields("interview", f), **tag})
 
 
@@ -573,7 +576,7 @@ def _write_evidence(db: Db, sha: str, old: Rec | None, new: Rec | None, who: str
         links = [str(r[0]) for r in db.execute("SELECT req_id FROM evidence_link WHERE evidence_id = ? ORDER BY"
                                                " req_id", [eid])]
         db.execute("DELETE FROM evidence WHERE id = ?", [eid])
-        audit_log.append(db, who, "remove_evidence", f"evidence:{eid}",
+        _append(db, None, who, "remove_evidence", f"evidence:{eid}",
                          {**_evidence_audit(sha, old), "req_ids": links, **tag}, None)
         return
     if old is None:
@@ -601,7 +604,7 @@ def _write_evidence(db: Db, sha: str, old: Rec | None, new: Rec | None, who: str
         if digest.hexdigest() != sha or size != int(e["size"]):
             raise ContentMismatchError(f"evidence {e['original_name']} in the copy is damaged: its content does not "
                                   f"match its SHA-256 {sha[:12]}…")
-        audit_log.append(db, e.get("added_by") or who, "add_evidence", f"evidence:{eid}", None,
+        _append(db, e.get("added_at") or when, e.get("added_by") or who, "add_evidence", f"evidence:{eid}", None,
                          {**_evidence_audit(sha, new), **tag})
         return
     eid = int(old.extra["_id"])
@@ -609,7 +612,7 @@ def _write_evidence(db: Db, sha: str, old: Rec | None, new: Rec | None, who: str
     if changed:
         sets = ", ".join(f"{k} = ?" for k in changed)
         db.execute(f"UPDATE evidence SET {sets} WHERE id = ?", [*changed.values(), eid])
-        audit_log.append(db, who, "update_evidence", f"evidence:{eid}", {k: old.fields[k] for k in changed},
+        _append(db, when, who, "update_evidence", f"evidence:{eid}", {k: old.fields[k] for k in changed},
                          {**changed, **tag})
 
 
@@ -621,6 +624,23 @@ def _evidence_audit(sha: str, rec: Rec) -> Fields:
 
 def append_audit(db: Db, actor: str, action: str, target: str, old: Any = None, new: Any = None) -> None:
     audit_log.append(db, actor, action, target, old, new)
+
+
+def _append(db: Db, at: str | None, actor: str, action: str, target: str, old: Any = None,
+            new: Any = None) -> None:
+    """An audit row like :func:`audit.append`, dated ``at``: a merged edit is logged at the time it was made
+    in the copy (its record keeps that time, and ``check`` holds records to their log row's time); the merge's
+    own rows, written last, carry the time of the merge."""
+    if at is None:
+        audit_log.append(db, actor, action, target, old, new)
+        return
+    last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, audit_log.GENESIS)
+    old_s = None if old is None else canonical(old)
+    new_s = None if new is None else canonical(new)
+    digest = audit_log.row_hash(seq, at, actor, action, target, old_s, new_s, prev)
+    db.execute("INSERT INTO audit (seq, at, actor, action, target, old, new, prev_hash, hash)"
+               " VALUES (?,?,?,?,?,?,?,?,?)", [seq, at, actor, action, target, old_s, new_s, prev, digest])
 
 
 def iter_rows(rows: dict[Key, Fields]) -> Iterator[tuple[Key, Fields]]:

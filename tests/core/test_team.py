@@ -395,3 +395,34 @@ def test_merge_report_lists_each_assessors_changes_and_the_decisions(tmp_path: P
     assert "li" in copies and "sarah" in copies and "not_met" in copies
     copies_sheet = [list(r) for r in wb["Copies"].iter_rows(values_only=True)]
     assert any(len(r) > 1 and r[0] == "li.cdassess" and r[1] == "li" for r in copies_sheet)
+
+
+def test_edits_made_hours_before_the_merge_keep_their_time_and_the_lead_checks_clean(
+        lead: Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy's edits were made on site in the morning; the merge runs in the evening."""
+    import cdassess.services
+    import cdassess.store
+    import cdassess.store.audit
+
+    reqs = list(lead.model.requirements)
+    p1 = _copy(lead, tmp_path, "li")
+    morning = {"t": 0}
+
+    def old_time() -> str:
+        morning["t"] += 1
+        return f"2026-11-24T0{8 + morning['t'] // 60 % 2}:{morning['t'] % 60:02d}:00.000Z"
+
+    for module in (cdassess.store, cdassess.store.audit, cdassess.services):
+        monkeypatch.setattr(module, "now_iso", old_time, raising=False)
+    with _edit(p1, "li") as c:
+        c.rate(reqs[0], "met", note="seen at 08:00")
+        f = c.save_finding(Finding(None, reqs[1], "found in the morning")).new
+        assert f is not None
+        c.save_finding(Finding(f.id, f.req_id, "found in the morning, confirmed at noon"))
+        c.add_evidence_bytes("morning.txt", b"morning evidence", [reqs[1]], description="from the morning")
+        c.set_claim(__import__("cdassess.records", fromlist=["Claim"]).Claim(reqs[2], "met", comment="team says"))
+    monkeypatch.undo()
+    assert _merge(lead, p1)[1] == 0
+    rating = lead.rating(reqs[0])
+    assert rating.updated_by == "li" and rating.updated_at.startswith("2026-11-24T08")
+    assert lead.check() == []
