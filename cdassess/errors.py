@@ -13,7 +13,7 @@ from typing import Any
 # English text of every coded message; the UI keeps its own translations of the same codes (ui/error_text.py)
 # and decides by ``code``, never by the English text. Parameters are filled in with str.format.
 MESSAGES: dict[str, str] = {
-    "na_needs_justification": "{req_id}: N/A needs a justification (say why the requirement does not apply)",
+    "na_needs_justification": "{req_id}: {label} needs a justification (say why the requirement does not apply)",
     "invalid_date": "{field} {value!r} is not a date (write it as YYYY-MM-DD); the day must exist in the calendar",
     "unknown_requirement": "unknown requirement {req_id!r}",
     "unknown_level": "level {level} is not a level of model {model} (accepted: {accepted})",

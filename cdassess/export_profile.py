@@ -22,11 +22,13 @@ and is kept; the assessor reviews observations before sharing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from cdassess.errors import InvalidValueError
-from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Rating
+from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Interview, Rating
 from cdassess.services import Assessment
 
 WITHHELD = "—"
@@ -77,6 +79,14 @@ class ExportProfile:
 
     def finding(self, f: Finding) -> Finding:
         return f if self.people else replace(f, owner="")
+
+    def interview(self, i: Interview) -> Interview:
+        changes: dict[str, Any] = {}
+        if not self.people:
+            changes.update(interviewees=WITHHELD, interviewer="")
+        if not self.notes:
+            changes["notes"] = ""
+        return replace(i, **changes) if changes else i
 
     def evidence(self, e: Evidence) -> Evidence:
         changes: dict[str, Any] = {}
@@ -134,21 +144,56 @@ class RedactedAssessment(Assessment):
     def evidence_for(self, req_id: str) -> list[Evidence]:
         return [self.profile.evidence(e) for e in self.source.evidence_for(req_id)]
 
+    def interviews(self) -> list[Interview]:
+        return [self.profile.interview(i) for i in self.source.interviews()]
+
+    def statuses(self) -> dict[str, str]:
+        return self.source.statuses()
+
+    def results_digest(self) -> str:
+        return self.source.results_digest()
+
+    def check(self, keys: Any = None) -> list[Any]:
+        return self.source.check(keys)
+
+    def extract_evidence(self, evidence_id: int, dest: str | Path, *, overwrite: bool = False,
+                         progress: Callable[[int, int], None] | None = None) -> Path:
+        return self.source.extract_evidence(evidence_id, dest, overwrite=overwrite, progress=progress)
+
     def close(self) -> None:
         """The view owns nothing; the assessment it came from stays open."""
 
     def __getattribute__(self, name: str) -> Any:
-        if name in _EDITS:
+        if not name.startswith("_") and name not in _READS:
+            # a whitelist: an edit method added to Assessment later is refused here without being listed
             raise InvalidValueError(f"a {object.__getattribute__(self, 'profile').name} export view is read-only; "
                                     f"edit the assessment itself ({name} refused)")
+        if name == "store":
+            return _ReadOnlyStore(super().__getattribute__("store"), object.__getattribute__(self, "profile").name)
         return super().__getattribute__(name)
 
 
-_EDITS = frozenset({
-    "rate", "set_rating", "set_note", "set_needs_review", "set_claim", "save_finding", "delete_finding",
-    "restore_finding", "add_evidence_file", "add_evidence_bytes", "link_evidence", "unlink_evidence",
-    "remove_evidence", "update_details", "lock", "unlock",
+_READS = frozenset({
+    "path", "readonly", "meta", "rule", "model", "source", "profile", "store", "ratings", "rating", "statuses",
+    "claims", "findings", "evidence_list", "evidence_for", "interviews", "levels", "gaps", "explain", "what_if",
+    "progress", "orphaned_by", "results_digest", "check", "extract_evidence", "close",
 })
+# nothing that returns a person or a note: those are read through the view's redacting queries
+_STORE_READS = frozenset({"path", "readonly", "audit_head", "model_json", "evidence_chunks"})
+
+
+class _ReadOnlyStore:
+    """The store as an export view shows it: reads of content that the view's own queries do not redact."""
+
+    def __init__(self, store: Any, profile_name: str) -> None:
+        self._store = store
+        self._profile_name = profile_name
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _STORE_READS:
+            raise InvalidValueError(f"a {self._profile_name} export view is read-only; the file cannot be "
+                                    f"changed through it ({name} refused)")
+        return getattr(self._store, name)
 
 
 def redacted(a: Assessment, profile: ExportProfile) -> Assessment:

@@ -10,6 +10,8 @@ import datetime as _dt
 import re
 
 from cdassess.errors import InvalidValueError
+from cdassess.records import Rating
+from cdassess.scale import RatingScale
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -37,3 +39,12 @@ def check_optional_date(value: str | None, field: str = "date") -> str | None:
     if value is None or value == "":
         return value
     return check_date(value, field)
+
+
+def check_rating(rating: Rating, scale: RatingScale) -> Rating:
+    """A rating as it may be stored: an option that needs a justification (N/A) has one."""
+    if scale.needs_justification(rating.status) and not rating.justification.strip():
+        raise InvalidValueError(code="na_needs_justification",
+                                params={"req_id": rating.req_id, "label": scale.label(rating.status, "en"),
+                                        "label_zh": scale.label(rating.status, "zh")})
+    return rating

@@ -1,7 +1,7 @@
 """The use cases the UI and the CLI call, so both behave the same.
 
 An :class:`Assessment` is one open assessment file plus its capability model (the snapshot stored inside the
-file, so a copied file carries its model along). Edits return a :class:`Change` saying what changed; the
+file, so a copied file carries its model along). Edits return a typed change (cdassess/changes.py): the
 caller decides what to refresh.
 """
 
@@ -19,12 +19,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdassess.changes import (
+    ClaimChange,
+    EvidenceChange,
+    FindingChange,
+    InterviewChange,
+    MetaChange,
+    ModelChange,
+    RatingChange,
+)
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError
 from cdassess.library import ModelLibrary
 from cdassess.model import Model, parse_model_json
 from cdassess.outputs import apply_umask
 from cdassess.records import PRIORITIES, AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
-from cdassess.rules import check_date, check_optional_date
+from cdassess.rules import check_date, check_optional_date, check_rating
 from cdassess.scoring import (
     DomainGaps,
     Explanation,
@@ -54,16 +63,6 @@ def default_actor() -> str:
         return "unknown"
 
 
-@dataclass(frozen=True)
-class Change:
-    """What an edit changed: its kind, the requirements it touches, and the old and new values."""
-
-    kind: str
-    req_ids: tuple[str, ...] = ()
-    old: Any = None
-    new: Any = None
-
-
 @dataclass
 class Assessment:
     store: AssessmentStore
@@ -82,6 +81,8 @@ class Assessment:
             raise InvalidValueError("the organization name is required")
         if not project.strip():
             raise InvalidValueError("the project name is required")
+        check_optional_date(start_date, "start date")
+        check_optional_date(end_date, "end date")
         if model is None:
             lib = library or ModelLibrary()
             model = lib.load(model_id) if model_id else lib.builtin()
@@ -202,7 +203,7 @@ class Assessment:
 
     def rate(self, req_id: str, status: str, *, note: str | None = None,
              justification: str | None = None, needs_review: bool | None = None,
-             action: str = "rate") -> Change:
+             action: str = "rate") -> RatingChange:
         """Set the assessor's rating (an option id of the model's scale, a label or an answer word, or
         "unrated"); fields given as None keep their value. An N/A-like option needs a justification."""
         st = self.parse_status(status)
@@ -213,30 +214,27 @@ class Assessment:
             justification=old.justification if justification is None else justification.strip(),
             needs_review=old.needs_review if needs_review is None else needs_review,
         )
-        if self.model.scale.needs_justification(st) and not new.justification:
-            label = self.model.scale.label(st, "en")
-            raise InvalidValueError(f"{req_id}: {label} needs a justification "
-                                    f"(say why the requirement does not apply)")
         return self.set_rating(new, action=action)
 
-    def set_rating(self, rating: Rating, *, action: str = "rate", restore: bool = False) -> Change:
+    def set_rating(self, rating: Rating, *, action: str = "rate", restore: bool = False) -> RatingChange:
         """Store a whole rating record as given; ``restore`` (undo) keeps its original author and time."""
         self.model.requirement(rating.req_id)
+        check_rating(rating, self.model.scale)  # the rules hold whoever calls (window, undo, imports)
         if rating.status not in self.model.scale and rating.status != self.store.rating(rating.req_id).status:
             self._known_status(rating.status, rating.req_id)
         old, new = self.store.put_rating(rating, action=action, restore=restore)
-        return Change("rating", (rating.req_id,), old, new)
+        return RatingChange(rating.req_id, old, new)
 
     def _known_status(self, status: str, req_id: str) -> None:
         if status != "unrated" and status not in self.model.scale:
             raise InvalidValueError(f"{req_id}: {status!r} is not an option of model {self.model.id}'s rating scale "
                                     f"(accepted: {', '.join(self.model.scale.ids)}, unrated)")
 
-    def accept_claims(self, req_ids: Iterable[str]) -> list[Change]:
+    def accept_claims(self, req_ids: Iterable[str]) -> list[RatingChange]:
         """Take the team's claim as the assessor's rating of each requirement, in one transaction, audited as
         ``accept_claim``. Requirements without a claim are left alone; an N/A claim takes the claim's comment
         as its justification and is refused without one (nothing is written then)."""
-        changes: list[Change] = []
+        changes: list[RatingChange] = []
         with self.store.batch("accept the team's claims"):
             for rid in dict.fromkeys(req_ids):
                 claim = self.store.claim(rid)
@@ -247,23 +245,23 @@ class Assessment:
                                          action="accept_claim"))
         return changes
 
-    def set_note(self, req_id: str, note: str) -> Change:
+    def set_note(self, req_id: str, note: str) -> RatingChange:
         return self.set_rating(self.rating(req_id).with_changes(note=note.strip()))
 
-    def set_needs_review(self, req_id: str, flag: bool) -> Change:
+    def set_needs_review(self, req_id: str, flag: bool) -> RatingChange:
         return self.set_rating(self.rating(req_id).with_changes(needs_review=flag))
 
     # ------------------------------------------------------------------------------------ claims
 
-    def set_claim(self, claim: Claim, *, source: str = "") -> Change:
+    def set_claim(self, claim: Claim, *, source: str = "") -> ClaimChange:
         self.model.requirement(claim.req_id)
         self._known_status(claim.status, claim.req_id)
         old, new = self.store.put_claim(claim, source=source)
-        return Change("claim", (claim.req_id,), old, new)
+        return ClaimChange(claim.req_id, old, new)
 
     # ------------------------------------------------------------------------------------ findings
 
-    def save_finding(self, finding: Finding) -> Change:
+    def save_finding(self, finding: Finding) -> FindingChange:
         if finding.req_id is not None:
             self.model.requirement(finding.req_id)
         if not finding.observation.strip():
@@ -273,15 +271,15 @@ class Assessment:
         check_optional_date(finding.due_date, "due date")
         old = self.store.finding(finding.id) if finding.id is not None else None
         new = self.store.save_finding(finding)
-        return Change("finding", (new.req_id,) if new.req_id else (), old, new)
+        return FindingChange(old, new)
 
-    def delete_finding(self, finding_id: int) -> Change:
+    def delete_finding(self, finding_id: int) -> FindingChange:
         old = self.store.delete_finding(finding_id)
-        return Change("finding", (old.req_id,) if old.req_id else (), old, None)
+        return FindingChange(old, None)
 
-    def restore_finding(self, finding: Finding) -> Change:
+    def restore_finding(self, finding: Finding) -> FindingChange:
         new = self.store.restore_finding(finding)
-        return Change("finding", (new.req_id,) if new.req_id else (), None, new)
+        return FindingChange(None, new)
 
     # ------------------------------------------------------------------------------------ interviews
 
@@ -292,11 +290,11 @@ class Assessment:
     def interviews(self) -> list[Interview]:
         return self.store.interviews()
 
-    def add_interview(self, interview: Interview) -> Change:
+    def add_interview(self, interview: Interview) -> InterviewChange:
         if not interview.interviewees.strip():
             raise InvalidValueError("an interview needs the people interviewed")
         check_date(interview.held_on, "interview date")
-        return Change("interview", (), None, self.store.add_interview(interview))
+        return InterviewChange(self.store.add_interview(interview))
 
     # ------------------------------------------------------------------------------------ evidence
 
@@ -332,34 +330,35 @@ class Assessment:
                            collected_on: str = "", description: str = "") -> tuple[Evidence, bool]:
         import io
 
+        check_optional_date(collected_on, "collection date")
         ids = list(dict.fromkeys(req_ids))
         for r in ids:
             self.model.requirement(r)
         return self.store.add_evidence(io.BytesIO(data), len(data), name, ids, provided_by=provided_by,
                                        collected_on=collected_on, description=description)
 
-    def link_evidence(self, evidence_id: int, req_ids: Iterable[str]) -> Change:
+    def link_evidence(self, evidence_id: int, req_ids: Iterable[str]) -> EvidenceChange:
         ids = list(dict.fromkeys(req_ids))
         for r in ids:
             self.model.requirement(r)
         linked = self.store.link_evidence(evidence_id, ids)
-        return Change("evidence", tuple(linked), None, evidence_id)
+        return EvidenceChange(evidence_id, tuple(linked))
 
-    def unlink_evidence(self, evidence_id: int, req_id: str) -> Change:
+    def unlink_evidence(self, evidence_id: int, req_id: str) -> EvidenceChange:
         done = self.store.unlink_evidence(evidence_id, req_id)
-        return Change("evidence", (req_id,) if done else (), evidence_id, None)
+        return EvidenceChange(evidence_id, (req_id,) if done else ())
 
     def update_evidence(self, evidence_id: int, *, description: str | None = None,
-                        provided_by: str | None = None, collected_on: str | None = None) -> Change:
+                        provided_by: str | None = None, collected_on: str | None = None) -> EvidenceChange:
         """Edit what is said about stored evidence; its content and hash never change."""
         check_optional_date(collected_on, "collection date")
         given = {"description": description, "provided_by": provided_by, "collected_on": collected_on}
         old, new = self.store.update_evidence(evidence_id, {k: v.strip() for k, v in given.items() if v is not None})
-        return Change("evidence", new.req_ids, old, new)
+        return EvidenceChange(evidence_id, new.req_ids, old, new)
 
-    def remove_evidence(self, evidence_id: int) -> Change:
+    def remove_evidence(self, evidence_id: int) -> EvidenceChange:
         old = self.store.remove_evidence(evidence_id)
-        return Change("evidence", old.req_ids, old, None)
+        return EvidenceChange(evidence_id, old.req_ids, old, None)
 
     def extract_evidence(self, evidence_id: int, dest: str | Path, *, overwrite: bool = False,
                          progress: ProgressFn | None = None) -> Path:
@@ -397,12 +396,15 @@ class Assessment:
 
     # ------------------------------------------------------------------------------------ details, lock
 
-    def update_details(self, **changes: Any) -> Change:
+    def update_details(self, **changes: Any) -> MetaChange:
         from cdassess.records import EDITABLE_META
 
         for key in changes:
             if key not in EDITABLE_META:
                 raise InvalidValueError(f"{key!r} cannot be edited (editable: {', '.join(EDITABLE_META)})")
+        for key, label in (("start_date", "start date"), ("end_date", "end date")):
+            if key in changes:
+                check_optional_date(changes[key], label)
         if "target_level" in changes:
             changes["target_level"] = self._level_arg(int(changes["target_level"]))
         if "level_rule" in changes:
@@ -410,7 +412,7 @@ class Assessment:
         old = self.meta
         new = self.store.update_meta(**changes)
         self._changed_meta()
-        return Change("meta", (), old, new)
+        return MetaChange(old, new)
 
     def orphaned_by(self, model: Model) -> list[str]:
         """Requirement ids with ratings, claims, findings or evidence links that ``model`` does not have."""
@@ -419,7 +421,7 @@ class Assessment:
         used |= {r for e in self.evidence_list() for r in e.req_ids}
         return sorted(r for r in used if r not in model.requirements)
 
-    def switch_model(self, model: Model, *, force: bool = False) -> Change:
+    def switch_model(self, model: Model, *, force: bool = False) -> ModelChange:
         """Put the assessment on another model or model version (e.g. licensed requirement texts).
 
         Ratings, claims, findings and evidence stay attached to the same requirement IDs. Records whose IDs
@@ -437,7 +439,7 @@ class Assessment:
         self.store.replace_model(model.id, model.version, model.to_json())
         self.model = model
         self._changed_meta()
-        return Change("model", tuple(orphans), old, (model.id, model.version))
+        return ModelChange(old, (model.id, model.version), tuple(orphans))
 
     def results_digest(self) -> str:
         """SHA-256 over every record ``check`` covers, the level rule and the model snapshot (cdassess.sealing)."""
@@ -457,7 +459,7 @@ class Assessment:
 
         return readiness(self, self._level_arg(target))
 
-    def lock(self, *, require_ready: bool = False, keys: Any = None) -> Change:
+    def lock(self, *, require_ready: bool = False, keys: Any = None) -> MetaChange:
         """Freeze the results: the digest and the audit head before the lock are signed with the installation's
         key. ``require_ready`` refuses (:class:`cdassess.readiness.NotReadyError`) while the completeness check
         lists anything."""
@@ -473,14 +475,14 @@ class Assessment:
         digest = self.results_digest()
         new = self.store.set_locked(True, digest=digest, signer=lock_signer(self, digest, keys))
         self._changed_meta()
-        return Change("lock", (), old, new)
+        return MetaChange(old, new)
 
-    def unlock(self, reason: str) -> Change:
+    def unlock(self, reason: str) -> MetaChange:
         """Unlock with a reason; every certificate issued on the frozen results is marked superseded."""
         old = self.meta
         new = self.store.set_locked(False, reason=reason)
         self._changed_meta()
-        return Change("lock", (), old, new)
+        return MetaChange(old, new)
 
     def certificates(self) -> list[Any]:
         """The certificate register (cdassess.store.certificates.CertificateRecord), oldest first."""

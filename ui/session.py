@@ -265,21 +265,22 @@ class AssessmentSession(QObject):
         change = self.assessment.save_finding(finding)
         self._saved()
         self.findingsChanged.emit(list(change.req_ids))
+        assert change.new is not None
         return change.old, change.new
 
     def delete_finding(self, finding_id: int) -> Finding:
         change = self.assessment.delete_finding(finding_id)
         self._saved()
         self.findingsChanged.emit(list(change.req_ids))
-        old: Finding = change.old
-        return old
+        assert change.old is not None
+        return change.old
 
     def restore_finding(self, finding: Finding) -> Finding:
         change = self.assessment.restore_finding(finding)
         self._saved()
         self.findingsChanged.emit(list(change.req_ids))
-        new: Finding = change.new
-        return new
+        assert change.new is not None
+        return change.new
 
     # ------------------------------------------------------------------------------------ evidence
 
@@ -302,14 +303,15 @@ class AssessmentSession(QObject):
     def remove_evidence(self, evidence_id: int) -> Evidence:
         change = self.assessment.remove_evidence(evidence_id)
         self.evidence_added(list(change.req_ids))
-        old: Evidence = change.old
-        return old
+        assert change.old is not None
+        return change.old
 
     def update_evidence(self, evidence_id: int, **fields: str) -> dict[str, str]:
         """Change what is said about evidence (description, provided_by, collected_on); returns the old values
         of the fields given. Its content and hash never change."""
         change = self.assessment.update_evidence(evidence_id, **fields)
-        old: Evidence = change.old
+        old = change.old
+        assert old is not None
         self._saved()
         self.evidenceChanged.emit(list(change.req_ids))
         return {k: str(getattr(old, k)) for k in fields}

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from cdassess.errors import Problem, ValidationError
 
 if TYPE_CHECKING:
-    from cdassess.services import Assessment, Change
+    from cdassess.changes import Change
+    from cdassess.services import Assessment
 
 
 @dataclass(frozen=True)

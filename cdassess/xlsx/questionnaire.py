@@ -32,8 +32,9 @@ from cdassess.xlsx.reading import (
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target
 
 if TYPE_CHECKING:
+    from cdassess.changes import Change
     from cdassess.model import Model, Text
-    from cdassess.services import Assessment, Change
+    from cdassess.services import Assessment
 
 ProgressFn = Callable[[int, int], None]
 KIND = "questionnaire"

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdassess.errors import InvalidValueError
 from cdassess.records import PRIORITIES, Claim, Finding, Rating
+from cdassess.rules import check_rating, is_date
 from cdassess.scale import UNRATED
 from cdassess.xlsx.columns import Column, cell_text, parse_flag, parse_status_word
 from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow, add_change
@@ -33,8 +35,9 @@ from cdassess.xlsx.safety import cut_stem
 from cdassess.xlsx.writing import STYLE_ANSWER, STYLE_TEXT, STYLE_TITLE, BookWriter, check_target
 
 if TYPE_CHECKING:
+    from cdassess.changes import Change
     from cdassess.export_profile import ExportProfile
-    from cdassess.services import Assessment, Change
+    from cdassess.services import Assessment
 
 ProgressFn = Callable[[int, int], None]
 Edit = Callable[["Assessment"], "Change"]
@@ -83,7 +86,6 @@ EVIDENCE_COLUMNS = (C_EID, C_ENAME, C_ESHA, C_ESIZE, C_ETYPE, C_ECOLL, C_EPROV, 
 
 PRIORITY_WORDS = {"high": "high", "高": "high", "medium": "medium", "中": "medium", "med": "medium",
                   "normal": "medium", "low": "low", "低": "low", "": "medium"}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # --------------------------------------------------------------------------------------------- export
@@ -266,10 +268,11 @@ def _read_ratings(a: Assessment, table: Any, preview: ImportPreview) -> list[Edi
                                                f"{req_id}: {cell_text(table.value(row, 'needs_review'))!r} is not "
                                                "yes or no", "yes / 是 / 1, or empty for no"))
             continue
-        if scale.needs_justification(status) and not just:
+        try:  # the services' rule (cdassess/rules.py), shown here with its place before anything is applied
+            check_rating(Rating(req_id, status, justification=just), scale)
+        except InvalidValueError as exc:
             preview.problems.append(ProblemRow(table.sheet, rnum, table.column("justification") or
-                                               table.column("rating"),
-                                               f"{req_id}: {scale.label(status, 'en')} needs a justification",
+                                               table.column("rating"), str(exc),
                                                "say why the requirement does not apply"))
             continue
         note = _whole(old.note, note, preview, table, rnum, f"the note of {req_id}")
@@ -414,7 +417,7 @@ def _finding_problems(a: Assessment, table: Any, rnum: int, texts: dict[str, str
     if texts["priority"].lower() not in PRIORITY_WORDS:
         out.append(ProblemRow(sheet, rnum, table.column("priority"), f"unknown priority {texts['priority']!r}",
                               ", ".join(PRIORITIES) + " (高 / 中 / 低)"))
-    if texts["due_date"] and not _DATE.fullmatch(texts["due_date"]):
+    if texts["due_date"] and not is_date(texts["due_date"]):
         out.append(ProblemRow(sheet, rnum, table.column("due_date"), f"{texts['due_date']!r} is not a date",
                               "YYYY-MM-DD"))
     return out
@@ -464,7 +467,7 @@ def _read_evidence(a: Assessment, table: Any, preview: ImportPreview) -> list[Ed
                     details[key] = value
                     preview.changes.append(ChangeRow(sheet, rnum, f"evidence {ev.id}", key, "changed",
                                                      getattr(ev, key), value))
-        if details.get("collected_on") and not _DATE.fullmatch(details["collected_on"]):
+        if details.get("collected_on") and not is_date(details["collected_on"]):
             preview.problems.append(ProblemRow(sheet, rnum, table.column("collected_on"),
                                                f"{details['collected_on']!r} is not a date", "a date, YYYY-MM-DD"))
         elif details:

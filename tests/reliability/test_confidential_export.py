@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cdassess.errors import InvalidValueError
+from cdassess.errors import CdassessError, InvalidValueError
 from cdassess.export_profile import CONFIDENTIAL, FULL, profile_named, redacted
 from cdassess.records import Claim, Finding, Interview
 from cdassess.reports.data import redact_report_data
@@ -201,3 +201,23 @@ def test_profile_by_name() -> None:
     assert profile_named("full") is FULL
     with pytest.raises(InvalidValueError, match="accepted: full, confidential"):
         profile_named("public")
+
+
+def test_the_confidential_view_cannot_write_and_redacts_interviews(demo: Assessment) -> None:
+    demo.add_interview(Interview(None, "2026-11-20", "Wang Fang, Li Lei", "Zhang Wei", "pipelines",
+                                 "said the gate is skipped on Fridays"))
+    view = redacted(demo, CONFIDENTIAL)
+    (i,) = [x for x in view.interviews() if x.topic == "pipelines"]
+    assert "Wang" not in i.interviewees and i.interviewer == "" and i.notes == ""
+    before = (demo.ratings(), demo.evidence_list(), demo.interviews(), demo.store.audit_head())
+    for attempt in (lambda: view.update_evidence(demo.evidence_list()[0].id, description="x"),
+                    lambda: view.add_interview(Interview(None, "2026-11-21", "x")),
+                    lambda: view.rate("CD.CM.VC.01.L3", "met"),
+                    lambda: view.switch_model(demo.model),
+                    lambda: view.store.put_rating(demo.rating("CD.CM.VC.01.L3")),
+                    lambda: view.store.db.execute("DELETE FROM interview"),
+                    lambda: view.store.interviews(),  # noqa: PLW0108 - the attribute access itself is refused
+                    ):
+        with pytest.raises(CdassessError, match="read-only"):
+            attempt()
+    assert (demo.ratings(), demo.evidence_list(), demo.interviews(), demo.store.audit_head()) == before
