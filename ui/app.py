@@ -61,6 +61,9 @@ def create_app(argv: Sequence[str] | None = None, settings: Settings | None = No
     settings = settings or Settings()
     load_cjk_font(app)
     install_translations(app, settings.ui_language)
+    from ui import error_text
+
+    error_text.set_language(settings.ui_language)
     return app, settings
 
 
@@ -105,6 +108,9 @@ def ask_assessor_name(settings: Settings, actor: str | None) -> None:
 def main(path: str | Path | None = None, *, readonly: bool = False, actor: str | None = None) -> int:
     """Open the window (on ``path`` when given) and run the event loop; returns the exit code."""
     app, settings = create_app()
+    from ui import crash
+
+    crash.install()  # never die silently: uncaught exceptions go to the log and a dialog
     ask_assessor_name(settings, actor)
     from ui.main_window import MainWindow
 

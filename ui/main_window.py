@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
         self._action(t, self.tr("&Interviews…"), lambda: self.open_tool("interviews"), "Ctrl+Shift+I")
         self._action(t, self.tr("&Audit log…"), lambda: self.open_tool("audit"), "Ctrl+Shift+L")
         h = mb.addMenu(self.tr("&Help"))
+        self._action(h, self.tr("Open &log folder"), self.open_log_folder)
         self._action(h, self.tr("&About cdassess"), self.about)
 
     def _build_rating_menu(self) -> None:
@@ -670,6 +671,17 @@ class MainWindow(QMainWindow):
             self.tree_model.set_text_language(lang)
         if self._dashboard is not None:
             self._dashboard.set_text_language(lang)
+
+    def open_log_folder(self) -> bool:
+        """Help > Open log folder: where the log of problems and crashes is (to send with a bug report)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from cdassess import logsetup
+
+        folder = logsetup.log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
 
     def about(self) -> None:
         """Help > About: what cdassess is and the versions it runs on, with a copy button."""

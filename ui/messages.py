@@ -19,8 +19,10 @@ def error(parent: QWidget | None, title: str, text: str, details: str = "") -> N
 
 def show_error(parent: QWidget | None, title: str, exc: CdassessError) -> None:
     """Show an engine error; a validation error lists every problem under "details"."""
+    from ui.error_text import message
+
     details = exc.details() if isinstance(exc, ValidationError) else ""
-    error(parent, title, str(exc), details)
+    error(parent, title, message(exc), details)  # in the interface language, chosen by the error's code
 
 
 def info(parent: QWidget | None, title: str, text: str) -> None:

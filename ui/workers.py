@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from cdassess.errors import CdassessError
 from cdassess.services import Assessment
+from ui.error_text import message
 
 
 class AttachWorker(QObject):
@@ -39,7 +40,7 @@ class AttachWorker(QObject):
             try:
                 a = Assessment.open(self.path, actor=self.actor)
             except CdassessError as exc:
-                self.failed.emit("", str(exc))
+                self.failed.emit("", message(exc))
                 return
             with a:
                 for i, f in enumerate(self.files):
@@ -54,7 +55,7 @@ class AttachWorker(QObject):
                                                          collected_on=self.collected_on, progress=report,
                                                          cancelled=self._cancel.is_set)
                     except CdassessError as exc:
-                        self.failed.emit(f.name, str(exc))
+                        self.failed.emit(f.name, message(exc))
                         continue
                     self.attached.emit(ev.id, is_new, f.name)
         finally:

@@ -130,6 +130,11 @@ def _run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Na
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line naming the log, the traceback only in the log
+        from cdassess.logsetup import print_cli_bug
+
+        print_cli_bug(exc)
+        return 1
     except OSError as exc:  # a read-only or full disk, a vanished folder: one line naming the file
         where = exc.filename or getattr(args, "file", None) or ""
         print(f"cdassess: error: {_escape(where)}: {_escape(exc.strerror or exc)}", file=sys.stderr)

@@ -41,19 +41,19 @@ def code_of(exc: BaseException) -> str:
     for prefix, code in ENVIRONMENT:
         if name == prefix or name.startswith(prefix + "_"):
             return code
-    if name == "SQLITE_ERROR" and any(t in str(exc) for t in ("no such table", "no such column",
-                                                               "malformed", "file is not a database")):
-        return "corrupt"  # the file lacks what every cdassess file has: damaged or crafted, not our bug
+    # SQLITE_ERROR ("no such column", a syntax error) and the rest: our SQL is wrong. A file lacking what
+    # every cdassess file has is refused before any such query runs (store/genuine.py).
     return "bug"
 
 
 def classify(path: Path, exc: BaseException) -> CdassessError:
     """One user-facing error for an SQLite exception raised while working on ``path``."""
+    from cdassess import logsetup
+
+    logsetup.install()
     code = code_of(exc)
     detail = str(exc) or error_name(exc) or type(exc).__name__
     if code == "bug":
-        from cdassess import logsetup
-
         log.error("SQLite error %s on %s", error_name(exc) or type(exc).__name__, path, exc_info=exc)
         return InternalError(code="bug", params={"detail": f"{error_name(exc) or type(exc).__name__}: {detail}",
                                                  "log": str(logsetup.log_path()), "path": str(path)})
