@@ -23,7 +23,7 @@ MB = 1 << 20
 def raised(fn: object) -> BaseException:
     try:
         fn()  # type: ignore[operator]
-    except BaseException as exc:  # noqa: BLE001 - returned to the test
+    except BaseException as exc:
         return exc
     raise AssertionError("no exception")
 

@@ -23,7 +23,8 @@ def zh() -> Any:
 
 
 def test_engine_messages_are_translated_by_code(zh: None) -> None:
-    exc = InvalidValueError(code="na_needs_justification", params={"req_id": "CD.CM.VC.01.L3"})
+    exc = InvalidValueError(code="na_needs_justification", params={"req_id": "CD.CM.VC.01.L3", "label": "N/A",
+                                                                    "label_zh": "不适用"})
     assert "N/A needs a justification" in str(exc)  # English for the log and the CLI
     shown = error_text.message(exc)
     assert "不适用" in shown and "CD.CM.VC.01.L3" in shown and "N/A" not in shown
@@ -74,7 +75,7 @@ def test_a_crash_in_a_slot_or_a_thread_goes_to_the_log_and_a_dialog(qtbot: Any, 
 def _info(fn: Any) -> tuple[type[BaseException], BaseException, Any]:
     try:
         fn()
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         return type(exc), exc, exc.__traceback__
     raise AssertionError
 
