@@ -39,6 +39,8 @@ def opened(args: argparse.Namespace, *, readonly: bool = False, unsafe: bool = F
 
     unsafe = readonly and (unsafe or bool(getattr(args, "unsafe_read_only", False)))
     a = Assessment.open(args.file, readonly=readonly, actor=getattr(args, "user", None), unsafe=unsafe)
+    if a.store.lock_note:
+        print(f"cdassess: note: {a.store.lock_note}", file=sys.stderr)
     try:
         yield a
     finally:

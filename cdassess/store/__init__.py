@@ -60,6 +60,7 @@ class AssessmentStore:
         # open) and no third-party sqlite-utils plugin touching the assessment's connection
         self.db = Db(conn)
         self._closed = False
+        self.lock_note = ""
         self.not_genuine: list[Problem] = []  # only an unsafe read-only open keeps a file that is not genuine
         self._key = open_files.file_key(path)
         if self._key is not None:
@@ -135,13 +136,14 @@ class AssessmentStore:
         if unsafe and not readonly:
             raise AssessmentFileError(f"{path}: an unsafe open is read-only; it can never edit the file")
         first_here = _preflight_once(path)
+        lock_note = ""
         if not readonly:
             if not os.access(path, os.W_OK):
                 raise AssessmentFileError(f"{path}: the file is read-only; changes cannot be saved "
                                           "(open it read-only, or change its permissions)")
             if not os.access(path.parent, os.W_OK):
                 raise AssessmentFileError(f"{path}: its folder is read-only; changes cannot be saved")
-            acquire_edit_lock(path)
+            lock_note = acquire_edit_lock(path)
         conn: sqlite3.Connection | None = None
         store: AssessmentStore | None = None
         try:
@@ -149,6 +151,7 @@ class AssessmentStore:
                 _probe(path)
             conn = connect(path, readonly=readonly)
             store = cls(path, conn, readonly=readonly, actor=actor, locked=not readonly)
+            store.lock_note = lock_note  # a stale lock of a dead process was taken over: say so
             verdict = _verify(path, conn, unsafe=unsafe)
             store.not_genuine = verdict.problems
             store._check_record()

@@ -5,20 +5,14 @@ Nothing here creates a file unless asked to, and every refusal names the file an
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import socket
 import sqlite3
 import struct
-import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
-from cdassess.errors import AssessmentFileError, FileInUseError
+from cdassess.errors import AssessmentFileError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -235,81 +229,21 @@ def damaged(path: Path, exc: BaseException) -> AssessmentFileError:
 
 def lock_path(path: Path) -> Path:
     """The sidecar lock file beside the assessment (LibreOffice style, hidden on Unix)."""
-    return path.parent / f".~lock.{path.name}#"
+    from cdassess.store.editlock import lock_path as sidecar
+
+    return sidecar(path)
 
 
-class _Held:
-    def __init__(self, fh: IO[str]) -> None:
-        self.fh = fh
-        self.count = 1
+def acquire_edit_lock(path: Path) -> str:
+    """Take the per-file editing lock for this process (re-entrant within the process); see store/editlock.py.
 
+    Returns a note when a lock left by a process that is no longer running was taken over ('' otherwise)."""
+    from cdassess.store.editlock import acquire
 
-_held: dict[str, _Held] = {}
-_held_guard = threading.Lock()
-
-
-def _try_lock(fh: IO[str]) -> bool:
-    if sys.platform == "win32":
-        import msvcrt
-
-        try:
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def acquire_edit_lock(path: Path) -> None:
-    """Take the per-file editing lock for this process (re-entrant within the process)."""
-    key = str(path.resolve())
-    with _held_guard:
-        if key in _held:
-            _held[key].count += 1
-            return
-        lp = lock_path(path)
-        try:
-            fh = open(lp, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole session
-        except OSError as exc:
-            raise AssessmentFileError(f"{path}: cannot create the lock file {lp.name} ({exc.strerror or exc}); "
-                                      "is the folder read-only?") from None
-        if not _try_lock(fh):
-            fh.seek(0)
-            holder = fh.read().strip()
-            fh.close()
-            who = ""
-            with contextlib.suppress(ValueError):
-                info = json.loads(holder)
-                who = f" by {info.get('user', '?')} on {info.get('host', '?')} (process {info.get('pid', '?')})"
-            raise FileInUseError(
-                f"{path}: already open for editing in another cdassess window or command{who}; "
-                "close it there, or open this file read-only"
-            )
-        fh.seek(0)
-        fh.truncate()
-        fh.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                             "user": os.environ.get("USER") or os.environ.get("USERNAME") or "?",
-                             "since": now_iso()}))
-        fh.flush()
-        _held[key] = _Held(fh)
+    return acquire(path)
 
 
 def release_edit_lock(path: Path) -> None:
-    key = str(path.resolve())
-    with _held_guard:
-        held = _held.get(key)
-        if held is None:
-            return
-        held.count -= 1
-        if held.count:
-            return
-        del _held[key]
-        with contextlib.suppress(OSError):
-            lock_path(path).unlink()
-        held.fh.close()
+    from cdassess.store.editlock import release
+
+    release(path)
