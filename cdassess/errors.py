@@ -38,15 +38,27 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# What a parameter reads as when a caller did not give it (a message is never shown with "{label}" in it).
+DEFAULT_PARAMS: dict[str, str] = {"label": "N/A", "label_zh": "不适用", "who": "", "detail": "?", "path": "the file"}
+
+
+class _Params(dict[str, Any]):
+    def __missing__(self, key: str) -> Any:
+        return DEFAULT_PARAMS.get(key, "?")
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """``template`` with ``params``; a missing one reads as its default, never as ``{name}``."""
+    try:
+        return template.format_map(_Params(params))
+    except (IndexError, ValueError, AttributeError):
+        return template
+
+
 def render(code: str, params: Mapping[str, Any]) -> str:
     """The English message of ``code`` with its parameters (the code itself when unknown)."""
     template = MESSAGES.get(code)
-    if template is None:
-        return code
-    try:
-        return template.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return template
+    return code if template is None else fill(template, params)
 
 
 class CdassessError(Exception):

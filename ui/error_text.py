@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cdassess.errors import CdassessError, render
+from cdassess.errors import CdassessError, fill, render
 
 ZH: dict[str, str] = {
     "na_needs_justification": "{req_id}：选择“{label_zh}”时必须填写理由（说明该要求为何不适用）",
@@ -55,10 +55,7 @@ def text_of(code: str, params: Mapping[str, Any], english: str = "") -> str:
         p = dict(params)
         if code == "evidence_not_regular":
             p["kind"] = ZH_KINDS.get(str(p.get("kind", "")), p.get("kind", ""))
-        try:
-            return ZH[code].format(**p)
-        except (KeyError, IndexError, ValueError):
-            pass
+        return fill(ZH[code], p)
     return english or render(code, params)
 
 

@@ -32,6 +32,9 @@ def test_engine_messages_are_translated_by_code(zh: None) -> None:
     from cdassess.errors import MESSAGES
 
     assert set(MESSAGES) <= set(error_text.ZH)
+    # a parameter the caller did not give reads as its default, never as "{label}"
+    bare = InvalidValueError(code="na_needs_justification", params={"req_id": "X.1"})
+    assert "{" not in str(bare) and "{" not in error_text.message(bare)
     # an error without a code keeps its English text
     assert error_text.message(InvalidValueError("plain text")) == "plain text"
 
