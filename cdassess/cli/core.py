@@ -298,7 +298,9 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 def cmd_evidence_add(args: argparse.Namespace) -> int:
     with opened(args) as a:
-        ev, is_new = a.add_evidence_file(args.path, args.req or [], provided_by=args.provided_by or "",
+        limit = None if getattr(args, "max_size", None) is None else int(args.max_size * 2**20)
+        ev, is_new = a.add_evidence_file(args.path, args.req or [], max_bytes=limit,
+                                         provided_by=args.provided_by or "",
                                          collected_on=args.collected_on or "", description=args.description or "")
         state = "added" if is_new else "already stored (same content); linked"
         print(f"evidence {ev.id} {state}: {ev.original_name}, {ev.size} bytes, sha256 {ev.sha256}, "
@@ -599,6 +601,8 @@ def _register_evidence(sub: Any) -> None:
     p.add_argument("--provided-by")
     p.add_argument("--collected-on", help="date collected (YYYY-MM-DD)")
     p.add_argument("--description")
+    p.add_argument("--max-size", type=float, metavar="MB",
+                   help="refuse a file larger than this many MB (default 4096, or $CDASSESS_MAX_EVIDENCE_MB)")
     p.set_defaults(handler=cmd_evidence_add)
     p = ev.add_parser("list", help="all stored evidence")
     _file(p)

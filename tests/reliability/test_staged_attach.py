@@ -181,3 +181,13 @@ def test_size_limit_and_free_space(demo: Assessment, tmp_path: Path, monkeypatch
     with pytest.raises(CdassessError, match="free space") as info:
         demo.add_evidence_file(src, [REQ])
     assert info.value.code == "evidence_no_space"
+
+
+def test_cli_max_size_option(demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cdassess.cli import main
+
+    src = tmp_path / "big.bin"
+    src.write_bytes(b"x" * (3 * MB))
+    code = main(["evidence", "add", str(demo_path), str(src), "--req", REQ, "--max-size", "2"])
+    err = capsys.readouterr().err
+    assert code == 1 and "larger than the limit of 2.0 MB" in err and len(err.strip().splitlines()) == 1
