@@ -27,6 +27,14 @@ class ModelEntry:
     builtin: bool
 
 
+@dataclass(frozen=True)
+class InvalidModelFile:
+    """A file in the user's model library that does not load, with its problem (listed, never skipped)."""
+
+    path: Path
+    problem: str
+
+
 class ModelLibrary:
     """Finds models by id (and optionally version). Pass ``user_dir`` to use another library folder."""
 
@@ -44,18 +52,42 @@ class ModelLibrary:
             out += [(p, False) for p in sorted(self.user_dir.glob("*.json"))]
         return out
 
-    def entries(self) -> list[ModelEntry]:
-        """Every loadable model; a broken file in the user library is skipped, not fatal."""
-        found: list[ModelEntry] = []
+    def scan(self) -> tuple[list[tuple[ModelEntry, Model]], list[InvalidModelFile]]:
+        """Every model with its loaded content, and every user-library file that does not load (with why)."""
+        found: list[tuple[ModelEntry, Model]] = []
+        invalid: list[InvalidModelFile] = []
         for path, builtin in self._files():
             try:
                 m = load_model_file(path)
-            except ModelError:
+            except ModelError as exc:
                 if builtin:
                     raise
+                invalid.append(InvalidModelFile(path, str(exc)))
                 continue
-            found.append(ModelEntry(m.id, m.version, m.names.zh, m.names.en, path, builtin))
-        return found
+            found.append((ModelEntry(m.id, m.version, m.names.zh, m.names.en, path, builtin), m))
+        return found, invalid
+
+    def entries(self) -> list[ModelEntry]:
+        """Every loadable model (a broken file in the user library is not fatal: :meth:`scan` lists it)."""
+        return [e for e, _m in self.scan()[0]]
+
+    def remove(self, model_id: str, version: str | None = None) -> list[ModelEntry]:
+        """Delete an imported model (every version, or ``version``) from the user library; returns what went.
+
+        Assessments keep working: each holds its own snapshot of its model.
+        """
+        entries = [e for e in self.entries() if e.id == model_id]
+        mine = [e for e in entries if not e.builtin and (version is None or e.version == version)]
+        if not mine:
+            if any(e.builtin and (version is None or e.version == version) for e in entries):
+                raise ModelError(f"model {model_id} is built in and cannot be removed",
+                                 [Problem(str(self.builtin_dir), "only imported models can be removed")])
+            known = ", ".join(sorted({f"{e.id} {e.version}" for e in self.entries() if not e.builtin})) or "none"
+            wanted = f"{model_id} {version}" if version else model_id
+            raise NotFoundError(f"no imported model {wanted!r} in the library (imported: {known})")
+        for e in mine:
+            e.path.unlink()
+        return mine
 
     def load(self, model_id: str, version: str | None = None) -> Model:
         candidates = [e for e in self.entries() if e.id == model_id and (version is None or e.version == version)]
@@ -78,13 +110,18 @@ class ModelLibrary:
             digest = hashlib.sha256(safe.encode("utf-8")).hexdigest()[:16]
             safe = safe.encode("utf-8")[:100].decode("utf-8", "ignore") + "-" + digest
         target = self.user_dir / f"{safe}.json"
-        if target.exists() and not replace:
+        same = [e.path for e in self.entries() if not e.builtin and (e.id, e.version) == (model.id, model.version)]
+        if (target.exists() or same) and not replace:
             raise ModelError(f"model {model.id} {model.version} is already in the library",
-                             [Problem(str(target), "exists; import with --replace to overwrite it")])
+                             [Problem(str(target if target.exists() else same[0]),
+                                      "exists; import with --replace to overwrite it")])
         self.user_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.user_dir, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(model.to_dict(), fh, ensure_ascii=False, indent=1)
         apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
         os.replace(tmp, target)
+        for other in same:  # the same id and version under another file name (copied in by hand)
+            if other != target:
+                other.unlink(missing_ok=True)
         return target

@@ -470,19 +470,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_models(args: argparse.Namespace) -> int:
-    from cdassess.library import ModelLibrary
-
-    entries = ModelLibrary().entries()
-    if args.json:
-        _print_json([{"id": e.id, "version": e.version, "name_zh": e.name_zh, "name_en": e.name_en,
-                      "builtin": e.builtin, "path": str(e.path)} for e in entries])
-        return 0
-    for e in entries:
-        print(f"{e.id:<20} {e.version:<10} {'built-in' if e.builtin else 'imported':<9} {e.name_zh} / {e.name_en}")
-    return 0
-
-
 def cmd_edit(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {}
     for key in ("organization", "project", "scope", "target_level", "start_date", "end_date", "level_rule",
@@ -504,15 +491,6 @@ def cmd_use_model(args: argparse.Namespace) -> int:
     from cdassess.cli.cycles import cmd_upgrade
 
     return cmd_upgrade(args)
-
-
-def cmd_validate_model(args: argparse.Namespace) -> int:
-    from cdassess.model import load_model_file
-
-    m = load_model_file(args.path)
-    print(f"ok: {m.id} {m.version}: {len(m.domains)} domains, {len(m.subdomains)} subdomains, {len(m.items)} items, "
-          f"{len(m.requirements)} requirements, levels {m.level_range_text()}")
-    return 0
 
 
 # ------------------------------------------------------------------------------------------ parser
@@ -721,14 +699,6 @@ def _register_lock_and_admin(sub: Any) -> None:
     p.add_argument("--force", action="store_true", help="go ahead although requirements in use are removed "
                    "(their records stay in the file, listed)")
     p.set_defaults(handler=cmd_use_model)
-
-    p = sub.add_parser("models", help="the built-in and imported models")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_models)
-
-    p = sub.add_parser("validate-model", help="validate a model file and report every problem")
-    p.add_argument("path", metavar="MODEL.json")
-    p.set_defaults(handler=cmd_validate_model)
 
 
 __all__ = ["CdassessError", "Handler", "level_number", "opened", "register"]

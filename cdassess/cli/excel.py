@@ -1,4 +1,4 @@
-"""Excel commands: questionnaire and workbook export/import, model workbooks, and the gap plan.
+"""Excel commands: questionnaire and workbook export/import and the gap plan (model workbooks: cli/models.py).
 
 openpyxl is imported only inside the handlers (through cdassess.xlsx), so ``cdassess --help`` stays light.
 """
@@ -83,26 +83,6 @@ def cmd_workbook_import(args: argparse.Namespace) -> int:
     return _import(args, "workbook")
 
 
-def cmd_model_export(args: argparse.Namespace) -> int:
-    from cdassess.library import ModelLibrary
-    from cdassess.xlsx import export_model_workbook
-
-    model = ModelLibrary().load(args.model_id, args.version)
-    output_path(args, "xlsx")
-    out = export_model_workbook(model, args.output)
-    print(f"wrote {out}: model {model.id} {model.version}, {len(model.requirements)} requirements")
-    return 0
-
-
-def cmd_model_import(args: argparse.Namespace) -> int:
-    from cdassess.xlsx import import_model_workbook
-
-    model, path = import_model_workbook(args.xlsx, replace=args.replace)
-    print(f"imported model {model.id} {model.version} ({len(model.requirements)} requirements) into the library: "
-          f"{path}; use it with: cdassess new FILE --model {model.id}")
-    return 0
-
-
 def gaps_export(args: argparse.Namespace) -> int:
     """``cdassess gaps export FILE -o plan.xlsx`` (called by cdassess.cli.core)."""
     from cdassess.export_profile import profile_named
@@ -154,15 +134,3 @@ def register(sub: Any) -> None:
     _import_args(p, "workbook")
     p.set_defaults(handler=cmd_workbook_import)
 
-    m = sub.add_parser("model", help="model workbooks: export a model, import one into the library"
-                       ).add_subparsers(dest="model_command", metavar="ACTION")
-    p = m.add_parser("export", help="write a model as a workbook")
-    p.add_argument("model_id", metavar="MODEL_ID")
-    p.add_argument("--version", help="model version (default: the library's choice)")
-    p.add_argument("-o", "--output", required=True, metavar="model.xlsx")
-    force_option(p)
-    p.set_defaults(handler=cmd_model_export)
-    p = m.add_parser("import", help="validate a model workbook and add it to the user's model library")
-    p.add_argument("xlsx", metavar="model.xlsx")
-    p.add_argument("--replace", action="store_true", help="overwrite a model of the same id and version")
-    p.set_defaults(handler=cmd_model_import)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,7 +53,7 @@ def cell_problems(model: Model) -> list[Problem]:
             for where, field, value in _texts(model) if len(value) > MAX_CELL_CHARS]
 
 
-def export_model(model: Model, path: str | Path) -> Path:
+def export_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
     """Write ``model`` to ``path``: ``.json`` (the model file) or ``.xlsx`` (a model workbook, never cut)."""
     p = Path(path)
     suffix = p.suffix.lower()
@@ -80,13 +78,10 @@ def export_model(model: Model, path: str | Path) -> Path:
         from cdassess.xlsx import export_model_workbook
 
         return Path(export_model_workbook(model, p))
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    from cdassess.outputs import atomic_output
+
+    with atomic_output(p, force=force, kind="json") as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(model.to_dict(), fh, ensure_ascii=False, indent=1)
             fh.write("\n")
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return p
