@@ -21,9 +21,11 @@ from cdassess.errors import ModelError, Problem
 from cdassess.importers.common import Converted
 from cdassess.importers.safe import (
     MAX_MODEL_BYTES,
+    SafeTar,
     SafeZip,
     check_size,
     decode_text,
+    is_tar,
     load_yaml_documents,
     read_limited,
     refuse,
@@ -39,10 +41,11 @@ KINDS = {
     "dsomm": "OWASP DSOMM model (YAML)",
     "samm": "OWASP SAMM core model (folder)",
     "samm-zip": "OWASP SAMM core model (zip)",
+    "samm-tar": "OWASP SAMM core model (tar.gz, as SAMM releases it)",
     "ciso-assistant": "CISO Assistant framework library (YAML)",
 }
 ACCEPTED = ("a cdassess model (.json or model workbook .xlsx), OWASP DSOMM's generated model.yaml, the OWASP "
-            "SAMM core model folder (or a zip of it), or a CISO Assistant framework library (.yaml)")
+            "SAMM core model folder (or a zip or tar.gz of it), or a CISO Assistant framework library (.yaml)")
 
 _ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
@@ -90,6 +93,12 @@ def _identify(p: Path) -> tuple[str, Any]:
             what = "a zip document of another kind (Word, OpenDocument?)" if "[Content_Types].xml" in zf.names \
                 or "mimetype" in zf.names else "a zip without the SAMM core model's business_functions/ folder"
         raise _wrong_kind(p, what)
+    if is_tar(p, head):
+        from cdassess.importers import samm
+
+        if samm.zip_root(SafeTar(p)) is not None:
+            return "samm-tar", None
+        raise _wrong_kind(p, "an archive without the SAMM core model's business_functions/ folder")
     try:
         if head.startswith(_OLE):
             raise _wrong_kind(p, "a legacy Office (.xls/.doc) or encrypted file")
@@ -179,6 +188,10 @@ def _convert(p: Path, kind: str, content: Any) -> Converted:
 
         with SafeZip(p) as zf:
             return samm.convert(samm.open_zip(p, zf))
+    if kind == "samm-tar":
+        from cdassess.importers import samm
+
+        return samm.convert(samm.open_zip(p, SafeTar(p)))
     if kind in ("dsomm", "ciso-assistant"):
         if kind == "dsomm":
             from cdassess.importers import dsomm

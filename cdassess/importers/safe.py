@@ -10,6 +10,7 @@ refused before anything walks it. Recursive aliases are refused too.
 from __future__ import annotations
 
 import posixpath
+import tarfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,3 +217,67 @@ class SafeZip:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class SafeTar:
+    """Reads the regular members of a (gzip/bzip2/xz) tar into memory with the zip's limits (SAMM's release is
+    ``samm.tar.gz``); links, devices and paths leaving the archive are refused, nothing touches the disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            check_size(path, path.stat().st_size)
+            tf = tarfile.open(path, "r:*")  # noqa: SIM115 - closed below after reading
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise refuse(path, "", f"a damaged archive ({exc})", summary=f"{path} is not a readable archive") from None
+        self._data: dict[str, bytes] = {}
+        total = 0
+        try:
+            for count, info in enumerate(tf, start=1):
+                name = info.name
+                norm = posixpath.normpath(name.replace("\\", "/"))
+                if count > MAX_ZIP_MEMBERS:
+                    raise refuse(path, "", f"the archive holds more than {MAX_ZIP_MEMBERS:,} members")
+                if name.startswith(("/", "\\")) or norm.startswith("../") or norm == "..":
+                    raise refuse(path, f"member {name!r}", "an absolute path or one that leaves the archive (..); "
+                                                           "such archives are refused")
+                if info.isdir():
+                    continue
+                if not info.isfile():
+                    continue  # links and devices are never followed
+                total += info.size
+                if info.size > MAX_ZIP_MEMBER_BYTES:
+                    raise refuse(path, f"member {name!r}", f"is {_mb(info.size)}; a member may be at most "
+                                                           f"{_mb(MAX_ZIP_MEMBER_BYTES)}")
+                if total > MAX_ZIP_TOTAL_BYTES:
+                    raise refuse(path, "", f"the archive unpacks to more than {_mb(MAX_ZIP_TOTAL_BYTES)}")
+                if norm.endswith((".yml", ".yaml")):
+                    fh = tf.extractfile(info)
+                    if fh is not None:
+                        self._data[norm] = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
+        except (tarfile.TarError, EOFError, OSError, zlib_error()) as exc:
+            raise refuse(path, "", f"a damaged archive ({exc})", summary=f"{path} is not a readable archive") from None
+        finally:
+            tf.close()
+        self.names = list(self._data)
+
+    def read(self, name: str) -> bytes:
+        return self._data[name]
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def is_tar(path: Path, head: bytes) -> bool:
+    """A tar, compressed or not: gzip, bzip2 and xz magic, or the ustar mark at offset 257."""
+    if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(257)
+            return fh.read(5) == b"ustar"
+    except OSError:
+        return False

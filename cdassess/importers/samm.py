@@ -45,6 +45,7 @@ from cdassess.importers.common import (
 from cdassess.importers.safe import (
     MAX_MODEL_BYTES,
     MAX_ZIP_MEMBERS,
+    SafeTar,
     SafeZip,
     check_size,
     decode_text,
@@ -130,11 +131,11 @@ def open_folder(path: Path) -> Source:
     return Source(path, root, _index(root, names), read)
 
 
-def zip_root(zf: SafeZip) -> str | None:
+def zip_root(zf: SafeZip | SafeTar) -> str | None:
     return _find_root(zf.names)
 
 
-def open_zip(path: Path, zf: SafeZip) -> Source:
+def open_zip(path: Path, zf: SafeZip | SafeTar) -> Source:
     root = zip_root(zf)
     if root is None:
         raise refuse(path, "", "the zip holds no business_functions/ folder with YAML files (expected a zip of the "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import tarfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,11 @@ def test_detect_by_content_not_extension(tmp_path: Path, samm_dir: Path) -> None
             zf.write(p, "core-main/" + p.relative_to(samm_dir).as_posix())
     assert detect(z) == "samm-zip"
     assert convert(z).data["domains"] == convert(samm_dir).data["domains"]
+    tgz = tmp_path / "samm.tar.gz"  # what SAMM's release page offers
+    with tarfile.open(tgz, "w:gz") as tf:
+        tf.add(samm_dir / "model", "model")
+    assert detect(tgz) == "samm-tar"
+    assert convert(tgz).data["domains"] == convert(samm_dir).data["domains"]
     mini = Path(__file__).parent.parent / "fixtures" / "models" / "mini.json"
     assert detect(mini) == "cdassess-json"
 
@@ -342,6 +349,17 @@ def test_zip_path_traversal_and_bomb_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(z2, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("model/business_functions/a.yml", b"\n" * (12 * safe_mod.MB))
     assert "compresses" in error_of(z2) and "(a zip bomb?)" in error_of(z2)
+
+
+def test_tar_path_traversal_refused(tmp_path: Path) -> None:
+    t = tmp_path / "evil.tar.gz"
+    with tarfile.open(t, "w:gz") as tf:
+        data = b"id: 1\n"
+        info = tarfile.TarInfo("../model/business_functions/x.yml")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    assert "member '../model/business_functions/x.yml': an absolute path or one that leaves the archive" \
+        in error_of(t)
 
 
 def test_invalid_yaml_names_line_and_column(tmp_path: Path) -> None:
