@@ -8,7 +8,9 @@ An activity has ``uuid``, ``level``, Markdown ``description`` / ``risk`` / ``mea
 
 Mapping (what DSOMM means, not only where it is):
 
-- dimension -> domain, sub-dimension -> item (DSOMM scores a "sector": one sub-dimension at one level),
+- dimension -> domain, sub-dimension -> item (DSOMM scores a "sector": one sub-dimension at one level);
+  DSOMM gives them no identifiers, so their IDs are the initials of their names (Build and Deployment > Build:
+  BD > BD.BU; a clash gets a number),
   activity -> one requirement (id = its uuid; text starts with the activity's name, then its measure);
   description and risk -> the requirement's description, assessment and implementation guide -> guidance.
 - levels 1..the highest level in the file, named as DSOMM's application names them.
@@ -22,6 +24,7 @@ Mapping (what DSOMM means, not only where it is):
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,28 @@ LEVEL_NAMES = {
     5: "Advanced deployment of security practices at scale",
 }
 """``strings.en.maturityLevels`` of the DSOMM application."""
+
+_SMALL_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"}
+
+
+def abbreviation(name: str) -> str:
+    """A short ID from a name, as CAICT's IDs are: the initials of its words ("Static depth for applications" ->
+    SDA), or the first two letters of a single word ("Build" -> BU)."""
+    words: list[str] = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in _SMALL_WORDS]
+    if not words:
+        return slug(name).upper() or "X"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return "".join(w[0] for w in words).upper()
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}{n}", n + 1
+    taken.add(ident)
+    return ident
+
 
 _NOT_DIMENSIONS = {"meta", "progressDefinition", "strings", "teams", "teamGroups", "browserSettings"}
 _ACTIVITY_KEYS = {"uuid", "level", "measure", "risk", "description"}
@@ -196,13 +221,15 @@ class _Reader:
         self.uuids = set(self.by_name.values())
         self.max_level = 0
         self.unresolved = 0
+        self.item_ids: set[str] = set()
 
     def domains(self) -> list[dict[str, Any]]:
         if not self.dims:
             self.pr.add("", "no dimension > sub-dimension > activity found (is this DSOMM's generated model.yaml?)")
         out: list[dict[str, Any]] = []
+        taken: set[str] = set()
         for dim_name, dim in self.dims.items():
-            did = self.ids.take(slug(dim_name) or "dimension", dim_name)
+            did = self.ids.take(_unique(abbreviation(dim_name), taken), dim_name)
             items = [item for sub_name, sub in dim.items()
                      if (item := self.sub_dimension(did, dim_name, str(sub_name), sub)) is not None]
             if items:
@@ -216,7 +243,7 @@ class _Reader:
         if not isinstance(sub, Mapping):
             self.pr.add(where, f"a sub-dimension must map activity names to activities, found {type(sub).__name__}")
             return None
-        iid = self.ids.take(f"{did}.{slug(sub_name) or 'sub-dimension'}", where)
+        iid = self.ids.take(_unique(f"{did}.{abbreviation(sub_name)}", self.item_ids), where)
         reqs = [r for name, act in sub.items()
                 if (r := self.activity(iid, f"{where} > {scalar_text(name)}", scalar_text(name), act)) is not None]
         return {"id": iid, "names": text(sub_name), "requirements": reqs} if reqs else None
