@@ -615,8 +615,9 @@ def _parse_requirement(ck: _Checker, raw_r: Any, rwhere: str, iid: str, seen: di
             ck.add(f"{rwhere}.evidence_types", f"evidence type must be a non-empty string, found {e!r}")
         else:
             ev_types.append(e.strip())
-    prov = robj.get("provenance", "confirmed")
-    if prov not in PROVENANCES:
+    # Only CAICT's texts are marked against their standard; a v2 requirement has no mark unless it gives one.
+    prov = robj.get("provenance", "" if ck.v2 else "confirmed")
+    if prov not in PROVENANCES and not (ck.v2 and prov == ""):
         ck.add(f"{rwhere}.provenance", f"unknown provenance {prov!r} (accepted: {', '.join(PROVENANCES)})")
     rextra: dict[str, Any] = ck.extras(robj, rwhere)
     if "description" in robj:
@@ -695,7 +696,7 @@ def _v2_dict(m: Model) -> dict[str, Any]:
             out["guidance"] = txt(r.guidance)
         if r.evidence_types:
             out["evidence_types"] = list(r.evidence_types)
-        if r.provenance != "confirmed":
+        if r.provenance:
             out["provenance"] = r.provenance
         return extras(r, out)
 

@@ -349,8 +349,9 @@ class RequirementPane(QWidget):
         self._show_details(r, item)
         self.text_scroll.verticalScrollBar().setValue(0)
         types = ", ".join(evidence_type_label(t) for t in r.evidence_types) or "—"
+        # An imported model's text is the source's own: no mark against a standard ("—").
         self.meta.setText(self.tr("Expected evidence: %1    Text: %2").replace("%1", types)
-                          .replace("%2", provenance_label(r.provenance)))
+                          .replace("%2", provenance_label(r.provenance) if r.provenance else "—"))
         self._show_rating()
         self._show_findings()
         self.update_enabled()

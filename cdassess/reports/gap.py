@@ -679,9 +679,11 @@ class _Builder:
                 out.append(self.para(self.model_para(text), self.s.body))
         prov: dict[str, int] = {}
         for r in m.iter_requirements():
-            prov[r.provenance] = prov.get(r.provenance, 0) + 1
-        out.append(self.para(esc(self.L("要求文本来源：", "Requirement texts: ") + ", ".join(
-            f"{k} {v}" for k, v in sorted(prov.items()))), self.s.small))
+            if r.provenance:  # imported models' requirements carry no mark against a standard
+                prov[r.provenance] = prov.get(r.provenance, 0) + 1
+        if prov:
+            out.append(self.para(esc(self.L("要求文本来源：", "Requirement texts: ") + ", ".join(
+                f"{k} {v}" for k, v in sorted(prov.items()))), self.s.small))
         out.append(self.para(
             f'{self.L("结果摘要", "Results digest")} (SHA-256): <font size="7">{esc(d.results_digest)}</font>',
             self.s.small))
