@@ -111,10 +111,9 @@ def cmd_model_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_model_export(args: argparse.Namespace) -> int:
+    from cdassess.cli.common import output_path
     from cdassess.importers.export import export_model
     from cdassess.library import ModelLibrary
-
-    from cdassess.cli.common import output_path
 
     model = ModelLibrary().load(args.model_id, args.version)
     output_path(args, "xlsx" if str(args.output).lower().endswith(".xlsx") else "json")

@@ -54,7 +54,8 @@ def cell_problems(model: Model) -> list[Problem]:
 
 
 def export_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
-    """Write ``model`` to ``path``: ``.json`` (the model file) or ``.xlsx`` (a model workbook, never cut)."""
+    """Write ``model`` to ``path``: ``.json`` (the model file) or ``.xlsx`` (a model workbook, v1 or v2, with
+    every text whole: a text longer than a cell is refused with its place, never cut)."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".json", ".xlsx"):
@@ -69,19 +70,12 @@ def export_model(model: Model, path: str | Path, *, force: bool = False) -> Path
         if problems:
             raise ModelError(f"model {model.id} {model.version} has texts too long for a workbook; nothing was "
                              "written", problems)
-        fmt = str(getattr(model, "format", "cdassess-model/1"))
-        if fmt != "cdassess-model/1":
-            raise ModelError(f"model {model.id} {model.version} cannot be written as a model workbook",
-                             [Problem(p.name, "the model workbook holds cdassess-model/1 models (one requirement "
-                                              f"per level and item, the CAICT scale); this model is {fmt}: "
-                                              "export it as .json")])
         from cdassess.xlsx import export_model_workbook
 
         return Path(export_model_workbook(model, p))
     from cdassess.outputs import atomic_output
 
-    with atomic_output(p, force=force, kind="json") as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(model.to_dict(), fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
+    with atomic_output(p, force=force, kind="json") as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(model.to_dict(), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
     return p

@@ -56,6 +56,44 @@ REQ_COLUMNS = (C_RID, Column("item_id", "能力项编号", "Item ID", required=T
                Column("evidence_types", "证据类型", "Evidence types", ("evidence",), width=20),
                Column("provenance", "来源", "Provenance", width=12))
 
+# cdassess-model/2 (written only for v2 models; a v1 workbook has none of these and reads as before)
+FORMAT_V1, FORMAT_V2 = "cdassess-model/1", "cdassess-model/2"
+S_SCALE = "评分选项 Scale"
+V2_FIELDS = ("format", "languages", "description_zh", "description_en", "scoring_rule", "empty_levels")
+C_REFS = Column("references", "参考", "References", ("references",), width=30)
+C_TAGS = Column("tags", "标签", "Tags", ("tags",), width=16)
+C_DEPS = Column("depends_on", "依赖", "Depends on", ("depends on",), width=20)
+REQ_V2_COLUMNS = (*_zh_en("req_description", "说明", "Description", 36), C_REFS, C_TAGS, C_DEPS)
+NODE_V2_COLUMNS = (C_REFS, C_TAGS)
+SCALE_COLUMNS = (Column("option_id", "选项编号", "Option ID", ("option id",), required=True, width=16),
+                 *_zh_en("label", "标签名", "Label", 28),
+                 Column("weight", "权重", "Weight", ("weight",), required=True, width=8),
+                 Column("satisfies", "满足要求", "Satisfies", ("satisfies",), width=10),
+                 Column("needs_justification", "需说明理由", "Needs justification", ("justification",), width=12),
+                 Column("not_applicable", "不适用", "Not applicable", ("not applicable",), width=10),
+                 Column("words", "可接受的答案", "Answer words", ("words",), width=40))
+_YES_WORDS = {"yes", "y", "true", "1", "是", "x", "√", "✓"}
+
+
+def _refs_cell(refs: Any) -> str:
+    return "\n".join(f"{r.title} | {r.url}" if r.url and r.url != r.title else (r.url or r.title) for r in refs)
+
+
+def _refs_value(text: str) -> list[dict[str, str]]:
+    out = []
+    for line in text.splitlines():
+        title, _, url = (part.strip() for part in line.partition(" | "))
+        if not title:
+            continue
+        if not url and "://" in title:
+            url = title
+        out.append({"title": title, "url": url} if url else {"title": title})
+    return out
+
+
+def _list_value(text: str) -> list[str]:
+    return [x.strip() for x in re.split(r"[,;\n]", text) if x.strip()]
+
 
 def _text(row: Any, table: Table, key: str, problems: list[ProblemRow], rnum: int) -> dict[str, str]:
     return {"zh": text_value(table, rnum, row, f"{key}_zh", problems),
@@ -66,9 +104,11 @@ def _text(row: Any, table: Table, key: str, problems: list[ProblemRow], rnum: in
 
 
 def export_model_workbook(model: Model, path: str | Path) -> Path:
-    """Write ``model`` as a model workbook (imports back to an equal model)."""
+    """Write ``model`` as a model workbook (imports back to an equal model; v2 models get their scale, scoring,
+    descriptions, references, tags and dependencies too)."""
     check_target(path)
     bw = BookWriter(rows=len(model.requirements))
+    v2 = str(getattr(model, "format", FORMAT_V1)) == FORMAT_V2
 
     def sheet(title: str, columns: Sequence[Column], rows: list[list[Any]]) -> None:
         ws = bw.sheet(title, [c.width for c in columns])
@@ -76,23 +116,46 @@ def export_model_workbook(model: Model, path: str | Path) -> Path:
         for r in rows:
             bw.append(ws, [bw.cell(ws, v, STYLE_ANSWER) if isinstance(v, str) else v for v in r])
 
-    info = {"id": model.id, "version": model.version, "name_zh": model.names.zh, "name_en": model.names.en,
-            "source_zh": model.source.zh, "source_en": model.source.en,
-            "provenance_note_zh": model.provenance_note.zh, "provenance_note_en": model.provenance_note.en}
-    sheet(S_MODEL, MODEL_COLUMNS, [[k, info[k]] for k in MODEL_FIELDS])
+    def extra(node: Any, deps: bool = False) -> list[Any]:
+        if not v2:
+            return []
+        out = [_refs_cell(node.references), ", ".join(node.tags)]
+        return [*out, ", ".join(node.depends_on)] if deps else out
+
+    info: dict[str, Any] = {"id": model.id, "version": model.version, "name_zh": model.names.zh,
+                            "name_en": model.names.en, "source_zh": model.source.zh, "source_en": model.source.en,
+                            "provenance_note_zh": model.provenance_note.zh,
+                            "provenance_note_en": model.provenance_note.en}
+    fields = list(MODEL_FIELDS)
+    if v2:
+        m: Any = model
+        info |= {"format": FORMAT_V2, "languages": ", ".join(m.languages), "description_zh": m.description.zh,
+                 "description_en": m.description.en, "scoring_rule": m.scoring.rule,
+                 "empty_levels": m.scoring.empty_levels}
+        info |= {f"source.{k}": v for k, v in dict(m.origin).items()}
+        fields += [*V2_FIELDS, *(f"source.{k}" for k in dict(m.origin))]
+    sheet(S_MODEL, MODEL_COLUMNS, [[k, info[k]] for k in fields])
     sheet(S_LEVELS, LEVEL_COLUMNS, [[lv.n, lv.names.zh, lv.names.en, lv.meaning.zh, lv.meaning.en]
                                     for lv in model.levels])
-    sheet(S_DOMAINS, DOMAIN_COLUMNS, [[d.id, d.names.zh, d.names.en, d.description.zh, d.description.en]
-                                      for d in model.domains])
-    sheet(S_SUBDOMAINS, SUBDOMAIN_COLUMNS,
-          [[s.id, d.id, s.names.zh, s.names.en, s.description.zh, s.description.en]
+    node_cols = NODE_V2_COLUMNS if v2 else ()
+    sheet(S_DOMAINS, (*DOMAIN_COLUMNS, *node_cols),
+          [[d.id, d.names.zh, d.names.en, d.description.zh, d.description.en, *extra(d)] for d in model.domains])
+    sheet(S_SUBDOMAINS, (*SUBDOMAIN_COLUMNS, *node_cols),
+          [[s.id, d.id, s.names.zh, s.names.en, s.description.zh, s.description.en, *extra(s)]
            for d in model.domains for s in d.subdomains if not s.implicit])
-    sheet(S_ITEMS, ITEM_COLUMNS,
-          [[i.id, d.id, "" if s.implicit else s.id, i.names.zh, i.names.en, i.description.zh, i.description.en]
-           for d in model.domains for s in d.subdomains for i in s.items])
-    sheet(S_REQS, REQ_COLUMNS,
+    sheet(S_ITEMS, (*ITEM_COLUMNS, *((*node_cols, C_DEPS) if v2 else ())),
+          [[i.id, d.id, "" if s.implicit else s.id, i.names.zh, i.names.en, i.description.zh, i.description.en,
+            *extra(i, deps=True)] for d in model.domains for s in d.subdomains for i in s.items])
+    sheet(S_REQS, (*REQ_COLUMNS, *(REQ_V2_COLUMNS if v2 else ())),
           [[r.id, r.item_id, r.level, r.text.zh, r.text.en, r.guidance.zh, r.guidance.en, ", ".join(r.evidence_types),
-            r.provenance] for r in model.requirements.values()])
+            r.provenance, *([r.description.zh, r.description.en] if v2 else []),
+            *extra(r, deps=True)] for r in model.requirements.values()])
+    if v2:
+        scale: Any = model.scale
+        sheet(S_SCALE, SCALE_COLUMNS,
+              [[o.id, o.labels.get("zh", ""), o.labels.get("en", ""), o.weight, "yes" if o.satisfies else "no",
+                "yes" if o.needs_justification else "no", "yes" if o.not_applicable else "no", "\n".join(o.words)]
+               for o in scale.options])
     bw.meta_sheet(KIND, [("model_id", model.id), ("model_version", model.version)])
     return bw.save(path)
 
@@ -207,14 +270,17 @@ def read_model_workbook(path: str | Path) -> Model:
         rd = _Reader(book)
         tables = (rd.table(S_MODEL, MODEL_COLUMNS, ("model", "模型")), rd.table(S_LEVELS, LEVEL_COLUMNS,
                                                                               ("levels", "级别")),
-                  rd.table(S_DOMAINS, DOMAIN_COLUMNS, ("domains", "能力域")),
-                  rd.table(S_SUBDOMAINS, SUBDOMAIN_COLUMNS, ("subdomains", "子域")),
-                  rd.table(S_ITEMS, ITEM_COLUMNS, ("items", "能力项")),
-                  rd.table(S_REQS, REQ_COLUMNS, ("requirements", "要求")))
+                  rd.table(S_DOMAINS, (*DOMAIN_COLUMNS, *NODE_V2_COLUMNS), ("domains", "能力域")),
+                  rd.table(S_SUBDOMAINS, (*SUBDOMAIN_COLUMNS, *NODE_V2_COLUMNS), ("subdomains", "子域")),
+                  rd.table(S_ITEMS, (*ITEM_COLUMNS, *NODE_V2_COLUMNS, C_DEPS), ("items", "能力项")),
+                  rd.table(S_REQS, (*REQ_COLUMNS, *REQ_V2_COLUMNS), ("requirements", "要求")))
+        t_scale = read_table(book, SCALE_COLUMNS, prefer=("scale", "评分"))
     if rd.problems or any(t is None for t in tables):
         raise _error(p, rd.problems)
     t_model, t_levels, t_domains, t_subs, t_items, t_reqs = (t for t in tables if t is not None)
     data = _build_dict(rd, t_model, t_levels, t_domains, t_subs, t_items, t_reqs)
+    if data["format"] == FORMAT_V2 and t_scale is not None:
+        data["scale"] = _read_scale(rd, t_scale)
     if rd.problems:
         raise _error(p, rd.problems)
     try:
@@ -240,6 +306,28 @@ def _read_info(rd: _Reader, t_model: Table) -> dict[str, str]:
     return info
 
 
+def _read_scale(rd: _Reader, t: Table) -> list[dict[str, Any]]:
+    """The v2 rating scale sheet: one option per row (the loader checks ids, weights and labels)."""
+    out: list[dict[str, Any]] = []
+    for rnum, row in t.rows:
+        oid = cell_text(t.value(row, "option_id"))
+        if not oid:
+            continue
+        raw = t.value(row, "weight")
+        try:
+            weight: Any = float(raw) if not isinstance(raw, bool) else raw
+        except (TypeError, ValueError):
+            rd.problems.append(ProblemRow(t.sheet, rnum, t.column("weight"), f"{cell_text(raw)!r} is not a number",
+                                          "a weight from 0 to 1"))
+            continue
+        flags = {k: cell_text(t.value(row, k)).lower() in _YES_WORDS
+                 for k in ("satisfies", "needs_justification", "not_applicable")}
+        words = [w.strip() for w in text_value(t, rnum, row, "words", rd.problems).splitlines() if w.strip()]
+        out.append({"id": oid, "labels": {k: v for k, v in _text(row, t, "label", rd.problems, rnum).items() if v},
+                    "weight": weight, **flags, "words": words})
+    return out
+
+
 def _read_levels(rd: _Reader, t_levels: Table) -> list[dict[str, Any]]:
     levels = []
     for rnum, row in t_levels.rows:
@@ -258,15 +346,32 @@ def _build_dict(rd: _Reader, t_model: Table, t_levels: Table, t_domains: Table, 
                 t_reqs: Table) -> dict[str, Any]:
     info = _read_info(rd, t_model)
     levels = _read_levels(rd, t_levels)
+    extras: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def extra(node: dict[str, Any], t: Table, rnum: int, row: Any, *, deps: bool = False,
+              desc: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"references": _refs_value(text_value(t, rnum, row, "references", rd.problems)),
+                               "tags": _list_value(text_value(t, rnum, row, "tags", rd.problems))}
+        if deps:
+            out["depends_on"] = _list_value(text_value(t, rnum, row, "depends_on", rd.problems))
+        if desc:
+            out["description"] = _text(row, t, "req_description", rd.problems, rnum)
+            if not cell_text(t.value(row, "provenance")):
+                out["provenance"] = None  # v2: only given provenances are kept
+        extras.append((node, out))
+        return node
+
     domains: dict[str, dict[str, Any]] = {}
     for rnum, ident, row in rd.rows(t_domains, "domain_id"):
-        domains[ident] = {"id": ident, "names": _text(row, t_domains, "name", rd.problems, rnum),
-                          "description": _text(row, t_domains, "description", rd.problems, rnum)}
+        domains[ident] = extra({"id": ident, "names": _text(row, t_domains, "name", rd.problems, rnum),
+                                "description": _text(row, t_domains, "description", rd.problems, rnum)},
+                               t_domains, rnum, row)
     subs: dict[str, dict[str, Any]] = {}
     for rnum, ident, row in rd.rows(t_subs, "subdomain_id"):
         did = rd.parent(t_subs, rnum, row, "domain_id", domains, "domain")
-        sub = {"id": ident, "names": _text(row, t_subs, "name", rd.problems, rnum),
-               "description": _text(row, t_subs, "description", rd.problems, rnum), "items": []}
+        sub = extra({"id": ident, "names": _text(row, t_subs, "name", rd.problems, rnum),
+                     "description": _text(row, t_subs, "description", rd.problems, rnum), "items": []},
+                    t_subs, rnum, row)
         subs[ident] = sub
         if did:
             domains[did].setdefault("subdomains", []).append(sub)
@@ -274,8 +379,9 @@ def _build_dict(rd: _Reader, t_model: Table, t_levels: Table, t_domains: Table, 
     for rnum, ident, row in rd.rows(t_items, "item_id"):
         did = rd.parent(t_items, rnum, row, "domain_id", domains, "domain")
         sid = rd.parent(t_items, rnum, row, "subdomain_id", subs, "subdomain", required=False)
-        item = {"id": ident, "names": _text(row, t_items, "name", rd.problems, rnum),
-                "description": _text(row, t_items, "description", rd.problems, rnum), "requirements": []}
+        item = extra({"id": ident, "names": _text(row, t_items, "name", rd.problems, rnum),
+                      "description": _text(row, t_items, "description", rd.problems, rnum), "requirements": []},
+                     t_items, rnum, row, deps=True)
         items[ident] = item
         if sid:
             if did and sid in subs and subs[sid] not in domains[did].get("subdomains", []):
@@ -290,18 +396,38 @@ def _build_dict(rd: _Reader, t_model: Table, t_levels: Table, t_domains: Table, 
         level = rd.integer(t_reqs, rnum, row, "level")
         ev = [e.strip() for e in re.split(r"[,;，；、\n]", cell_text(t_reqs.value(row, "evidence_types")))
               if e.strip()]
-        req = {"id": ident, "level": level, "text": _text(row, t_reqs, "text", rd.problems, rnum),
-               "guidance": _text(row, t_reqs, "guidance", rd.problems, rnum), "evidence_types": ev,
-               "provenance": cell_text(t_reqs.value(row, "provenance")) or "confirmed"}
+        req = extra({"id": ident, "level": level, "text": _text(row, t_reqs, "text", rd.problems, rnum),
+                     "guidance": _text(row, t_reqs, "guidance", rd.problems, rnum), "evidence_types": ev,
+                     "provenance": cell_text(t_reqs.value(row, "provenance")) or "confirmed"},
+                    t_reqs, rnum, row, deps=True, desc=True)
         if iid:
             items[iid]["requirements"].append(req)
-    return {
-        "format": "cdassess-model/1", "id": info.get("id", ""), "version": info.get("version", ""),
+    data: dict[str, Any] = {
+        "format": FORMAT_V1, "id": info.get("id", ""), "version": info.get("version", ""),
         "names": {"zh": info.get("name_zh", ""), "en": info.get("name_en", "")},
         "source": {"zh": info.get("source_zh", ""), "en": info.get("source_en", "")},
         "provenance_note": {"zh": info.get("provenance_note_zh", ""), "en": info.get("provenance_note_en", "")},
         "levels": levels, "domains": list(domains.values()),
     }
+    if info.get("format", "").strip() == FORMAT_V2:
+        _add_v2(data, info, extras)
+    return data
+
+
+def _add_v2(data: dict[str, Any], info: dict[str, str], extras: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """The v2 model fields from the Model sheet, and the node extras read from the optional v2 columns."""
+    data["format"] = FORMAT_V2
+    data["languages"] = [x for x in ("zh", "en") if x in _list_value(info.get("languages", "zh, en"))]
+    data["description"] = {"zh": info.get("description_zh", ""), "en": info.get("description_en", "")}
+    data["scoring"] = {"rule": info.get("scoring_rule", "") or "cumulative",
+                       "empty_levels": info.get("empty_levels", "") or "pass"}
+    origin = {k[len("source."):]: v for k, v in info.items() if k.startswith("source.") and v}
+    if origin:
+        data["source"] = origin
+    for node, more in extras:
+        if "provenance" in more:
+            node.pop("provenance", None)
+        node.update({k: v for k, v in more.items() if v and v != {"zh": "", "en": ""}})
 
 
 def import_model_workbook(path: str | Path, *, replace: bool = False,
