@@ -11,7 +11,9 @@ Mapping (what DSOMM means, not only where it is):
 - dimension -> domain, sub-dimension -> item (DSOMM scores a "sector": one sub-dimension at one level);
   DSOMM gives them no identifiers, so their IDs are the initials of their names (Build and Deployment > Build:
   BD > BD.BU; a clash gets a number),
-  activity -> one requirement (id = its uuid; text starts with the activity's name, then its measure);
+  activity -> one requirement (id = the first 8 characters of its uuid, longer if two activities share them;
+  the full uuid and DSOMM's page for it are its first reference; text starts with the activity's name, then
+  its measure);
   description and risk -> the requirement's description, assessment and implementation guide -> guidance.
 - levels 1..the highest level in the file, named as DSOMM's application names them.
 - the scale is DSOMM's progress definition (``progressDefinition`` in the application's meta.yaml: a score in
@@ -66,6 +68,19 @@ LEVEL_NAMES = {
     5: "Advanced deployment of security practices at scale",
 }
 """``strings.en.maturityLevels`` of the DSOMM application."""
+
+ACTIVITY_URL = "https://dsomm.owasp.org/activity-description?uuid="
+
+
+def _short_ids(uuids: set[str]) -> dict[str, str]:
+    """uuid -> its shortest prefix of at least 8 characters that no other activity shares (f6f7737f): a uuid is
+    36 characters, too long for a report's ID column, and its first 8 are already unique in DSOMM."""
+    for n in range(8, 37):
+        prefixes = {u[:n] for u in uuids}
+        if len(prefixes) == len(uuids):
+            return {u: u[:n] for u in uuids}
+    return {u: u for u in uuids}
+
 
 _SMALL_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"}
 
@@ -219,6 +234,7 @@ class _Reader:
                         if isinstance(act, Mapping) and act.get("uuid"):
                             self.by_name[scalar_text(name)] = scalar_text(act.get("uuid"))
         self.uuids = set(self.by_name.values())
+        self.short = _short_ids(self.uuids)
         self.max_level = 0
         self.unresolved = 0
         self.item_ids: set[str] = set()
@@ -269,13 +285,14 @@ class _Reader:
         tags = act.get("tags")
         raw_tags: list[Any] = tags if isinstance(tags, list) else []
         return prune({
-            "id": self.ids.take(uuid, where), "level": level,
+            "id": self.ids.take(self.short.get(uuid, uuid), where), "level": level,
             "text": text(f"{name}: {measure}" if measure else name),
             "description": text(md_join(scalar_text(act.get("description")),
                                         md_section("Risk", scalar_text(act.get("risk"))))),
             "guidance": text(md_join(md_section("Assessment", scalar_text(act.get("assessment"))),
                                      md_section("Implementation guide", guide), _difficulty(act))),
-            "references": _references(act),
+            "references": ([reference(f"DSOMM activity {uuid}", ACTIVITY_URL + uuid)] if uuid in self.uuids else [])
+            + _references(act),
             "tags": [t for t in (scalar_text(x) for x in raw_tags) if t and t != "none"],
             "depends_on": self.depends_on(act.get("dependsOn")),
         })
@@ -286,7 +303,7 @@ class _Reader:
             dep_text = scalar_text(dep)
             target = dep_text if dep_text in self.uuids else self.by_name.get(dep_text)  # older files: names
             if target:
-                out.append(target)
+                out.append(self.short.get(target, target))
             elif dep_text:
                 self.unresolved += 1
         return out

@@ -122,19 +122,22 @@ def test_dsomm_maps_activities_to_requirements_of_sub_dimensions() -> None:
     assert [(r["level"], r["text"]["en"].split(":")[0]) for r in build["requirements"]] == [
         (1, "Defined build process"), (2, "Pinning of artifacts"), (2, "Signing of artifacts")]
     reqs = reqs_of(d)
-    first = reqs["f6f7737f-25a9-4317-8de2-09bf59f29b5b"]
+    first = reqs["f6f7737f"]
     assert first["text"]["en"] == "Defined build process: Write the build steps down and automate them."
     assert "A *build process* covers more than compiling:\n- managing dependencies" in first["description"]["en"]
     assert "**Risk**\n\nWithout a defined build process" in first["description"]["en"]
     assert "**Assessment**\n\n- Show the pipeline configuration" in first["guidance"]["en"]
+    assert first["references"][0] == {
+        "title": "DSOMM activity f6f7737f-25a9-4317-8de2-09bf59f29b5b",
+        "url": "https://dsomm.owasp.org/activity-description?uuid=f6f7737f-25a9-4317-8de2-09bf59f29b5b"}
     assert {"title": "OWASP SAMM 2: I-SB-A-1"} in first["references"]
     assert {"title": "Tool: Jenkins", "url": "https://www.jenkins.io/"} in first["references"]
     assert "tags" not in first  # DSOMM's "none" tag is no tag
-    pin = reqs["f3c4971e-9f4d-4e59-8ed0-f0bdb6262477"]
-    assert pin["depends_on"] == ["f6f7737f-25a9-4317-8de2-09bf59f29b5b"] and pin["tags"] == ["inventory"]
+    pin = reqs["f3c4971e"]
+    assert pin["depends_on"] == ["f6f7737f"] and pin["tags"] == ["inventory"]
     assert "**Implementation guide**\n\nUse a digest" in pin["guidance"]["en"]
     # an older file names the activity it depends on instead of its uuid
-    assert reqs["2d1fe9f6-5e3a-4b5f-9a3c-3f1f5f0e0c11"]["depends_on"] == ["f6f7737f-25a9-4317-8de2-09bf59f29b5b"]
+    assert reqs["2d1fe9f6"]["depends_on"] == ["f6f7737f"]
     assert any("default progress definition" in n for n in conv.notes)
 
 
@@ -173,7 +176,7 @@ def test_dsomm_duplicate_ids_after_import(tmp_path: Path) -> None:
     p.write_text(text.replace("uuid: 74938a3f-1269-49b9-9d0f-c43a79a1985a", first_uuid), encoding="utf-8")
     msg = error_of(p)
     assert "Build and Deployment > Deployment > Defined deployment process" in msg
-    assert "duplicate id 'f6f7737f-25a9-4317-8de2-09bf59f29b5b' after import (also used by Build and Deployment > " \
+    assert "duplicate id 'f6f7737f' after import (also used by Build and Deployment > " \
            "Build > Defined build process)" in msg
 
 
