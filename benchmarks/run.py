@@ -1399,7 +1399,8 @@ def bench_model_import(inp: Inputs, reps: int, res: Result) -> None:
 
     def create() -> None:
         p = inp.tmp / f"bench-800-53-{next(counter)}.cdassess"
-        Assessment.create(p, organization="Bench", project="800-53", model=model, assessor="bench").close()
+        Assessment.create(p, organization="Bench", project="800-53", model=model, assessor="bench",
+                          target_level=model.max_level).close()
 
     created = repeat(create, reps)
     samm_cpu: list[float] = []
