@@ -1,6 +1,6 @@
 """File > Models…: the built-in and imported capability models, import (dialog or drag and drop) with a preview of
-the tree, and removal of imported ones. Reading and storing are the engine's (cdassess.importers when present,
-else the cdassess JSON and model-workbook loaders; cdassess.library stores and removes)."""
+the tree, and removal of imported ones. Reading and storing are the engine's (cdassess.importers reads any
+supported kind; cdassess.library stores and removes)."""
 
 from __future__ import annotations
 
@@ -58,22 +58,11 @@ def library_rows(lib: ModelLibrary) -> list[ModelRow]:
 
 
 def read_any_model(path: Path) -> Model:
-    """The model in ``path`` (nothing stored): DSOMM, SAMM, CISO Assistant through cdassess.importers once it is
-    there; cdassess JSON (v1, v2) and model workbooks always."""
-    try:
-        from cdassess import importers  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        importers = None
-    reader = getattr(importers, "read_model", None)
-    if reader is not None:
-        return reader(path).model  # type: ignore[no-any-return]
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from cdassess.xlsx.modelbook import read_model_workbook
+    """The model in ``path`` (nothing stored), of any kind cdassess.importers reads (cdassess JSON v1/v2, model
+    workbooks, DSOMM, SAMM, CISO Assistant), detected by its content."""
+    from cdassess.importers import read_model
 
-        return read_model_workbook(path)
-    from cdassess.model import load_model_file
-
-    return load_model_file(path)
+    return read_model(path).model
 
 
 def languages_text(m: Model) -> str:
