@@ -113,6 +113,8 @@ def guard_output(path: str | Path, *, force: bool = False, inputs: Iterable[str 
         return target
     if target.is_symlink() and not target.exists():
         return target  # a dangling link: the rename replaces the link itself, never its target
+    if not target.is_file():  # a device (/dev/full), a FIFO, a socket: never replaced, even with --force
+        raise OutputError(f"{target}: is not a regular file; choose another name")
     found = file_kind(target)
     if found == "assessment":
         lock = target.parent / f".~lock.{target.name}#"

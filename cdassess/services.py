@@ -541,5 +541,18 @@ def safe_filename(name: str, fallback: str) -> str:
     if base.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                                       *(f"LPT{i}" for i in range(1, 10))}:
         base = "_" + base
-    return base[:200]
+    return _fit_bytes(base, 200)
+
+
+def _fit_bytes(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` UTF-8 bytes (file systems count bytes: 200 emoji are 800), keeping a
+    short extension and never splitting a character."""
+    if len(name.encode("utf-8", "surrogatepass")) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext.encode("utf-8", "surrogatepass")) > 16:
+        stem, ext = name, ""
+    room = limit - (len(ext.encode("utf-8", "surrogatepass")) + 1 if ext else 0)
+    cut = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return f"{cut}.{ext}" if ext else cut
 

@@ -12,6 +12,7 @@ import json
 import mimetypes
 import os
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,7 +80,8 @@ class AssessmentStore:
             raise AssessmentFileError(f"{path}: the folder {path.parent} does not exist")
         # Built under a temporary name and linked into place when complete: a crash while creating never
         # leaves a half-made file under the user's name, and an existing file is never replaced.
-        tmp = path.parent / f".{path.name}.creating-{uuid.uuid4().hex[:8]}"
+        _remove_abandoned_creations(path.parent)
+        tmp = path.parent / f".{path.name}.creating-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
             try:
                 conn = connect(tmp, readonly=False)
@@ -183,7 +185,8 @@ class AssessmentStore:
 
     def _check_record(self) -> None:
         has_record = self.db.table_exists("assessment") and \
-            self.db.execute("SELECT count(*) FROM assessment").fetchone()[0] == 1
+            self.db.execute("SELECT count(*) FROM assessment").fetchone()[0] == 1 and \
+            self.db.execute("SELECT 1 FROM assessment WHERE id = 1").fetchone() is not None  # a torn page
         if not has_record:
             raise AssessmentFileError(f"{self.path}: the assessment record is missing; the file is damaged")
 
@@ -316,7 +319,9 @@ class AssessmentStore:
         }
 
     def meta(self) -> AssessmentMeta:
-        row = next(self.db.query("SELECT * FROM assessment WHERE id = 1"))
+        row = next(self.db.query("SELECT * FROM assessment WHERE id = 1"), None)
+        if row is None:
+            raise AssessmentFileError(f"{self.path}: the assessment record is missing; the file is damaged")
         return AssessmentMeta(
             uuid=row["uuid"], organization=row["organization"], project=row["project"],
             target_level=int(row["target_level"]), model_id=row["model_id"], model_version=row["model_version"],
@@ -889,6 +894,39 @@ def _link_new(tmp: Path, path: Path) -> None:
         if path.exists():
             raise AssessmentFileError(f"{path}: already exists; cdassess never overwrites a file") from None
         os.rename(tmp, path)
+
+
+def _remove_abandoned_creations(folder: Path) -> None:
+    """Half-made files of a ``create`` that was killed: ``.NAME.creating-PID-XXXX`` whose process is gone (and
+    older unnamed ones after an hour), with their SQLite companions."""
+    import re
+    import time
+
+    pattern = re.compile(r"\..+\.creating-(?:(\d+)-)?[0-9a-f]{8}(?:-wal|-shm|-journal)?\Z")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = pattern.match(entry.name)
+            if m is None or not entry.is_file(follow_symlinks=False):
+                continue
+            pid = int(m.group(1)) if m.group(1) else None
+            if pid is not None and (pid == os.getpid() or _alive(pid)):
+                continue
+            if pid is None and time.time() - entry.stat(follow_symlinks=False).st_mtime < 3600:
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # no cheap check: leave it (a later create after a reboot finds a reused pid rarely)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _short_error(exc: BaseException) -> str:
