@@ -221,3 +221,17 @@ def test_the_confidential_view_cannot_write_and_redacts_interviews(demo: Assessm
         with pytest.raises(CdassessError, match="read-only"):
             attempt()
     assert (demo.ratings(), demo.evidence_list(), demo.interviews(), demo.store.audit_head()) == before
+
+
+def test_confidential_word_report_leaks_nothing(planted: Path, tmp_path: Path) -> None:
+    """The DOCX gap report: every part of its zip (document, document properties) and every member name."""
+    from cdassess.reports.docx import write_gap_docx
+
+    with Assessment.open(planted, readonly=True) as a:
+        write_gap_docx(a, tmp_path / "full.docx", profile=FULL)
+        write_gap_docx(a, tmp_path / "shared.docx", profile=CONFIDENTIAL)
+    full = leaked(xlsx_text(tmp_path / "full.docx"))
+    assert {"rating_note", "name", "finding_owner"} <= set(full), full  # the control
+    shared = xlsx_text(tmp_path / "shared.docx")
+    assert leaked(shared) == []
+    assert KEPT["observation"] in shared
