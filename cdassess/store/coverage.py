@@ -227,15 +227,15 @@ class _LastRows:
     """The log row of each record's last change, by kind."""
 
     def __init__(self, log: list[AuditEntry]) -> None:
-        self.rating: dict[str, AuditEntry] = {}
-        self.claim: dict[str, AuditEntry] = {}
+        self.ratings_of: dict[str, list[AuditEntry]] = {}
+        self.claims_of: dict[str, list[AuditEntry]] = {}
         self.finding: dict[str, list[AuditEntry]] = {}
         self.evidence_added: dict[str, AuditEntry] = {}
         self.links: dict[tuple[str, str], AuditEntry] = {}
         for e in log:
             kind, _, key = e.target.partition(":")
             if kind == "requirement":
-                (self.claim if e.action == "claim" else self.rating)[key] = e
+                (self.claims_of if e.action == "claim" else self.ratings_of).setdefault(key, []).append(e)
             elif kind == "finding":
                 self.finding.setdefault(key, []).append(e)
             elif kind == "evidence" and e.action == "add_evidence":
@@ -253,23 +253,35 @@ def verify_actors(db: Db, log: list[AuditEntry]) -> list[Problem]:
 
 
 def _ratings_and_claims(db: Db, last: _LastRows) -> list[Problem]:
+    """A rating's author and time are those of one of its audit rows: the last one that rated it, or an earlier
+    one a review flag kept or an undo put back (store.put_rating)."""
     problems: list[Problem] = []
     for req_id, by, at in db.execute("SELECT req_id, updated_by, updated_at FROM rating ORDER BY req_id"):
-        e = last.rating.get(str(req_id))
-        if e is None:
+        rows = last.ratings_of.get(str(req_id))
+        if not rows:
             continue  # reported by the rating replay
+        e = rows[-1]
         logged = _obj(e.new)
         kept = isinstance(logged, dict) and "updated_at" in logged  # undo or a review flag kept author and time
-        want_by = str(logged.get("updated_by")) if kept else e.actor
-        if (by or "unknown") != want_by:
-            problems.append(_changed(f"rating of {req_id}", "rating.updated_by", want_by, by))
-        if (kept and at != logged.get("updated_at")) or (not kept and not _near(at, e.at)):
-            problems.append(_changed(f"rating of {req_id}", "rating.updated_at",
-                                     logged.get("updated_at") if kept else e.at, at))
+        if kept:
+            want_by, want_at = str(logged.get("updated_by")), logged.get("updated_at")
+            if (by or "unknown") != want_by:
+                problems.append(_changed(f"rating of {req_id}", "rating.updated_by", want_by, by))
+            if at != want_at:
+                problems.append(_changed(f"rating of {req_id}", "rating.updated_at", want_at, at))
+            continue
+        # a file from before kept times were logged: one of its rows' author and time
+        who = by or "unknown"
+        if any(r.actor == who and _near(at, r.at) for r in rows):
+            continue
+        if not any(r.actor == who for r in rows):
+            problems.append(_changed(f"rating of {req_id}", "rating.updated_by", e.actor, by))
+        else:
+            problems.append(_changed(f"rating of {req_id}", "rating.updated_at", e.at, at))
     for req_id, at in db.execute("SELECT req_id, updated_at FROM claim ORDER BY req_id"):
-        e = last.claim.get(str(req_id))
-        if e is not None and not _near(at, e.at):
-            problems.append(_changed(f"self-assessment claim of {req_id}", "claim.updated_at", e.at, at))
+        rows = last.claims_of.get(str(req_id))
+        if rows and not any(_near(at, e.at) for e in rows):
+            problems.append(_changed(f"self-assessment claim of {req_id}", "claim.updated_at", rows[-1].at, at))
     return problems
 
 

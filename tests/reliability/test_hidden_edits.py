@@ -143,3 +143,20 @@ def test_random_bit_flips_are_named_or_refused_never_a_traceback(tmp_path: Path,
     # what check cannot see: a time written with an edit moved by seconds (it is compared with its audit row's
     # time within a slack: the two are taken a few milliseconds, or for evidence a whole upload, apart)
     assert all(m.endswith(("_at", ".applied_at")) for m in missed), missed
+
+
+def test_a_review_flag_or_undo_long_after_the_rating_is_no_false_alarm(prepared: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flagging for review keeps the rating's own time and author (and undo puts them back): an hour later too."""
+    import cdassess.store
+    from cdassess.store import audit
+
+    with Assessment.open(prepared, actor="first") as a:
+        req = next(iter(a.ratings()))
+        a.rate(req, "partial", note="rated by first")
+    for module in (audit, cdassess.store):  # every clock of an edit an hour (and more) later
+        monkeypatch.setattr(module, "now_iso", lambda: "2099-01-01T10:00:00.000Z")
+    with Assessment.open(prepared, actor="second") as a:
+        a.set_needs_review(req, True)
+        assert a.rating(req).updated_by == "first"
+        assert a.check() == []
