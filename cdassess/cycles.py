@@ -193,7 +193,7 @@ def reconfirm_queue(a: Assessment) -> list[str]:
         if p.reason == "reassess":
             if r is None or _status(r.status) == _UNRATED:
                 out.append(req.id)
-        elif r is None or r.updated_at <= p.flagged_at:
+        elif r is None or r.updated_at == p.rated_at:  # not rated since the flag (no clock comparison)
             out.append(req.id)
     return out
 

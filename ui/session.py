@@ -233,7 +233,7 @@ class AssessmentSession(QObject):
         if prev.reason == "reassess":
             pending = r is None or str(r.status) == "unrated"
         else:
-            pending = r is None or r.updated_at <= prev.flagged_at
+            pending = r is None or r.updated_at == prev.rated_at  # not rated since it was carried
         if pending:
             self.reconfirm.add(req_id)
         else:
