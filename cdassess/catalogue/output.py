@@ -37,16 +37,18 @@ def _num(v: float | None) -> str:
 # ------------------------------------------------------------------------------------------ PDF
 
 
-class _Pdf:
+class ReportPdf:
     """The report's flowables in the reports' styles and embedded font."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, footer: tuple[str, str] = ("cdassess 评估组合报告", "cdassess portfolio report")
+                 ) -> None:
         from reportlab.lib.pagesizes import A4, landscape
         from reportlab.lib.units import mm
 
         from cdassess.reports.styles import Styles, paragraph_class
 
         self.lang = lang
+        self.footer = footer
         self.s = Styles()
         self.para = paragraph_class()
         self.mm = mm
@@ -169,7 +171,7 @@ class _Pdf:
         canvas.saveState()
         canvas.setFont(self.s.font, 7.5)
         canvas.setFillColor(Color(*MUTED))
-        canvas.drawString(15 * mm, 8 * mm, self.pick("cdassess 评估组合报告", "cdassess portfolio report"))
+        canvas.drawString(15 * mm, 8 * mm, self.pick(*self.footer))
         canvas.drawRightString(self.page[0] - 15 * mm, 8 * mm,
                                self.pick(f"第 {page} 页，共 {total} 页", f"page {page} of {total}"))
         canvas.restoreState()
@@ -182,7 +184,7 @@ def write_pdf(data: dict[str, Any], path: Path, *, lang: str = "both") -> Path:
 
     if not path.parent.is_dir():
         raise CdassessError(f"{path}: the folder {path.parent} does not exist")
-    pdf = _Pdf(lang)
+    pdf = ReportPdf(lang)
     story = [*pdf.summary(data), *pdf.domains(data), *pdf.gaps(data), *pdf.projects(data), *pdf.findings(data)]
     mm = pdf.mm
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cdassess-", suffix=".pdf.tmp")

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from cdassess.cli import catalogue, core, cycles, excel, models, reports, team
+from cdassess.cli import catalogue, core, cycles, enterprise, excel, models, reports, team
 from cdassess.errors import CdassessError, ValidationError
 
 
@@ -27,7 +27,7 @@ class CommandModule(Protocol):
     def register(self, sub: Any, /) -> None: ...
 
 
-COMMAND_MODULES: tuple[CommandModule, ...] = (core, cycles, excel, models, reports, catalogue, team)
+COMMAND_MODULES: tuple[CommandModule, ...] = (core, cycles, excel, models, reports, catalogue, enterprise, team)
 
 
 def build_parser(modules: Sequence[CommandModule] | None = None) -> argparse.ArgumentParser:
