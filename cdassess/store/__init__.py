@@ -113,6 +113,7 @@ class AssessmentStore:
                                       "level_rule": row["level_rule"], "start_date": row["start_date"],
                                       "end_date": row["end_date"], "created_at": row["created_at"],
                                       "status": row["status"], "app_version": __version__,
+                                      "business_unit": row["business_unit"],
                                       "model_sha256": _sha256(model_json)})
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as exc:

@@ -30,7 +30,7 @@ _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}
 
 ASSESSMENT_FIELDS = ("uuid", "organization", "project", "scope", "assessors", "target_level", "level_rule",
                      "model_id", "model_version", "status", "locked_by", "frozen_digest", "start_date", "end_date",
-                     "created_at", "app_version")
+                     "created_at", "app_version", "business_unit")
 _MIGRATION_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2})?\Z")
 _VERSION = re.compile(r"\d+(\.\d+)*([.+-]?[a-z0-9]+)*\Z")
 INTERVIEW_FIELDS = ("held_on", "interviewees", "interviewer", "topic", "notes")
