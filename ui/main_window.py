@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
         self._plug(f, self.tr("&Compare assessments…"), menu_actions.compare)
         self._plug(f, self.tr("&Hand out copies…"), menu_actions.hand_out_copies, reload=True)
         self._plug(f, self.tr("&Merge copies…"), menu_actions.merge_copies, reload=True)
+        self._action(f, self.tr("&Portfolio…"), self.open_portfolio)
         f.addSeparator()
         self._action(f, self.tr("&Models…"), self.show_models)
         self._action(f, self.tr("&Settings…"), self.edit_settings, QKeySequence.StandardKey.Preferences)
@@ -406,6 +407,12 @@ class MainWindow(QMainWindow):
         act = self._action(menu, text, run)
         act.setProperty("needs_edit", reload)
         self._plugged = [*getattr(self, "_plugged", []), act]
+
+    def open_portfolio(self) -> None:
+        """File > Portfolio…: a catalogue of many assessments (ui.portfolio, loaded on first use)."""
+        from ui.portfolio import open_portfolio
+
+        self._portfolio = open_portfolio(self)
 
     # ------------------------------------------------------------------------------------ files
 

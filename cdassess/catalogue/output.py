@@ -260,3 +260,42 @@ def write_xlsx(data: dict[str, Any], path: Path) -> Path:
                        bw.cell(ws, it["observation"], STYLE_TEXT), bw.cell(ws, it["recommendation"], STYLE_TEXT)])
     bw.meta_sheet("catalogue-report", [("assessments", data["assessments"])])
     return bw.save(path)
+
+
+# ------------------------------------------------------------------------------------------ window views
+
+
+def heat_map(data: dict[str, Any]) -> tuple[list[str], list[tuple[str, str, list[int | None]]]]:
+    """Domain ids and, per project (its newest assessment), its label, unit and level in each domain."""
+    domain_ids = [d["id"] for d in data["domains"]]
+    rows = []
+    for t in data["trend"]:
+        newest = t["assessments"][-1]["domains"]
+        rows.append((f"{t['organization']} / {t['project']}", t["business_unit"],
+                     [newest.get(d) for d in domain_ids]))
+    return domain_ids, rows
+
+
+def percentile_radar_svg(data: dict[str, Any], *, lang: str = "both", width: float = 620,
+                         height: float = 440) -> bytes | None:
+    """The radar of the 25th, 50th and 75th percentile per domain (the comparison radar's drawing), or None
+    when the catalogue mixes models or its model is not in this installation's library."""
+    from types import SimpleNamespace
+
+    from cdassess.library import ModelLibrary
+    from cdassess.reports.charts import drawing_svg
+    from cdassess.reports.compare import comparison_radar
+
+    models = {p["model"] for p in data["projects"]}
+    if len(models) != 1 or not data["domains"]:
+        return None
+    try:
+        model = ModelLibrary().load(models.pop())
+    except CdassessError:
+        return None
+    by_id = {d["id"]: d for d in data["domains"]}
+    if [d.id for d in model.domains] != list(by_id):
+        return None
+    view = SimpleNamespace(model=model, labels=["P25", "P50 (median)", "P75"],
+                           domains=[(d.id, [by_id[d.id][k] for k in ("p25", "p50", "p75")]) for d in model.domains])
+    return bytes(drawing_svg(comparison_radar(view, lang, width=width, height=height)))  # type: ignore[arg-type]
