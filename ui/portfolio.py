@@ -77,6 +77,27 @@ class PortfolioDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
 
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._table_page(), self.tr("Assessments"))
+        self.heat = QTableWidget()
+        self.heat.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.tabs.addTab(self.heat, self.tr("Heat map"))
+        self.tabs.addTab(self._radar_page(), self.tr("Percentiles"))
+        self.gaps = QTableWidget()
+        self.gaps.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.gaps.verticalHeader().setVisible(False)
+        self.tabs.addTab(self.gaps, self.tr("Frequent gaps"))
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(close)
+        if catalogue is not None:
+            self.load(catalogue)
+
+    def _table_page(self) -> QWidget:
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels([self.tr("Unit"), self.tr("Organization"), self.tr("Project"),
                                               self.tr("Date"), self.tr("Model"), self.tr("Status"),
@@ -101,32 +122,16 @@ class PortfolioDialog(QDialog):
         tl.setContentsMargins(0, 4, 0, 0)
         tl.addWidget(self.filter)
         tl.addWidget(self.table, 1)
+        return table_page
 
-        self.heat = QTableWidget()
-        self.heat.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    def _radar_page(self) -> QWidget:
         self.radar = QSvgWidget()
         self.radar_note = QLabel()
-        radar_page = QWidget()
-        rl = QVBoxLayout(radar_page)
+        page = QWidget()
+        rl = QVBoxLayout(page)
         rl.addWidget(self.radar, 1)
         rl.addWidget(self.radar_note)
-        self.gaps = QTableWidget()
-        self.gaps.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.gaps.verticalHeader().setVisible(False)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(table_page, self.tr("Assessments"))
-        self.tabs.addTab(self.heat, self.tr("Heat map"))
-        self.tabs.addTab(radar_page, self.tr("Percentiles"))
-        self.tabs.addTab(self.gaps, self.tr("Frequent gaps"))
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.tabs, 1)
-        lay.addWidget(close)
-        if catalogue is not None:
-            self.load(catalogue)
+        return page
 
     # ------------------------------------------------------------------------------------ loading
 

@@ -27,11 +27,12 @@ _BATCH = 100  # assessments written per transaction
 _ASSESSMENT_COLUMNS = (
     "id", "organization", "project", "business_unit", "scope", "model_id", "model_version", "model_name_zh",
     "model_name_en", "min_level", "max_level", "status", "certificates", "assessors", "level_rule", "target_level",
-    "overall_level", "target_met", "rated", "total", "gaps", "start_date", "end_date", "assessed_on", "created_at",
+    "overall_level", "target_met", "rated", "total", "gaps", "overall_score", "start_date", "end_date", "assessed_on",
+    "created_at",
     "updated_at", "locked_at", "audit_seq", "audit_at", "audit_head", "profile", "source_path", "added_at",
 )
 _NODE_COLUMNS = ("assessment_id", "node_id", "kind", "parent_id", "domain_id", "name_zh", "name_en", "level", "score",
-                 "position")
+                 "rule_score", "position")
 _REQ_COLUMNS = ("assessment_id", "req_id", "item_id", "domain_id", "level", "status", "satisfied", "gap",
                 "needs_review", "note")
 _FINDING_COLUMNS = ("assessment_id", "finding_id", "req_id", "observation", "recommendation", "owner", "due_date",

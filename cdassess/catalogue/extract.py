@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cdassess.catalogue.db import now_iso
+from cdassess.errors import AssessmentFileError
 from cdassess.export_profile import ExportProfile, redacted
 from cdassess.scoring import compute_levels, gaps, progress
 
@@ -71,71 +72,102 @@ def read_snapshot(path: Path, profile: ExportProfile) -> Snapshot:
     from cdassess.services import Assessment
 
     sig = FileSignature.of(path)
-    with Assessment.open(path, readonly=True) as source:
-        a = redacted(source, profile)
-        model, meta = a.model, a.meta
-        rule = a.rule
-        ratings = a.ratings()
-        statuses = {k: r.status for k, r in ratings.items()}
-        rep = compute_levels(model, statuses, rule)
-        gap_ids = {r.id for g in gaps(model, statuses, meta.target_level, rule) for r in g.requirements}
-        satisfied = {rid for rid, st in statuses.items() if rule.satisfied(st, model.scale)}
-        last = source.store.audit_entries(limit=1)
-        seq, at, head = (last[0].seq, last[0].at, last[0].hash) if last else (0, meta.updated_at, "")
-        certificates = _certificate_count(source)
-        status = "certified" if certificates else meta.status
-        prog = progress(model, statuses)
-        assessed_on = (meta.end_date or meta.start_date or meta.created_at or now_iso())[:10]
-        aid = meta.uuid
-        row = {
-            "id": aid, "organization": meta.organization, "project": meta.project,
-            "business_unit": meta.business_unit, "scope": meta.scope, "model_id": model.id,
-            "model_version": model.version, "model_name_zh": model.names.zh, "model_name_en": model.names.en,
-            "min_level": model.min_level, "max_level": model.max_level, "status": status,
-            "certificates": certificates, "assessors": ", ".join(meta.assessors), "level_rule": meta.level_rule,
-            "target_level": meta.target_level, "overall_level": rep.overall,
-            "target_met": int(rep.overall >= meta.target_level), "rated": prog.rated, "total": prog.total,
-            "gaps": len(gap_ids), "start_date": meta.start_date, "end_date": meta.end_date,
-            "assessed_on": assessed_on, "created_at": meta.created_at, "updated_at": meta.updated_at,
-            "locked_at": meta.locked_at, "audit_seq": seq, "audit_at": at, "audit_head": head,
-            "profile": profile.name, "source_path": sig.path, "added_at": now_iso(),
-        }
-        snap = Snapshot(row, signature=sig)
-        # per-node score: the share of its requirements that are satisfied (0..1)
-        sat_count: dict[str, int] = {}
-        req_count: dict[str, int] = {}
-        for req in model.requirements.values():
-            item = model.items[req.item_id]
-            ok = req.id in satisfied
-            for node in (item.id, item.subdomain_id, item.domain_id):
-                req_count[node] = req_count.get(node, 0) + 1
-                sat_count[node] = sat_count.get(node, 0) + ok
-            r = ratings.get(req.id)
-            snap.requirements.append((aid, req.id, item.id, item.domain_id, req.level,
-                                      (str(r.status) if r else "unrated"), int(ok), int(req.id in gap_ids),
-                                      int(bool(r and r.needs_review)), (r.note if r else "")))
-            snap.model_requirements.append((model.id, model.version, req.id, item.id, item.domain_id,
-                                            req.level, req.text.zh, req.text.en))
+    try:
+        source = Assessment.open(path, readonly=True)
+    except AssessmentFileError as exc:
+        if "older cdassess" not in str(exc):
+            raise
+        return _from_upgraded_copy(path, sig, profile)
+    with source:
+        return _snapshot_of(source, sig, profile)
 
-        def score(node: str) -> float:
-            n = req_count.get(node, 0)
-            return round(sat_count.get(node, 0) / n, 4) if n else 1.0
 
-        for d in model.domains:
-            snap.nodes.append((aid, d.id, "domain", None, d.id, d.names.zh, d.names.en, rep.domains[d.id],
-                               score(d.id), len(snap.nodes)))
-            for s in d.subdomains:
-                if not s.implicit and s.id != d.id:
-                    snap.nodes.append((aid, s.id, "subdomain", d.id, d.id, s.names.zh, s.names.en,
-                                       rep.subdomains[s.id], score(s.id), len(snap.nodes)))
-                for i in s.items:
-                    parent = s.id if not s.implicit and s.id != d.id else d.id
-                    snap.nodes.append((aid, i.id, "item", parent, d.id, i.names.zh, i.names.en, rep.items[i.id],
-                                       score(i.id), len(snap.nodes)))
-        for f in a.findings():
-            is_open = f.req_id is None or f.req_id not in satisfied
-            snap.findings.append((aid, f.id, f.req_id, f.observation, f.recommendation, f.owner, f.due_date,
-                                  f.priority, int(is_open)))
+def _from_upgraded_copy(path: Path, sig: FileSignature, profile: ExportProfile) -> Snapshot:
+    """A file of an older schema cannot be read read-only (reading would need its upgrade): read an upgraded
+    temporary copy instead, so the file itself is never changed. The audit position is the original's."""
+    import shutil
+    import tempfile
+
+    from cdassess.services import Assessment
+
+    with tempfile.TemporaryDirectory(prefix="cdassess-catalogue-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        wal = Path(str(path) + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(copy) + "-wal"))
+        Assessment.open(copy, actor="cdassess catalogue").close()  # upgrades the copy
+        with Assessment.open(copy, readonly=True) as source:
+            snap = _snapshot_of(source, sig, profile)
+    return snap
+
+
+def _snapshot_of(source: Any, sig: FileSignature, profile: ExportProfile) -> Snapshot:
+    a = redacted(source, profile)
+    model, meta = a.model, a.meta
+    rule = a.rule
+    ratings = a.ratings()
+    statuses = {k: r.status for k, r in ratings.items()}
+    rep = compute_levels(model, statuses, rule)
+    gap_ids = {r.id for g in gaps(model, statuses, meta.target_level, rule) for r in g.requirements}
+    satisfied = {rid for rid, st in statuses.items() if rule.satisfied(st, model.scale)}
+    last = source.store.audit_entries(limit=1)
+    seq, at, head = (last[0].seq, last[0].at, last[0].hash) if last else (0, meta.updated_at, "")
+    certificates = _certificate_count(source)
+    status = "certified" if certificates else meta.status
+    prog = progress(model, statuses)
+    assessed_on = (meta.end_date or meta.start_date or meta.created_at or now_iso())[:10]
+    aid = meta.uuid
+    row = {
+        "id": aid, "organization": meta.organization, "project": meta.project,
+        "business_unit": meta.business_unit, "scope": meta.scope, "model_id": model.id,
+        "model_version": model.version, "model_name_zh": model.names.zh, "model_name_en": model.names.en,
+        "min_level": model.min_level, "max_level": model.max_level, "status": status,
+        "certificates": certificates, "assessors": ", ".join(meta.assessors), "level_rule": meta.level_rule,
+        "target_level": meta.target_level, "overall_level": rep.overall,
+        "target_met": int(rep.overall >= meta.target_level), "rated": prog.rated, "total": prog.total,
+        "gaps": len(gap_ids), "overall_score": rep.overall_score, "start_date": meta.start_date,
+        "end_date": meta.end_date,
+        "assessed_on": assessed_on, "created_at": meta.created_at, "updated_at": meta.updated_at,
+        "locked_at": meta.locked_at, "audit_seq": seq, "audit_at": at, "audit_head": head,
+        "profile": profile.name, "source_path": sig.path, "added_at": now_iso(),
+    }
+    snap = Snapshot(row, signature=sig)
+    # per-node score: the share of its requirements that are satisfied (0..1)
+    sat_count: dict[str, int] = {}
+    req_count: dict[str, int] = {}
+    for req in model.requirements.values():
+        item = model.items[req.item_id]
+        ok = req.id in satisfied
+        for node in (item.id, item.subdomain_id, item.domain_id):
+            req_count[node] = req_count.get(node, 0) + 1
+            sat_count[node] = sat_count.get(node, 0) + ok
+        r = ratings.get(req.id)
+        snap.requirements.append((aid, req.id, item.id, item.domain_id, req.level,
+                                  (str(r.status) if r else "unrated"), int(ok), int(req.id in gap_ids),
+                                  int(bool(r and r.needs_review)), (r.note if r else "")))
+        snap.model_requirements.append((model.id, model.version, req.id, item.id, item.domain_id,
+                                        req.level, req.text.zh, req.text.en))
+
+    def score(node: str) -> float:
+        n = req_count.get(node, 0)
+        return round(sat_count.get(node, 0) / n, 4) if n else 1.0
+
+    for d in model.domains:
+        snap.nodes.append((aid, d.id, "domain", None, d.id, d.names.zh, d.names.en, rep.domains[d.id],
+                           score(d.id), rep.scores.get(d.id), len(snap.nodes)))
+        for s in d.subdomains:
+            if not s.implicit and s.id != d.id:
+                snap.nodes.append((aid, s.id, "subdomain", d.id, d.id, s.names.zh, s.names.en, rep.subdomains[s.id],
+                                   score(s.id), rep.scores.get(s.id), len(snap.nodes)))
+            for i in s.items:
+                parent = s.id if not s.implicit and s.id != d.id else d.id
+                snap.nodes.append((aid, i.id, "item", parent, d.id, i.names.zh, i.names.en, rep.items[i.id],
+                                   score(i.id), rep.scores.get(i.id), len(snap.nodes)))
+    for f in a.findings():
+        is_open = f.req_id is None or f.req_id not in satisfied
+        snap.findings.append((aid, f.id, f.req_id, f.observation, f.recommendation, f.owner, f.due_date,
+                              f.priority, int(is_open)))
     return snap
 
 

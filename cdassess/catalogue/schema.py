@@ -118,6 +118,11 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             PRIMARY KEY (model_id, model_version, req_id)
         )""",
     )),
+    ("0002_rule_scores", (
+        # the model's own scoring rule (weighted, coverage); NULL for CAICT's cumulative rule, which has none
+        "ALTER TABLE assessments ADD COLUMN overall_score DOUBLE PRECISION",
+        "ALTER TABLE nodes ADD COLUMN rule_score DOUBLE PRECISION",
+    )),
 )
 MIGRATION_NAMES = tuple(name for name, _ in MIGRATIONS)
 SCHEMA_VERSION = len(MIGRATIONS)

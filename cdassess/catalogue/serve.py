@@ -57,6 +57,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "domain_id": _zh_en("所属领域", "Domain it belongs to"),
         "level": _zh_en("达到的级别（0 为未达到）", "Level reached (0: not reached)"),
         "score": _zh_en("满足的要求占比（0–1）", "Share of its requirements satisfied (0-1)"),
+        "rule_score": _zh_en("模型评分规则的得分（累积规则无得分）",
+                             "Score by the model's scoring rule (none for the cumulative rule)"),
     }),
     "requirements": (_zh_en("每次评估每条要求的评级", "Every requirement's rating in every assessment"), {
         "req_id": _zh_en("要求编号", "Requirement id"),

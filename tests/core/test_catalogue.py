@@ -426,3 +426,18 @@ def test_business_unit_is_an_assessment_detail(tmp_path: Path, capsys: pytest.Ca
     with Assessment.open(f, readonly=True) as a:
         assert a.meta.business_unit == "Retail"
         assert a.store.audit_entries()[-1].action == "update_meta"
+
+
+def test_a_file_of_an_older_schema_is_read_from_an_upgraded_copy(target: str, tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "schema-1.cdassess"
+    old = tmp_path / "old.cdassess"
+    shutil.copyfile(fixture, old)
+    before = old.read_bytes()
+    with Catalogue.open(target) as cat:
+        assert cat.add([old]).summary() == "added 1, updated 0, skipped 0"
+        (row,) = cat.assessments()
+    expected = json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
+    assert row["id"] == expected["meta"]["uuid"]
+    assert row["overall_level"] == expected["levels"]["overall"]
+    assert row["audit_seq"] == expected["audit"]["rows"] and row["audit_head"] == expected["audit"]["head"]
+    assert old.read_bytes() == before  # the file itself was not upgraded
