@@ -1490,6 +1490,131 @@ def write_results(path: Path, results: list[Result], argv: list[str], started: d
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+# -------------------------------------------------------------------------- portfolio catalogue (cdassess/catalogue)
+
+CATALOGUE_FILES = 1000
+
+
+def _catalogue_files(inp: Inputs) -> Path:
+    """1,000 demo-sized assessments: copies of the demo, each given its own id, project and unit."""
+
+    def build() -> Path:
+        import sqlite3
+        import uuid
+
+        folder = inp.tmp / "catalogue-files"
+        folder.mkdir()
+        for n in range(CATALOGUE_FILES):
+            dst = folder / f"u{n % 10:02d}" / f"a{n:04d}.cdassess"
+            dst.parent.mkdir(exist_ok=True)
+            shutil.copyfile(inp.demo, dst)
+            con = sqlite3.connect(dst)
+            con.execute("UPDATE assessment SET uuid = ?, project = ?, business_unit = ?, end_date = ?",
+                        [str(uuid.UUID(int=n + 1)), f"Project {n // 2:04d}", f"Unit {n % 10}",
+                         f"{2025 + n % 2}-0{1 + n % 9}-15"])
+            con.commit()
+            con.close()
+        return folder
+
+    return inp._once("catalogue_files", build)  # type: ignore[no-any-return]
+
+
+def _catalogue_add(target: str, folder: Path) -> Any:
+    from cdassess.catalogue import Catalogue
+
+    with Catalogue.open(target) as cat:
+        return cat.add([folder])
+
+
+def _fresh_catalogue(inp: Inputs, name: str) -> str:
+    path = inp.tmp / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return str(path)
+
+
+def _info_all(folder: Path) -> None:
+    from cdassess.cli.core import info_dict
+    from cdassess.services import Assessment
+
+    for f in sorted(folder.rglob("*.cdassess")):
+        with Assessment.open(f, readonly=True) as a:
+            json.dumps(info_dict(a), ensure_ascii=False)
+
+
+@scenario("catalogue_add", "catalogue add of 1,000 demo-sized assessments (SQLite)",
+          "<= 2x reading their `info --json` in one process")
+def bench_catalogue_add(inp: Inputs, reps: int, res: Result) -> None:
+    folder = _catalogue_files(inp)
+    reps = min(reps, 3)
+    targets: list[str] = []
+
+    def setup() -> None:
+        targets.append(_fresh_catalogue(inp, f"cat-add-{len(targets)}.sqlite"))
+
+    def run() -> None:
+        r = _catalogue_add(targets[-1], folder)
+        assert r.added == CATALOGUE_FILES, r.summary()
+
+    value, baseline = paired(run, lambda: _info_all(folder), reps, setup=setup)
+    ratio_result(res, value, baseline, 2.0)
+    res.note = "baseline: Assessment.open(readonly) + info_dict + json.dumps of every file, one process"
+
+
+@scenario("catalogue_readd", "catalogue add again, 1,000 unchanged files (SQLite)", "<= 0.1x the first add")
+def bench_catalogue_readd(inp: Inputs, reps: int, res: Result) -> None:
+    folder = _catalogue_files(inp)
+    reps = min(reps, 3)
+    target = _fresh_catalogue(inp, "cat-readd.sqlite")
+    first = [timed(lambda: _catalogue_add(target, folder))]
+    again = repeat(lambda: _catalogue_add(target, folder), max(reps, 3), warmup=0)
+    ratio_result(res, again, first, 0.1)
+    res.note = "baseline: the first add into an empty catalogue"
+
+
+def _report_bench(target: str, folder: Path, reps: int, res: Result) -> None:
+    from cdassess.catalogue import Catalogue
+
+    _catalogue_add(target, folder)
+
+    def run() -> None:
+        with Catalogue.open(target, readonly=True) as cat:
+            data = cat.report()
+        assert data["assessments"] == CATALOGUE_FILES
+
+    value = repeat(run, reps)
+    res.median, res.samples = fmt_s(median(value)), {"value": value}
+    res.passed = median(value) < 1.0
+
+
+@scenario("catalogue_report_sqlite", "catalogue report --json on 1,000 assessments (SQLite)", "< 1 s")
+def bench_catalogue_report_sqlite(inp: Inputs, reps: int, res: Result) -> None:
+    _report_bench(_fresh_catalogue(inp, "cat-report.sqlite"), _catalogue_files(inp), reps, res)
+
+
+@scenario("catalogue_report_pg", "catalogue report --json on 1,000 assessments (PostgreSQL)", "< 1 s")
+def bench_catalogue_report_pg(inp: Inputs, reps: int, res: Result) -> None:
+    admin = os.environ.get("CDASSESS_TEST_PG")
+    if not admin:
+        raise NotAvailable('no PostgreSQL: eval "$(bash tools/pg_test_server.sh start)" first')
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {name}")
+    try:
+        url = urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
+        t = timed(lambda: _catalogue_add(url, _catalogue_files(inp)))
+        _report_bench(url, _catalogue_files(inp), reps, res)
+        res.note = f"the first add of the 1,000 files into PostgreSQL took {fmt_s(t)}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as con:
+            con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 CHILD_TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "evidence": child_evidence,
     "edit_during_attach": child_edit_during_attach,
@@ -1537,8 +1662,9 @@ def main(argv: list[str] | None = None) -> int:
     names = [s.name for s in SCENARIOS]
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--quick", action="store_true", help="5 repetitions instead of 11")
-    p.add_argument("--only", action="append", choices=names, metavar="NAME",
-                   help=f"run only this scenario (repeatable): {', '.join(names)}")
+    groups = sorted({n.split("_")[0] for n in names if "_" in n} - set(names))
+    p.add_argument("--only", action="append", choices=names + groups, metavar="NAME",
+                   help=f"run only this scenario (repeatable): {', '.join(names)}; or a group: {', '.join(groups)}")
     p.add_argument("--reps", type=int, help="timed repetitions per scenario (default 11, --quick 5)")
     p.add_argument("--results", type=Path, help="where to write the results (default benchmarks/RESULTS.md for a "
                    "full run; not written for --quick, --reps or --only unless given)")
