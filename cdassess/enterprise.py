@@ -300,18 +300,18 @@ def _project_snapshot(a: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ report
 
 
-def write_report(e: Enterprise, dest: str | Path, *, lang: str = "both") -> Path:
+def write_report(e: Enterprise, dest: str | Path, *, lang: str = "both", force: bool = False) -> Path:
     """The enterprise report (PDF): sampling, the rule, levels per domain per sampled project, what holds it back."""
     from reportlab.platypus import SimpleDocTemplate
 
     from cdassess.catalogue.output import ReportPdf
+    from cdassess.outputs import apply_umask, guard_output
     from cdassess.reports.styles import numbered_canvas
 
     path = Path(dest)
     if path.suffix.lower() != ".pdf":
         raise InvalidValueError(f"{path}: the enterprise report is a .pdf")
-    if not path.parent.is_dir():
-        raise CdassessError(f"{path}: the folder {path.parent} does not exist")
+    guard_output(path, force=force, inputs=[e.path, *(p["path"] for p in e.projects)], kind="pdf")
     info = e.info()
     pdf = ReportPdf(lang, ("cdassess 企业级评估报告", "cdassess enterprise assessment report"))
     mm = pdf.mm
@@ -348,6 +348,7 @@ def write_report(e: Enterprise, dest: str | Path, *, lang: str = "both") -> Path
         doc = SimpleDocTemplate(tmp, pagesize=pdf.page, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
                                 bottomMargin=16 * mm, title="cdassess enterprise assessment", author="cdassess")
         doc.build(story, canvasmaker=numbered_canvas(pdf.decorate))
+        apply_umask(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         raise CdassessError(f"{path}: cannot be written ({exc.strerror or exc})") from None

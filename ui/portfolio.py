@@ -224,7 +224,8 @@ class PortfolioDialog(QDialog):
                 it.setBackground(QBrush(fill))
                 it.setForeground(QBrush(ink))
                 it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                it.setToolTip(f"{label}: {domains[c - 1]} level {lv}")
+                it.setToolTip(self.tr("%1: %2 level %3").replace("%1", label).replace("%2", domains[c - 1])
+                              .replace("%3", "—" if lv is None else str(lv)))
                 self.heat.setItem(r, c, it)
         self.heat.resizeColumnsToContents()
 

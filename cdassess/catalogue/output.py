@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from cdassess.errors import CdassessError, InvalidValueError
 
 
-def write_report(data: dict[str, Any], dest: str | Path, *, lang: str = "both") -> Path:
+def write_report(data: dict[str, Any], dest: str | Path, *, lang: str = "both", force: bool = False,
+                 inputs: Sequence[str | Path] = ()) -> Path:
+    """The report as PDF or workbook; an output that would destroy an input (the catalogue, an assessment, a
+    file of another kind) is refused before any work unless ``force`` (cdassess.outputs)."""
+    from cdassess.outputs import guard_output
+
     path = Path(dest)
     suffix = path.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise InvalidValueError(f"{path}: the report is written as .pdf or .xlsx (got {suffix or 'no extension'!r})")
+    guard_output(path, force=force, inputs=inputs, kind=suffix[1:])
     if suffix == ".pdf":
         return write_pdf(data, path, lang=lang)
-    if suffix == ".xlsx":
-        return write_xlsx(data, path)
-    raise InvalidValueError(f"{path}: the report is written as .pdf or .xlsx (got {suffix or 'no extension'!r})")
+    return write_xlsx(data, path)
 
 
 def _level_keys(data: dict[str, Any]) -> list[str]:
@@ -180,6 +187,7 @@ class ReportPdf:
 def write_pdf(data: dict[str, Any], path: Path, *, lang: str = "both") -> Path:
     from reportlab.platypus import SimpleDocTemplate
 
+    from cdassess.outputs import apply_umask
     from cdassess.reports.styles import numbered_canvas
 
     if not path.parent.is_dir():
@@ -194,6 +202,7 @@ def write_pdf(data: dict[str, Any], path: Path, *, lang: str = "both") -> Path:
                                 topMargin=14 * mm, bottomMargin=16 * mm, title="cdassess portfolio report",
                                 author="cdassess")
         doc.build(story, canvasmaker=numbered_canvas(pdf.decorate))
+        apply_umask(tmp)  # mkstemp makes 0600: give it the permissions of any new file
         os.replace(tmp, path)
     except OSError as exc:
         raise CdassessError(f"{path}: cannot be written ({exc.strerror or exc})") from None

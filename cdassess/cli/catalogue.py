@@ -69,9 +69,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     with Catalogue.open(args.catalogue, readonly=True) as cat:
         data = cat.report(model=args.model, unit=args.unit, since=args.since, top=args.top)
     if args.output:
+        from cdassess.catalogue import is_postgres
         from cdassess.catalogue.output import write_report
 
-        out = write_report(data, args.output, lang=args.lang)
+        inputs = [] if is_postgres(args.catalogue) else [args.catalogue]
+        out = write_report(data, args.output, lang=args.lang, force=args.force, inputs=inputs)
         print(f"wrote {out}")
     if args.json:
         _print_json(data)
@@ -145,6 +147,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("-o", "--output", metavar="REPORT.pdf|REPORT.xlsx", help="also write a PDF or workbook")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="language of the PDF")
+    p.add_argument("--force", action="store_true", help="replace an existing file of another kind")
     p.set_defaults(handler=cmd_report)
 
     p = cat.add_parser("serve", help="browse a SQLite catalogue with Datasette on this computer (read-only)")

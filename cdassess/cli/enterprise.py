@@ -61,7 +61,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from cdassess.enterprise import Enterprise, write_report
 
-    out = write_report(Enterprise.open(args.file), args.output, lang=args.lang)
+    out = write_report(Enterprise.open(args.file), args.output, lang=args.lang, force=args.force)
     print(f"wrote {out}")
     return 0
 
@@ -101,4 +101,5 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="E.cdassess-enterprise")
     p.add_argument("-o", "--output", required=True, metavar="REPORT.pdf")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    p.add_argument("--force", action="store_true", help="replace an existing file of another kind")
     p.set_defaults(handler=cmd_report)

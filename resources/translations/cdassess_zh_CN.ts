@@ -993,42 +993,42 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>HandOutDialog</name>
     <message>
-        <location filename="../../ui/team_dialog.py" line="357"/>
+        <location filename="../../ui/team_dialog.py" line="359"/>
         <source>Hand out copies</source>
         <translation>分发工作副本</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="360"/>
+        <location filename="../../ui/team_dialog.py" line="362"/>
         <source>Each assessor gets a working copy of this assessment with their share of the domains. Edits outside the share are allowed and marked when the copies are merged back (File &gt; Merge copies…).</source>
         <translation>每位评估师获得本评估的一份工作副本及其负责的域。负责范围以外的修改也允许，合并回来时会被标出（文件 &gt; 合并副本…）。</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="368"/>
+        <location filename="../../ui/team_dialog.py" line="370"/>
         <source>Assessor</source>
         <translation>评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="376"/>
+        <location filename="../../ui/team_dialog.py" line="378"/>
         <source>Add an assessor</source>
         <translation>添加评估师</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="382"/>
+        <location filename="../../ui/team_dialog.py" line="384"/>
         <source>Folder for the copies:</source>
         <translation>副本保存文件夹：</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="385"/>
+        <location filename="../../ui/team_dialog.py" line="387"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="390"/>
+        <location filename="../../ui/team_dialog.py" line="392"/>
         <source>Write the copies</source>
         <translation>写出副本</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="415"/>
+        <location filename="../../ui/team_dialog.py" line="417"/>
         <source>Folder for the copies</source>
         <translation>副本保存文件夹</translation>
     </message>
@@ -1458,62 +1458,62 @@ Every edit made so far was saved. The details are in the log file:
         <translation>对比评估(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="881"/>
+        <location filename="../../ui/main_window.py" line="888"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="882"/>
+        <location filename="../../ui/main_window.py" line="889"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
@@ -1538,344 +1538,349 @@ Every edit made so far was saved. The details are in the log file:
         <translation>合并副本(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="304"/>
+        <source>&amp;Portfolio…</source>
+        <translation>评估组合(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;What if…</source>
         <translation>假设分析(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Why is a &amp;level not reached?…</source>
         <translation>为什么未达到级别(&amp;L)？…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>&amp;Interviews…</source>
         <translation>访谈(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>&amp;Audit log…</source>
         <translation>审计日志(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>&amp;Accept the team&apos;s claim</source>
         <translation>采纳团队自评(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>Accept the claims of every requirement shown…</source>
         <translation>采纳所有显示要求的团队自评…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Certificates &amp;issued…</source>
         <translation>已颁发的证书(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>&amp;Workshop (projector)</source>
         <translation>研讨会模式（投影）(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="383"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="473"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="503"/>
+        <location filename="../../ui/main_window.py" line="510"/>
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="515"/>
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="527"/>
+        <location filename="../../ui/main_window.py" line="534"/>
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="534"/>
+        <location filename="../../ui/main_window.py" line="541"/>
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="542"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="556"/>
+        <location filename="../../ui/main_window.py" line="563"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="557"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="569"/>
+        <location filename="../../ui/main_window.py" line="576"/>
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="589"/>
+        <location filename="../../ui/main_window.py" line="596"/>
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609"/>
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="616"/>
+        <location filename="../../ui/main_window.py" line="622"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="624"/>
+        <location filename="../../ui/main_window.py" line="631"/>
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="629"/>
+        <location filename="../../ui/main_window.py" line="636"/>
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640"/>
-        <location filename="../../ui/main_window.py" line="646"/>
+        <location filename="../../ui/main_window.py" line="647"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="642"/>
+        <location filename="../../ui/main_window.py" line="649"/>
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="646"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="651"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="672"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="666"/>
+        <location filename="../../ui/main_window.py" line="673"/>
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="731"/>
+        <location filename="../../ui/main_window.py" line="738"/>
         <source>Up to L%1</source>
         <translation>仅到 L%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="754"/>
+        <location filename="../../ui/main_window.py" line="761"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="758"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>also found in: %1</source>
         <translation>也见于：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="787"/>
+        <location filename="../../ui/main_window.py" line="794"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="846"/>
+        <location filename="../../ui/main_window.py" line="853"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="965"/>
+        <location filename="../../ui/main_window.py" line="972"/>
         <source>No requirement shown has a claim that differs from its rating.</source>
         <translation>显示的要求中没有与评定不一致的自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="968"/>
+        <location filename="../../ui/main_window.py" line="975"/>
         <source>Accept the team&apos;s claims</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="969"/>
+        <location filename="../../ui/main_window.py" line="976"/>
         <source>Take the team&apos;s claim as your rating for %1 requirements shown?</source>
         <translation>将团队自评作为所显示的 %1 项要求的评定？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="982"/>
+        <location filename="../../ui/main_window.py" line="989"/>
         <source>Accept the team&apos;s claim</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="985"/>
+        <location filename="../../ui/main_window.py" line="992"/>
         <source>No claim from the team to accept.</source>
         <translation>没有可采纳的团队自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1009"/>
+        <location filename="../../ui/main_window.py" line="1016"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1009"/>
+        <location filename="../../ui/main_window.py" line="1016"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -1883,79 +1888,79 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../ui/team_dialog.py" line="50"/>
+        <location filename="../../ui/team_dialog.py" line="49"/>
         <source>(removed / none)</source>
         <translation>（已删除 / 无）</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="52"/>
+        <location filename="../../ui/team_dialog.py" line="51"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="53"/>
+        <location filename="../../ui/team_dialog.py" line="52"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="56"/>
-        <location filename="../../ui/team_dialog.py" line="60"/>
+        <location filename="../../ui/team_dialog.py" line="55"/>
+        <location filename="../../ui/team_dialog.py" line="59"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="66"/>
+        <location filename="../../ui/team_dialog.py" line="65"/>
         <source>rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="67"/>
+        <location filename="../../ui/team_dialog.py" line="66"/>
         <source>note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="68"/>
+        <location filename="../../ui/team_dialog.py" line="67"/>
         <source>N/A justification</source>
         <translation>不适用理由</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="69"/>
+        <location filename="../../ui/team_dialog.py" line="68"/>
         <source>needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="71"/>
+        <location filename="../../ui/team_dialog.py" line="70"/>
         <source>removed on one side, changed on another</source>
         <translation>一方删除、另一方修改</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="77"/>
+        <location filename="../../ui/team_dialog.py" line="76"/>
         <source>claim: %1</source>
         <translation>自评：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="79"/>
+        <location filename="../../ui/team_dialog.py" line="78"/>
         <source>details: %1</source>
         <translation>评估信息：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="81"/>
+        <location filename="../../ui/team_dialog.py" line="80"/>
         <source>%1: link</source>
         <translation>%1：关联</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="90"/>
+        <location filename="../../ui/team_dialog.py" line="89"/>
         <source>added</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="91"/>
+        <location filename="../../ui/team_dialog.py" line="90"/>
         <source>removed</source>
         <translation>删除</translation>
     </message>
     <message>
         <location filename="../../ui/team_dialog.py" line="132"/>
-        <location filename="../../ui/team_dialog.py" line="330"/>
+        <location filename="../../ui/team_dialog.py" line="332"/>
         <source>Merge copies</source>
         <translation>合并副本</translation>
     </message>
@@ -2018,7 +2023,7 @@ Every edit made so far was saved. The details are in the log file:
     </message>
     <message>
         <location filename="../../ui/team_dialog.py" line="151"/>
-        <location filename="../../ui/team_dialog.py" line="295"/>
+        <location filename="../../ui/team_dialog.py" line="297"/>
         <source>Lead</source>
         <translation>主评估</translation>
     </message>
@@ -2048,72 +2053,72 @@ Every edit made so far was saved. The details are in the log file:
         <translation>使用此值</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="206"/>
+        <location filename="../../ui/team_dialog.py" line="207"/>
         <source>outside the copy&apos;s share</source>
         <translation>超出该副本的负责范围</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="246"/>
+        <location filename="../../ui/team_dialog.py" line="248"/>
         <source>undecided</source>
         <translation>未裁决</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="248"/>
+        <location filename="../../ui/team_dialog.py" line="250"/>
         <source>the lead&apos;s</source>
         <translation>主评估的值</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="250"/>
+        <location filename="../../ui/team_dialog.py" line="252"/>
         <source>a third value</source>
         <translation>第三个值</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="259"/>
+        <location filename="../../ui/team_dialog.py" line="261"/>
         <source>Merging %1 into %2: %3 change(s) to apply, %4 conflict(s), %5 undecided.</source>
         <translation>将 %1 合并到 %2：%3 处修改将被应用，%4 处冲突，%5 处未裁决。</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="264"/>
+        <location filename="../../ui/team_dialog.py" line="266"/>
         <source>%1 change(s) outside the assessor&apos;s share are marked.</source>
         <translation>%1 处超出评估师负责范围的修改已标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="266"/>
+        <location filename="../../ui/team_dialog.py" line="268"/>
         <source>Apply is possible once every conflict is decided.</source>
         <translation>所有冲突裁决后才能执行合并。</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="290"/>
+        <location filename="../../ui/team_dialog.py" line="292"/>
         <source>No conflict to decide.</source>
         <translation>没有需要裁决的冲突。</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="296"/>
+        <location filename="../../ui/team_dialog.py" line="298"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="297"/>
+        <location filename="../../ui/team_dialog.py" line="299"/>
         <source>set by %1 at %2</source>
         <translation>由 %1 于 %2 设置</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="299"/>
+        <location filename="../../ui/team_dialog.py" line="301"/>
         <source>evidence: %1</source>
         <translation>证据：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="303"/>
+        <location filename="../../ui/team_dialog.py" line="305"/>
         <source>Take the lead&apos;s</source>
         <translation>采用主评估的值</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="305"/>
+        <location filename="../../ui/team_dialog.py" line="307"/>
         <source>Take %1&apos;s</source>
         <translation>采用 %1 的值</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="306"/>
+        <location filename="../../ui/team_dialog.py" line="308"/>
         <source>Newest</source>
         <translation>采用最新的值</translation>
     </message>
@@ -2397,6 +2402,159 @@ Every edit made so far was saved. The details are in the log file:
         <location filename="../../ui/dialogs.py" line="295"/>
         <source>Evidence in this assessment that is not yet linked here:</source>
         <translation>本评估中尚未关联到此处的证据：</translation>
+    </message>
+</context>
+<context>
+    <name>PortfolioDialog</name>
+    <message>
+        <location filename="../../ui/portfolio.py" line="57"/>
+        <location filename="../../ui/portfolio.py" line="174"/>
+        <source>Portfolio</source>
+        <translation>评估组合</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="64"/>
+        <source>No catalogue open</source>
+        <translation>未打开目录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="65"/>
+        <source>Open catalogue…</source>
+        <translation>打开目录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="70"/>
+        <source>Filter: organization, project, unit, model…</source>
+        <translation>筛选：组织、项目、业务单元、模型…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="74"/>
+        <source>Unit:</source>
+        <translation>业务单元：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="81"/>
+        <location filename="../../ui/portfolio.py" line="252"/>
+        <source>Assessments</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="84"/>
+        <source>Heat map</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="85"/>
+        <source>Percentiles</source>
+        <translation>百分位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="89"/>
+        <source>Frequent gaps</source>
+        <translation>常见差距</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="102"/>
+        <location filename="../../ui/portfolio.py" line="213"/>
+        <source>Unit</source>
+        <translation>业务单元</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="102"/>
+        <source>Organization</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="102"/>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="103"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="103"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="103"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="104"/>
+        <location filename="../../ui/portfolio.py" line="252"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="104"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="104"/>
+        <source>Gaps</source>
+        <translation>差距</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="139"/>
+        <location filename="../../ui/portfolio.py" line="150"/>
+        <source>Open a catalogue</source>
+        <translation>打开目录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="140"/>
+        <source>Catalogues (*.sqlite *.db);;All files (*)</source>
+        <translation>目录 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="156"/>
+        <source>All units</source>
+        <translation>全部业务单元</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="159"/>
+        <source>(no unit)</source>
+        <translation>（无业务单元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="182"/>
+        <source>%1 assessments of %2 projects; %3 projects meet their target; %4 open findings</source>
+        <translation>%2 个项目的 %1 次评估；%3 个项目达到目标；%4 项未关闭的发现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="227"/>
+        <source>%1: %2 level %3</source>
+        <translation>%1：%2 级别 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="239"/>
+        <source>The radar needs assessments of one model that this installation has.</source>
+        <translation>雷达图需要同一模型的评估，且本机模型库中有该模型。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="243"/>
+        <source>25th, 50th and 75th percentile of each domain&apos;s level over the selected assessments</source>
+        <translation>所选评估中各领域级别的第 25、50、75 百分位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="252"/>
+        <source>Requirement</source>
+        <translation>要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="253"/>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/portfolio.py" line="267"/>
+        <source>Open</source>
+        <translation>打开</translation>
     </message>
 </context>
 <context>
@@ -2868,33 +3026,33 @@ Verification code: %4</source>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/team_dialog.py" line="450"/>
+        <location filename="../../ui/team_dialog.py" line="452"/>
         <source>Hand out copies</source>
         <translation>分发工作副本</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="453"/>
+        <location filename="../../ui/team_dialog.py" line="455"/>
         <source>No assessor named: no copy was written.</source>
         <translation>未填写评估师：没有写出副本。</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="456"/>
+        <location filename="../../ui/team_dialog.py" line="458"/>
         <source>Copies written:</source>
         <translation>已写出的副本：</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="462"/>
-        <location filename="../../ui/team_dialog.py" line="476"/>
+        <location filename="../../ui/team_dialog.py" line="464"/>
+        <location filename="../../ui/team_dialog.py" line="478"/>
         <source>Merge copies</source>
         <translation>合并副本</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="464"/>
+        <location filename="../../ui/team_dialog.py" line="466"/>
         <source>Assessments (*.cdassess)</source>
         <translation>评估文件 (*.cdassess)</translation>
     </message>
     <message>
-        <location filename="../../ui/team_dialog.py" line="477"/>
+        <location filename="../../ui/team_dialog.py" line="479"/>
         <source>Merged: %1 change(s) applied, %2 conflict(s) decided.</source>
         <translation>合并完成：应用了 %1 处修改，裁决了 %2 处冲突。</translation>
     </message>

@@ -441,3 +441,21 @@ def test_a_file_of_an_older_schema_is_read_from_an_upgraded_copy(target: str, tm
     assert row["overall_level"] == expected["levels"]["overall"]
     assert row["audit_seq"] == expected["audit"]["rows"] and row["audit_head"] == expected["audit"]["head"]
     assert old.read_bytes() == before  # the file itself was not upgraded
+
+
+def test_report_output_never_destroys_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "a.cdassess"
+    with Assessment.create(f, organization="Org", project="Proj", assessor="t"):
+        pass
+    cat = tmp_path / "cat.sqlite"
+    with Catalogue.open(cat) as c:
+        c.add([f])
+    before = cat.read_bytes()
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("my own notes, not a PDF")
+    for target in (f, notes):
+        rc, _, err = _cli(capsys, "catalogue", "report", str(cat), "-o", str(target.with_suffix(".pdf"))
+                          if target == notes else str(target))
+        assert rc == 1, err
+    assert notes.read_text() == "my own notes, not a PDF"
+    assert cat.read_bytes() == before
