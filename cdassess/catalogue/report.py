@@ -48,14 +48,17 @@ def build_report(db: CatalogueDb, *, model: str | None = None, unit: str | None 
     rows.sort(key=lambda r: (r["business_unit"], r["organization"], r["project"], r["assessed_on"], r["audit_seq"],
                              r["id"]))
     by_id = {r["id"]: r for r in rows}
+    # without a filter every row counts: no join (the covering indexes answer alone)
+    join = "JOIN assessments a ON a.id = {}.assessment_id" + where + also if where else "WHERE"
     domain_rows = [d for d in db.query(
-        "SELECT n.assessment_id, n.node_id, n.name_zh, n.name_en, n.level, n.score, n.position FROM nodes n "
-        f"JOIN assessments a ON a.id = n.assessment_id{where}{also} n.kind = 'domain'", params)
-        if d["assessment_id"] in by_id]
-    domains, level_of = _domains(domain_rows, by_id)
+        f"SELECT n.assessment_id, n.node_id, n.level, n.score, n.position FROM nodes n {join.format('n')} "
+        "n.kind = 'domain'", params) if d["assessment_id"] in by_id]
+    names = {r["node_id"]: (r["name_zh"], r["name_en"]) for r in db.query(
+        "SELECT node_id, name_zh, name_en FROM nodes WHERE kind = 'domain' AND assessment_id IN "
+        f"(SELECT min(a.id) FROM assessments a{where} GROUP BY a.model_id, a.model_version)", params)}
+    domains, level_of = _domains(domain_rows, by_id, names)
     gap_rows = db.query(
-        "SELECT r.req_id, r.domain_id, r.level, count(*) AS n FROM requirements r "
-        f"JOIN assessments a ON a.id = r.assessment_id{where}{also} r.gap = 1 "
+        f"SELECT r.req_id, r.domain_id, r.level, count(*) AS n FROM requirements r {join.format('r')} r.gap = 1 "
         "GROUP BY r.req_id, r.domain_id, r.level", params)
     texts = {(t["req_id"]): (t["text_zh"], t["text_en"]) for t in db.query(
         "SELECT DISTINCT m.req_id, m.text_zh, m.text_en FROM model_requirements m "
@@ -69,8 +72,7 @@ def build_report(db: CatalogueDb, *, model: str | None = None, unit: str | None 
     projects, trend, newest_ids = _projects(rows, level_of)
     findings = [f for f in db.query(
         "SELECT f.assessment_id, f.finding_id, f.req_id, f.observation, f.recommendation, f.owner, f.due_date, "
-        f"f.priority FROM findings f JOIN assessments a ON a.id = f.assessment_id{where}{also} f.is_open = 1",
-        params) if f["assessment_id"] in newest_ids]
+        f"f.priority FROM findings f {join.format('f')} f.is_open = 1", params) if f["assessment_id"] in newest_ids]
     units = Counter(r["business_unit"] for r in rows)
     return {
         "format": REPORT_FORMAT,
@@ -87,38 +89,43 @@ def build_report(db: CatalogueDb, *, model: str | None = None, unit: str | None 
     }
 
 
-def _domains(domain_rows: list[dict[str, Any]], by_id: dict[str, dict[str, Any]]
-             ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
+def _domains(domain_rows: list[dict[str, Any]], by_id: dict[str, dict[str, Any]],
+             names: dict[str, tuple[str, str]]) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
     """Per domain: its level distribution, percentiles, mean score; and each assessment's domain levels."""
     order: dict[str, int] = {}
-    names: dict[str, tuple[str, str]] = {}
     levels: dict[str, list[int]] = defaultdict(list)
     scores: dict[str, list[float]] = defaultdict(list)
+    below: Counter[str] = Counter()
     level_of: dict[str, dict[str, int]] = defaultdict(dict)
     lo_of: dict[str, int] = {}
     hi_of: dict[str, int] = {}
-    for d in sorted(domain_rows, key=lambda d: (d["assessment_id"], d["node_id"])):
-        did = d["node_id"]
-        order[did] = min(order.get(did, 1 << 30), int(d["position"]))
-        names.setdefault(did, (d["name_zh"], d["name_en"]))
+    # in (assessment, domain) order, so sums of floats are the same on every database
+    domain_rows.sort(key=lambda d: (d["assessment_id"], d["node_id"]))
+    for d in domain_rows:
+        did, aid = d["node_id"], d["assessment_id"]
+        pos = int(d["position"])
+        if pos < order.get(did, 1 << 30):
+            order[did] = pos
         lv = int(d["level"])
         levels[did].append(lv)
         scores[did].append(float(d["score"]))
-        level_of[d["assessment_id"]][did] = lv
-        a = by_id[d["assessment_id"]]
+        level_of[aid][did] = lv
+        a = by_id[aid]
+        if lv < int(a["target_level"]):
+            below[did] += 1
         lo_of[did] = min(lo_of.get(did, 0), int(a["min_level"]) - 1, lv)
         hi_of[did] = max(hi_of.get(did, 0), int(a["max_level"]), lv)
     out = []
     for did in sorted(order, key=lambda x: (order[x], x)):
         vals = levels[did]
         counts = Counter(vals)
-        below = sum(1 for aid, lv in level_of.items() if did in lv and lv[did] < int(by_id[aid]["target_level"]))
+        zh, en = names.get(did, ("", ""))
         out.append({
-            "id": did, "name_zh": names[did][0], "name_en": names[did][1],
+            "id": did, "name_zh": zh, "name_en": en,
             "p25": percentile(vals, 0.25), "p50": percentile(vals, 0.5), "p75": percentile(vals, 0.75),
             "levels": {str(n): counts.get(n, 0) for n in range(lo_of[did], hi_of[did] + 1)},
             "assessments": len(vals), "mean_score": round(sum(scores[did]) / len(scores[did]), 4),
-            "below_target": below,
+            "below_target": below[did],
         })
     return out, level_of
 

@@ -123,6 +123,11 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "ALTER TABLE assessments ADD COLUMN overall_score DOUBLE PRECISION",
         "ALTER TABLE nodes ADD COLUMN rule_score DOUBLE PRECISION",
     )),
+    ("0003_report_indexes", (
+        # covering indexes for the report's two big reads (domain levels, gap counts): no row lookups
+        "CREATE INDEX nodes_levels ON nodes (kind, assessment_id, node_id, level, score, position)",
+        "CREATE INDEX requirements_gaps ON requirements (gap, req_id, domain_id, level, assessment_id)",
+    )),
 )
 MIGRATION_NAMES = tuple(name for name, _ in MIGRATIONS)
 SCHEMA_VERSION = len(MIGRATIONS)
