@@ -96,10 +96,28 @@ def _from_upgraded_copy(path: Path, sig: FileSignature, profile: ExportProfile) 
         wal = Path(str(path) + "-wal")
         if wal.exists():
             shutil.copyfile(wal, Path(str(copy) + "-wal"))
+        position = _last_audit_row(copy)  # before the upgrade, which may append an audit row of its own
         Assessment.open(copy, actor="cdassess catalogue").close()  # upgrades the copy
         with Assessment.open(copy, readonly=True) as source:
             snap = _snapshot_of(source, sig, profile)
+    if position is not None:
+        snap.assessment.update(audit_seq=position[0], audit_at=position[1], audit_head=position[2])
     return snap
+
+
+def _last_audit_row(path: Path) -> tuple[int, str, str] | None:
+    """The last audit row of a temporary copy (plain SQLite, read-only): where the original file is."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT seq, at, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return (int(row[0]), str(row[1]), str(row[2])) if row else None
 
 
 def _snapshot_of(source: Any, sig: FileSignature, profile: ExportProfile) -> Snapshot:
@@ -175,8 +193,8 @@ def _certificate_count(a: Any) -> int:
     """Issued certificates recorded in the file's certificate register (0 when it has none)."""
     register = getattr(a, "certificates", None)
     if callable(register):
-        try:
-            return len(list(register()))
+        try:  # superseded certificates (replaced by a later one) do not count
+            return sum(1 for c in register() if getattr(c, "status", "valid") == "valid")
         except Exception:
             return 0
     db = a.store.db

@@ -459,3 +459,25 @@ def test_report_output_never_destroys_an_input(tmp_path: Path, capsys: pytest.Ca
         assert rc == 1, err
     assert notes.read_text() == "my own notes, not a PDF"
     assert cat.read_bytes() == before
+
+
+def test_status_certified_when_the_register_holds_a_certificate(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "c.cdassess"
+    with Assessment.create(f, organization="Org", project="P", assessor="t", target_level=1) as a, \
+            a.store.batch("rate"):
+        for r in a.model.requirements.values():
+            if r.level <= 1:
+                a.rate(r.id, "met")
+    cat = str(tmp_path / "cat.sqlite")
+    _cli(capsys, "lock", str(f), "--force")
+    _cli(capsys, "catalogue", "add", cat, str(f))
+    with Catalogue.open(cat, readonly=True) as c:
+        assert c.assessments()[0]["status"] == "locked"
+    rc, _, err = _cli(capsys, "report", "certificate", str(f), "-o", str(tmp_path / "cert.pdf"), "--level", "1")
+    assert rc == 0, err
+    rc, out, _ = _cli(capsys, "catalogue", "add", cat, str(f))
+    assert out.strip() == "added 0, updated 1, skipped 0"
+    with Catalogue.open(cat, readonly=True) as c:
+        (row,) = c.assessments()
+        assert (row["status"], row["certificates"]) == ("certified", 1)
