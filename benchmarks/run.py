@@ -1096,7 +1096,7 @@ def child_ui_rate(args: dict[str, Any]) -> dict[str, Any]:
         while True:
             app.processEvents()
             session = window.session
-            ok = session.status(req_id).value == want and painted.at.get(id(watched[0]), 0) > t0
+            ok = str(session.status(req_id)) == want and painted.at.get(id(watched[0]), 0) > t0
             if show_dashboard:
                 ok = ok and f"L{session.report.overall}" in dashboard.headline.text()
                 ok = ok and painted.at.get(id(watched[1]), 0) > t0
