@@ -338,7 +338,7 @@ def write(rows: list[Row], dest: Path, png: Path, argv: list[str], started: dt.d
         "# How the costs grow",
         "",
         f"`{' '.join(['benchmarks/scale.py', *argv])}`, {started:%Y-%m-%d %H:%M} UTC, {elapsed / 60:.0f} min, "
-        f"load average before: {harness.load_average()}. Machine: {harness.machine().get('cpu', '?')}, "
+        f"load average before: {harness.load_average()}. Machine: {harness.machine().get('CPU', '?')}, "
         f"{os.cpu_count()} cores.",
         "",
         "Each step is its own process (as a user runs it); window steps run the real main window offscreen.",
