@@ -602,8 +602,9 @@ def _find_questionnaire_sheet(wb: Any) -> tuple[Any, int, dict[str, int]]:
     raise RuntimeError("no sheet with an ID and a Self-assessment header in the exported questionnaire")
 
 
-@scenario("q_import", "questionnaire import, 1,000 rows (file to committed)", "<= 1.5x openpyxl read_only read")
-def bench_q_import(inp: Inputs, reps: int, res: Result) -> None:
+def _import_against(inp: Inputs, reps: int, baseline: Callable[[Path], Any],
+                    name: str) -> tuple[list[float], list[float]]:
+    """The questionnaire import into a fresh copy each time, alternating with ``baseline`` reading the file."""
     from cdassess.services import Assessment
 
     q = _xlsx_api()
@@ -613,10 +614,10 @@ def bench_q_import(inp: Inputs, reps: int, res: Result) -> None:
     def setup() -> None:
         while opened:
             opened.pop().close()
-        opened.append(Assessment.open(inp.fresh_copy(inp.assessment_1000, "q-import.cdassess"), actor="bench"))
+        opened.append(Assessment.open(inp.fresh_copy(inp.assessment_1000, name), actor="bench"))
 
     try:
-        value, base = paired(lambda: _import_questionnaire(q, opened[-1], src), lambda: read_all_cells(src), reps,
+        value, base = paired(lambda: _import_questionnaire(q, opened[-1], src), lambda: baseline(src), reps,
                              setup=setup)
         claims = len(opened[-1].claims())
     finally:
@@ -624,6 +625,12 @@ def bench_q_import(inp: Inputs, reps: int, res: Result) -> None:
             opened.pop().close()
     if claims < 1000:
         raise RuntimeError(f"import committed {claims} claims, expected 1000")
+    return value, base
+
+
+@scenario("q_import", "questionnaire import, 1,000 rows (file to committed)", "<= 1.5x openpyxl read_only read")
+def bench_q_import(inp: Inputs, reps: int, res: Result) -> None:
+    value, base = _import_against(inp, reps, read_all_cells, "q-import.cdassess")
     ratio_result(res, value, base, 1.5)
 
 
@@ -1204,23 +1211,7 @@ def bench_q_import_calamine(inp: Inputs, reps: int, res: Result) -> None:
         import python_calamine  # noqa: F401
     except ImportError as exc:
         raise NotAvailable("python-calamine is not installed") from exc
-    from cdassess.services import Assessment
-
-    q = _xlsx_api()
-    src = _filled_questionnaire(inp)
-    opened: list[Any] = []
-
-    def setup() -> None:
-        while opened:
-            opened.pop().close()
-        opened.append(Assessment.open(inp.fresh_copy(inp.assessment_1000, "q-import-cal.cdassess"), actor="bench"))
-
-    try:
-        value, base = paired(lambda: _import_questionnaire(q, opened[-1], src), lambda: _calamine_read(src), reps,
-                             setup=setup)
-    finally:
-        while opened:
-            opened.pop().close()
+    value, base = _import_against(inp, reps, _calamine_read, "q-import-cal.cdassess")
     ratio_result(res, value, base, 1.2)
     res.note = "python-calamine only reads the cells; the import also checks, previews and commits"
 
