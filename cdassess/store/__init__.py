@@ -234,18 +234,23 @@ class AssessmentStore:
             with self.db.atomic():
                 yield
             return
-        with self._gate.edit():
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self.db.rollback()
-                raise
-            try:
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.rollback()
-                raise
+        with self._gate.edit(), self._immediate():
+            yield
+
+    @contextlib.contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any failure (of the block or of the commit)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
 
     @contextlib.contextmanager
     def _bulk_transaction(self, what: str) -> Iterator[None]:
@@ -253,18 +258,8 @@ class AssessmentStore:
         if self.readonly:
             raise AssessmentFileError(f"{self.path}: opened read-only; cannot {what}")
         try:
-            with self._gate.bulk():
-                self.db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield
-                except BaseException:
-                    self.db.rollback()
-                    raise
-                try:
-                    self.db.execute("COMMIT")
-                except BaseException:
-                    self.db.rollback()
-                    raise
+            with self._gate.bulk(), self._immediate():
+                yield
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
 
