@@ -29,6 +29,7 @@ from typing import Any
 
 from cdassess.errors import InvalidValueError
 from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Interview, Rating
+from cdassess.reportopts import ReportOptions
 from cdassess.services import Assessment
 
 WITHHELD = "—"
@@ -87,6 +88,16 @@ class ExportProfile:
         if not self.notes:
             changes["notes"] = ""
         return replace(i, **changes) if changes else i
+
+    def report_options(self, o: ReportOptions) -> ReportOptions:
+        """The signature block keeps its roles and blank lines to sign, never the names (people); the cover
+        text is the assessor's own free text and goes with the notes. The logo and the sections stay."""
+        changes: dict[str, Any] = {}
+        if not self.people:
+            changes["signatures"] = tuple(replace(s, name="") for s in o.signatures)
+        if not self.notes:
+            changes["cover_text"] = ""
+        return replace(o, **changes) if changes else o
 
     def evidence(self, e: Evidence) -> Evidence:
         changes: dict[str, Any] = {}
@@ -150,6 +161,9 @@ class RedactedAssessment(Assessment):
     def statuses(self) -> dict[str, str]:
         return self.source.statuses()
 
+    def report_options(self) -> ReportOptions:
+        return self.profile.report_options(self.source.report_options())
+
     def results_digest(self) -> str:
         return self.source.results_digest()
 
@@ -176,7 +190,7 @@ class RedactedAssessment(Assessment):
 _READS = frozenset({
     "path", "readonly", "meta", "rule", "model", "source", "profile", "store", "ratings", "rating", "statuses",
     "claims", "findings", "evidence_list", "evidence_for", "interviews", "levels", "gaps", "explain", "what_if",
-    "progress", "orphaned_by", "results_digest", "check", "extract_evidence", "close",
+    "progress", "orphaned_by", "results_digest", "check", "extract_evidence", "close", "report_options",
 })
 # nothing that returns a person or a note: those are read through the view's redacting queries
 _STORE_READS = frozenset({"path", "readonly", "audit_head", "model_json", "evidence_chunks"})

@@ -33,6 +33,7 @@ from cdassess.library import ModelLibrary
 from cdassess.model import Model, parse_model_json
 from cdassess.outputs import apply_umask
 from cdassess.records import PRIORITIES, AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
+from cdassess.reportopts import ReportOptions, ReportOptionsChange
 from cdassess.rules import check_date, check_optional_date, check_rating
 from cdassess.scoring import (
     DomainGaps,
@@ -504,6 +505,21 @@ class Assessment:
                                      issued_by=self.store.actor or "unknown")
 
         return self.store.register_certificate(record)
+
+    # ------------------------------------------------------------------------------------ report options
+
+    def report_options(self) -> ReportOptions:
+        """The gap report's saved options (cdassess.reportopts): sections, logo, cover text, signature block."""
+        return self.store.report_options()
+
+    def set_report_options(self, options: ReportOptions) -> ReportOptionsChange:
+        """Validate and save the report options (one audited edit; allowed on a locked assessment: they change
+        what the report shows around the results, never a result)."""
+        from cdassess.reportopts import validated
+
+        new = validated(options)
+        old, saved = self.store.set_report_options(new)
+        return ReportOptionsChange(old, saved)
 
     def valid_certificates(self) -> list[Any]:
         return [c for c in self.store.certificates() if not c.superseded]

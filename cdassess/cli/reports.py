@@ -43,6 +43,71 @@ def cmd_report_gap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _changed_options(current: Any, args: argparse.Namespace) -> Any:
+    """The options with what the command line sets; None when it sets nothing (show them)."""
+    from dataclasses import replace
+
+    from cdassess.reportopts import SECTIONS, omitted_from, parse_sections, parse_signature, read_logo_file
+
+    changes: dict[str, Any] = {}
+    if args.sections is not None:
+        changes["omitted"] = omitted_from(args.sections)
+    if args.omit is not None:
+        base = set(changes.get("omitted", current.omitted))
+        gone = base | set(parse_sections(args.omit))
+        changes["omitted"] = tuple(s for s in SECTIONS if s in gone)
+    if args.all_sections:
+        changes["omitted"] = ()
+    if args.cover_text is not None:
+        changes["cover_text"] = args.cover_text.replace("\\n", "\n")
+    if args.signature is not None:
+        changes["signatures"] = tuple(parse_signature(x) for x in args.signature)
+    if args.no_signatures:
+        changes["signatures"] = ()
+    if args.logo is not None:
+        changes["logo"] = read_logo_file(args.logo)
+    if args.no_logo:
+        changes["logo"] = None
+    return replace(current, **changes) if changes else None
+
+
+def _print_options(o: Any, as_json: bool, path: Any) -> None:
+    from cdassess.reportopts import SECTIONS
+
+    if as_json:
+        json.dump({"file": str(path), **o.as_json()}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    print(f"report options of {path}:")
+    print(f"  sections:   {', '.join(o.sections) or '(none)'}")
+    if o.omitted:
+        print(f"  left out:   {', '.join(s for s in SECTIONS if s in o.omitted)}")
+    logo = o.logo
+    print(f"  logo:       {'(none)' if logo is None else f'{logo.media_type} {logo.width}x{logo.height}, '}"
+          f"{'' if logo is None else f'{len(logo.data):,} bytes, SHA-256 {logo.sha256[:16]}…'}")
+    cover = o.cover_text.replace("\n", " / ")
+    print(f"  cover text: {cover[:70] + '…' if len(cover) > 70 else cover or '(none)'}")
+    if not o.signatures:
+        print("  signatures: (none)")
+    for i, sig in enumerate(o.signatures, start=1):
+        print(f"  signature {i}: {sig.name or '(name left blank)'} | {sig.role or '(no role)'}")
+
+
+def cmd_report_options(args: argparse.Namespace) -> int:
+    with opened(args, readonly=True) as a:
+        current = a.report_options()
+    new = _changed_options(current, args)
+    if new is None:
+        _print_options(current, args.json, args.file)
+        return 0
+    with opened(args) as a:
+        change = a.set_report_options(new)
+    if not args.json:
+        print("saved the report options" if change.changed else "the report options are unchanged")
+    _print_options(change.new, args.json, args.file)
+    return 0
+
+
 def cmd_report_certificate(args: argparse.Namespace) -> int:
     from cdassess.reports.certificate import write_certificate
 
@@ -378,6 +443,24 @@ def register(sub: Any) -> None:
     p.add_argument("--profile", choices=["full", "confidential"], default="full",
                    help="confidential leaves out people, internal notes and evidence details (to share outside)")
     p.set_defaults(handler=cmd_report_gap)
+    p = rep.add_parser("options", help="show or set the gap report's options saved in the assessment: sections, "
+                                       "logo, cover text, signature block")
+    p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
+    p.add_argument("--sections", nargs="+", metavar="SECTION",
+                   help="print only these sections (summary heatmap gaps not_applicable blockers disagreements "
+                        "evidence appendix signatures; the cover is always printed)")
+    p.add_argument("--omit", nargs="+", metavar="SECTION", help="leave these sections out (the others stay)")
+    p.add_argument("--all-sections", action="store_true", help="print every section again")
+    p.add_argument("--logo", metavar="IMAGE", help="the organization's logo (PNG or JPEG, at most 1 MB; stored in "
+                                                    "the file)")
+    p.add_argument("--no-logo", action="store_true", help="remove the logo")
+    p.add_argument("--cover-text", metavar="TEXT", help="text on the cover under the status box ('' removes it; "
+                                                         "\\n starts a new line)")
+    p.add_argument("--signature", action="append", metavar="NAME|ROLE",
+                   help="a line of the signature block (repeat for more; replaces the saved ones)")
+    p.add_argument("--no-signatures", action="store_true", help="remove the signature block")
+    p.add_argument("--json", action="store_true", help="print the options as JSON")
+    p.set_defaults(handler=cmd_report_options)
     p = rep.add_parser("certificate", help="the signed certificate (locked assessments only)")
     p.add_argument("file", metavar="FILE", help="the assessment file (.cdassess)")
     p.add_argument("-o", "--output", required=True, metavar="CERT.pdf")

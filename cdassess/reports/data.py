@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from cdassess.errors import InvalidValueError
 from cdassess.records import AssessmentMeta, Claim, Evidence, Finding, Rating
+from cdassess.reportopts import ReportOptions
 from cdassess.scale import UNRATED
 from cdassess.scoring import DomainGaps, Explanation, LevelReport, Progress
 
@@ -46,6 +47,7 @@ class ReportData:
     generated_on: str = field(default_factory=lambda: date.today().isoformat())
     file_name: str = ""
     confidential: bool = False  # a redacted copy (export profile): said on the cover and in the footer
+    options: ReportOptions = field(default_factory=ReportOptions)  # saved per assessment (cdassess.reportopts)
 
     def status(self, req_id: str) -> str:
         r = self.ratings.get(req_id)
@@ -93,6 +95,7 @@ def build_report_data(a: Assessment, *, target: int | None = None, lang: str = "
         findings=dict(findings), evidence=a.evidence_list(), gaps=a.gaps(t), next_level=next_level,
         progress_all=a.progress(), progress_target=a.progress(t), disagreements=disagreements,
         results_digest=a.meta.frozen_digest or a.results_digest(), file_name=a.path.name,
+        options=a.report_options(),
     )
 
 
@@ -108,4 +111,5 @@ def redact_report_data(data: ReportData, profile: ExportProfile) -> ReportData:
         claims={k: profile.claim(c) for k, c in data.claims.items()},
         findings={k: [profile.finding(f) for f in fs] for k, fs in data.findings.items()},
         evidence=[profile.evidence(e) for e in data.evidence],
+        options=profile.report_options(data.options),
     )

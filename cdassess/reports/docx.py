@@ -103,6 +103,14 @@ class _Writer:
 
     def cover(self) -> None:
         d, meta = self.d, self.d.meta
+        logo = d.options.logo
+        if logo is not None:
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+            from docx.shared import Mm
+
+            scale = min(60 / logo.width, 24 / logo.height)  # into 60 x 24 mm, as the PDF
+            self.doc.add_picture(io.BytesIO(logo.data), width=Mm(logo.width * scale), height=Mm(logo.height * scale))
+            self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.doc.add_heading(self.L("能力成熟度评估差距报告", "Capability assessment gap report"), 0)
         self.doc.add_paragraph(clean(meta.organization))
         self.doc.add_paragraph(clean(meta.project))
@@ -120,6 +128,9 @@ class _Writer:
         self.doc.add_paragraph(status)
         if d.final:
             self.doc.add_paragraph(f"{self.L('结果摘要', 'Results digest')} SHA-256 {d.results_digest}")
+        if d.options.cover_text:
+            for line in d.options.cover_text.split("\n"):
+                self.doc.add_paragraph(clean(line))
         if d.confidential:
             from cdassess.reports.gap import CONFIDENTIAL_NOTE
 
@@ -221,15 +232,35 @@ class _Writer:
                    [[str(e.id), e.original_name, e.provided_by or "—", ", ".join(e.req_ids) or "—", e.sha256]
                     for e in d.evidence])
 
+    def signatures(self) -> None:
+        """The assessor signature block: name, role, and empty cells to sign and date by hand."""
+        from docx.shared import Pt
+
+        sigs = self.d.options.signatures
+        if not sigs:
+            return
+        self.doc.add_heading(self.L("签字", "Signatures"), 1)
+        t = self.table([self.L("姓名", "Name"), self.L("角色", "Role"), self.L("签字", "Signature"),
+                        self.L("日期", "Date")], [[s.name, s.role, "", ""] for s in sigs])
+        for row in t.rows[1:]:
+            row.height = Pt(40)
+        if self.d.confidential and any(not s.name for s in sigs):
+            self.doc.add_paragraph(self.L("机密副本：签字人姓名已删除。",
+                                          "Confidential copy: the signatories' names are removed."))
+
     def write(self, dest: Path) -> None:
+        on = self.d.options.includes
         self.cover()
         self.doc.add_page_break()  # type: ignore[no-untyped-call]
-        self.summary()
-        self.gaps()
-        self.other_findings()
-        self.not_applicable()
-        self.blockers()
-        self.evidence()
+        if on("summary"):
+            self.summary()
+        if on("gaps"):
+            self.gaps()
+            self.other_findings()
+        for name, section in (("not_applicable", self.not_applicable), ("blockers", self.blockers),
+                              ("evidence", self.evidence), ("signatures", self.signatures)):
+            if on(name):
+                section()
         from cdassess.outputs import atomic_output
 
         with atomic_output(dest, force=True, kind="docx", suffix=".docx") as tmp:

@@ -210,7 +210,8 @@ class _Builder:
         from reportlab.platypus import Spacer, Table, TableStyle
 
         d, meta = self.d, self.d.meta
-        out: list[Any] = [Spacer(1, 18 * MM)]
+        logo = self.logo()
+        out: list[Any] = [Spacer(1, 6 * MM), logo, Spacer(1, 4 * MM)] if logo is not None else [Spacer(1, 18 * MM)]
         out.append(self.para(esc(meta.organization), self.s.title))
         out.append(Spacer(1, 4 * MM))
         out.append(self.para(esc(meta.project), self.s.subtitle))
@@ -254,9 +255,50 @@ class _Builder:
                                  ("BACKGROUND", (0, 0), (-1, -1), Color(*BAND)),
                                  ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
         out.append(box)
+        if d.options.cover_text:
+            out.append(Spacer(1, 8 * MM))
+            out.append(self.para(esc(d.options.cover_text), self.s.body))
         if d.confidential:
             out.append(Spacer(1, 6 * MM))
             out.append(self.para(esc(self.L(CONFIDENTIAL_NOTE[0], CONFIDENTIAL_NOTE[1], " · ")), self.s.center))
+        return out
+
+    def logo(self) -> Any:
+        """The organization's logo (report options) scaled into 60 x 24 mm, or None."""
+        logo = self.d.options.logo
+        if logo is None:
+            return None
+        import io
+
+        from reportlab.platypus import Image
+
+        scale = min(60 * MM / logo.width, 24 * MM / logo.height)
+        return Image(io.BytesIO(logo.data), width=logo.width * scale, height=logo.height * scale, hAlign="CENTER")
+
+    def signatures(self) -> list[Any]:
+        """The assessor signature block: a row per signatory with lines to sign and date by hand."""
+        from reportlab.lib.colors import Color
+        from reportlab.platypus import CondPageBreak, KeepTogether
+
+        sigs = self.d.options.signatures
+        if not sigs:
+            return []
+        out: list[Any] = [CondPageBreak(30 * MM + 16 * MM * len(sigs)),
+                          self.heading(self.L("签字", "Signatures"))]
+        head = self.head(self.L("姓名", "Name"), self.L("角色", "Role"), self.L("签字", "Signature"),
+                         self.L("日期", "Date"))
+        rows: list[list[Any]] = [head]
+        for sig in sigs:
+            rows.append([self.para(esc(sig.name) or "", self.s.cell), self.para(esc(sig.role) or "", self.s.cell),
+                         "", ""])
+        widths = [BODY_W * 0.26, BODY_W * 0.26, BODY_W * 0.30, BODY_W * 0.18]
+        extra: list[tuple[Any, ...]] = [("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
+                                        ("TOPPADDING", (0, 1), (-1, -1), 26),
+                                        ("LINEBELOW", (0, 1), (-1, -1), 0.8, Color(*MUTED))]
+        out.append(KeepTogether([self.table(rows, widths, extra=extra)]))
+        if self.d.confidential and any(not s.name for s in sigs):
+            out.append(self.para(esc(self.L("机密副本：签字人姓名已删除。", "Confidential copy: the signatories' names "
+                                            "are removed.")), self.s.small))
         return out
 
     def summary(self) -> list[Any]:
@@ -692,15 +734,26 @@ class _Builder:
     def story(self) -> list[Any]:
         from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak
 
+        on = self.d.options.includes
         out: list[Any] = [*self.cover(), NextPageTemplate("body"), PageBreak()]
-        out += self.summary()
-        out += [CondPageBreak(90 * MM), *self.heatmap()]
-        out += [PageBreak(), *self.gaps()]
-        out += self.not_applicable()
-        out += self.blockers()
-        out += self.disagreements()
-        out += self.evidence()
-        out += self.appendix()
+        bare = len(out)
+        if on("summary"):
+            out += self.summary()
+        if on("heatmap"):
+            out += [CondPageBreak(90 * MM), *self.heatmap()]
+        if on("gaps"):
+            out += ([PageBreak()] if on("summary") or on("heatmap") else []) + self.gaps()
+        for name, section in (("not_applicable", self.not_applicable), ("blockers", self.blockers),
+                              ("disagreements", self.disagreements), ("evidence", self.evidence),
+                              ("appendix", self.appendix), ("signatures", self.signatures)):
+            if on(name):
+                part = section()
+                if name == "appendix" and len(out) == bare:
+                    part = part[1:]  # no second page break right after the cover's
+                out += part
+        if len(out) == bare:  # every section left out: the cover page and a line saying so
+            out.append(self.para(esc(self.L("（报告选项中所有章节均已省略。）",
+                                            "(Every section is left out in the report options.)")), self.s.body))
         return out
 
 

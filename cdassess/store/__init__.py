@@ -21,11 +21,13 @@ from typing import Any, BinaryIO
 from cdassess import __version__
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError, LockedError, NotFoundError, Problem
 from cdassess.records import AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
+from cdassess.reportopts import ReportOptions
 from cdassess.store import audit as audit_log
 from cdassess.store import certificates as certificate_register
 from cdassess.store import coverage, genuine
 from cdassess.store import evidence as evidence_store
 from cdassess.store import gate as open_files
+from cdassess.store import report_options as report_options_table
 from cdassess.store.certificates import CertificateRecord
 from cdassess.store.connection import (
     WAL_SIZE_LIMIT,
@@ -411,12 +413,42 @@ class AssessmentStore:
                 if existing is not None:
                     return existing
                 certificate_register.insert(self.db, rec)
-                self._audit("issue_certificate", f"certificate:{rec.number}", None, rec.as_audit())
+                self._audit("issue_certificate", f"certificate:{rec.number}", None,
+                            {**rec.as_audit(), **certificate_register.fingerprints(rec)})
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
         found = certificate_register.record(self.db, rec.number)
         assert found is not None
         return found
+
+    # ------------------------------------------------------------------------------------ report options
+
+    def report_options(self) -> ReportOptions:
+        """The saved report options (defaults when none were saved or the file is not yet upgraded)."""
+        return report_options_table.read(self.db)
+
+    def set_report_options(self, options: ReportOptions) -> tuple[ReportOptions, ReportOptions]:
+        """Save the report options with their audit row; allowed on a locked assessment (they are presentation,
+        not results: the results digest does not cover them). Returns (old, new)."""
+        if self.readonly:
+            raise AssessmentFileError(f"{self.path}: opened read-only; cannot save the report options")
+        if not report_options_table.has_table(self.db):
+            raise AssessmentFileError(f"{self.path}: the file is of an older schema; open it for editing to "
+                                      "upgrade it before saving report options")
+        try:
+            with self._write_transaction():
+                old = report_options_table.read(self.db)
+                at = now_iso()
+                report_options_table.write(self.db, options, at, self.actor or "unknown")
+                self._audit(report_options_table.ACTION, report_options_table.TARGET, old.as_audit(),
+                            options.as_audit())
+                self.db.execute("UPDATE assessment SET updated_at = ? WHERE id = 1", [at])
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+        except UnicodeEncodeError as exc:
+            raise InvalidValueError("cannot save the report options: the text holds a character that is not valid "
+                                    f"Unicode ({exc.object[exc.start:exc.end]!r})") from None
+        return old, report_options_table.read(self.db)
 
     # ------------------------------------------------------------------------------------ ratings
 
@@ -819,6 +851,8 @@ class AssessmentStore:
                 problems += audit_log.verify_records(self.db)
                 problems += coverage.verify_all(self.db)
                 problems += audit_log.verify(self.db)
+                problems += certificate_register.verify(self.db)
+                problems += report_options_table.verify(self.db)
         except AssessmentFileError as exc:  # the guard refused SQL of the file's own, or a runaway query
             problems.append(Problem("SQLite", str(exc)))
         except Exception as exc:

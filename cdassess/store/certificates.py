@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from cdassess.errors import Problem
 from cdassess.store.db import Db
 
 TABLE = "certificate"
@@ -93,3 +94,100 @@ def insert(db: Db, rec: CertificateRecord) -> bool:
 def supersede(db: Db, number: str, at: str, reason: str) -> None:
     db.execute(f"UPDATE {TABLE} SET status = 'superseded', superseded_at = ?, superseded_reason = ? "
                "WHERE number = ?", [at, reason, number])
+
+
+def fingerprints(rec: CertificateRecord) -> dict[str, str]:
+    """Hashes of the parts of a row its audit row does not spell out (the signed code, the results kept)."""
+    import hashlib
+
+    results = json.dumps(rec.results, ensure_ascii=False, sort_keys=True)
+    return {"code_sha256": hashlib.sha256(rec.code.encode("utf-8")).hexdigest(),
+            "results_sha256": hashlib.sha256(results.encode("utf-8")).hexdigest()}
+
+
+_AUDIT_COLUMNS = {"number": "number", "level": "level", "scope": "scope", "issued": "issued",
+                  "valid_until": "valid_until", "digest": "digest", "audit_seq": "audit_seq",
+                  "audit_head": "audit_head", "key": "key_id"}
+
+
+def _logged(db: Db) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Per certificate number: (issue row, its values) and (the supersede row after it, its values)."""
+    from cdassess.store import audit as audit_log
+
+    issued: dict[str, Any] = {}
+    superseded: dict[str, Any] = {}
+    for e in audit_log.entries(db, "certificate:"):
+        if not audit_log.intact(db, e):
+            continue  # an altered row is reported by the chain check
+        number = e.target.partition(":")[2]
+        try:
+            new = json.loads(e.new or "{}")
+        except ValueError:
+            new = {}
+        if not isinstance(new, dict):
+            continue
+        if e.action == "issue_certificate":
+            issued[number] = (e, new)
+            superseded.pop(number, None)
+        elif e.action == "supersede_certificate":
+            superseded[number] = (e, new)
+    return issued, superseded
+
+
+def verify(db: Db) -> list[Problem]:
+    """Each register row as its issue and supersede audit rows left it (``check``): a row changed, added or
+    deleted with another SQLite tool is named with the field that differs."""
+    if not has_table(db):
+        return []
+    issued, superseded = _logged(db)
+    rows = {str(r["number"]): r for r in db.query(f"SELECT * FROM {TABLE}")}
+    recs = {r.number: r for r in records(db)}
+    problems: list[Problem] = []
+    for number in sorted(rows.keys() | issued.keys()):
+        where = f"certificate {number}"
+        row, logged = rows.get(number), issued.get(number)
+        if row is None:
+            problems.append(Problem(where, "is in the audit log but missing from the register (deleted outside "
+                                           "cdassess)"))
+        elif logged is None:
+            problems.append(Problem(where, "is in the register but has no audit log row (added outside cdassess)"))
+        else:
+            problems += _compare_issue(where, row, recs[number], *logged)
+            problems += _compare_status(where, row, superseded.get(number))
+    return problems
+
+
+def _compare_issue(where: str, row: dict[str, Any], rec: CertificateRecord, entry: Any,
+                   new: dict[str, Any]) -> list[Problem]:
+    from cdassess.store.coverage import _changed, _near
+
+    problems = [_changed(where, f"certificate.{column}", new[key], row[column])
+                for key, column in _AUDIT_COLUMNS.items() if key in new and new[key] != row[column]]
+    for key, value in fingerprints(rec).items():
+        if key in new and new[key] != value:
+            problems.append(Problem(where, f"certificate.{key.removesuffix('_sha256')} was changed outside "
+                                           "cdassess (its SHA-256 differs from the audit log's)"))
+    if (row["issued_by"] or "unknown") != entry.actor:
+        problems.append(_changed(where, "certificate.issued_by", entry.actor, row["issued_by"]))
+    if not _near(row["issued_at"], entry.at):
+        problems.append(_changed(where, "certificate.issued_at", entry.at, row["issued_at"]))
+    return problems
+
+
+def _compare_status(where: str, row: dict[str, Any], sup: Any) -> list[Problem]:
+    from cdassess.store.coverage import _changed, _near
+
+    problems: list[Problem] = []
+    want_status = "superseded" if sup is not None else "valid"
+    if row["status"] != want_status:
+        problems.append(_changed(where, "certificate.status", want_status, row["status"]))
+    if sup is None:
+        if row["superseded_at"] is not None or row["superseded_reason"]:
+            problems.append(_changed(where, "certificate.superseded_at", None, row["superseded_at"]))
+        return problems
+    s_entry, s_new = sup
+    if "reason" in s_new and s_new["reason"] != row["superseded_reason"]:
+        problems.append(_changed(where, "certificate.superseded_reason", s_new["reason"], row["superseded_reason"]))
+    if not _near(row["superseded_at"], s_entry.at):
+        problems.append(_changed(where, "certificate.superseded_at", s_entry.at, row["superseded_at"]))
+    return problems

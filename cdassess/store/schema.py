@@ -279,6 +279,25 @@ def _team_copies(db: Database) -> None:
         """)
 
 
+@migrations(name="0007_report_options")
+def _report_options(db: Database) -> None:
+    """Report options saved per assessment (cdassess/reportopts.py): sections left out, cover text, signature
+    block and the organization's logo (its bytes and SHA-256). Presentation only: not in the results digest."""
+    _run(db, """
+        CREATE TABLE report_options (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            omitted TEXT NOT NULL DEFAULT '[]',
+            cover_text TEXT NOT NULL DEFAULT '',
+            signatures TEXT NOT NULL DEFAULT '[]',
+            logo BLOB,
+            logo_sha256 TEXT,
+            logo_type TEXT,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     statement = ""

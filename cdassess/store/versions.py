@@ -16,6 +16,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0004_any_rating_scale",
     "0005_certificate_register",
     "0006_team_copies",
+    "0007_report_options",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 # The newest schema a release shipped: tests/fixtures/schemas has a file for each version up to it. Migrations
