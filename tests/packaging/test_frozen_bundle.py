@@ -111,3 +111,47 @@ def test_frozen_cli_commands_and_portable_mode(bundle: Path, tmp_path: Path) -> 
         shutil.rmtree(bundle.parent / "cdassess-data", ignore_errors=True)
     bad = run([str(bundle), "info", str(tmp_path / "missing.cdassess")], env, cwd=tmp_path)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and bad.stderr.startswith("cdassess: error:")
+
+
+CERTIFY = """
+import sys
+from pathlib import Path
+import pypdfium2 as pdfium
+from cdassess.model import load_model_file
+from cdassess.reports.certificate import write_certificate
+from cdassess.services import Assessment
+model = load_model_file(Path(sys.argv[1]))
+out = Path(sys.argv[2])
+with Assessment.create(out / "cert.cdassess", organization="云帆数字科技", project="结算", model=model,
+                       target_level=2, assessors=["李明"]) as a:
+    for r in model.iter_requirements(2):
+        a.rate(r.id, "met")
+    a.lock()
+    write_certificate(a, out / "cert.pdf")
+pdf = pdfium.PdfDocument(str(out / "cert.pdf"))
+pdf[0].render(scale=150 / 72).to_pil().save(out / "scan.png")
+pdf.close()
+"""
+
+
+def test_frozen_bundle_verifies_a_scan_and_writes_word(bundle: Path, tmp_path: Path) -> None:
+    """The libraries loaded by name at run time (zxing-cpp for the QR code, pypdfium2 for PDF pages, python-docx
+    with its template) are in the bundle: verify a 150 dpi scan and write the gap report as a .docx."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = clean_env(home)
+    mini = Path(__file__).resolve().parents[1] / "fixtures" / "models" / "mini.json"
+    made = run([sys.executable, "-c", CERTIFY, str(mini), str(tmp_path)], clean_env(home, PYTHONPATH=str(ROOT)),
+               cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    for target in ("cert.pdf", "scan.png"):
+        res = run([str(bundle), "verify", str(tmp_path / target)], env, cwd=tmp_path)
+        assert res.returncode == 0, target + ": " + res.stdout + res.stderr
+        assert "云帆数字科技" in res.stdout
+    assert "QR code" in res.stdout  # the PNG was read from its QR code
+    docx = tmp_path / "gap.docx"
+    rep = run([str(bundle), "report", "gap", str(tmp_path / "cert.cdassess"), "-o", str(docx)], env, cwd=tmp_path)
+    assert rep.returncode == 0, rep.stderr
+    from docx import Document
+
+    assert any("结算" in p.text for p in Document(str(docx)).paragraphs)
