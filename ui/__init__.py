@@ -6,7 +6,8 @@ How it fits together:
   (which commits it), the session updates its small cache (ratings, claims, evidence counts, the
   ``LevelReport`` from ``cdassess.scoring.compute_levels``) and emits what changed. Views repaint only that.
 - ``tree_model.ModelTreeModel`` adapts the model's frozen objects (``UserRole`` returns the object);
-  ``RequirementFilter`` is the recursive filter/search proxy. No widget per requirement.
+  ``RequirementFilter`` is the filtered view of the same nodes (one Python pass per filter change, no
+  QSortFilterProxyModel). No widget per requirement.
 - ``requirement_pane``, ``evidence_pane`` and ``dashboard`` show the current requirement and the levels;
   ``main_window`` holds menus, navigation and files. Other modules plug into its menus lazily
   (``ui.import_dialog``, ``ui.report_actions``).

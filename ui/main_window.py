@@ -69,6 +69,10 @@ DASHBOARD_TAB = 1
 # The dashboard (charts, QtSvg) is built when first shown, or this long after an assessment is opened, while
 # the assessor reads the first requirement; then it warms the report chart up in a thread.
 DASHBOARD_PREPARE_MS = 1500
+# A filter or search unfolds the tree down to every requirement it shows when they are at most this many
+# (laying out every row is what costs at 10,000 requirements, and nobody reads 5,000 unfolded rows); beyond it,
+# the tree unfolds down to the items.
+UNFOLD_LIMIT = 2000
 
 
 class ModelTree(QTreeView):
@@ -748,17 +752,30 @@ class MainWindow(QMainWindow):
             self._after_filter()
 
     def _after_filter(self) -> None:
-        if self.proxy is not None and self.proxy.active:
-            self.tree.expandAll()
+        """Unfold what the filter shows (up to UNFOLD_LIMIT requirements; beyond that down to the items, which
+        the user unfolds); without a filter, fold back to the domains and keep the current requirement shown."""
+        if self.proxy is not None:
+            current = self.tree.currentIndex()
+            if not self.proxy.active:
+                self.tree.collapseAll()
+                for row in range(self.proxy.rowCount()):
+                    self.tree.expand(self.proxy.index(row, 0))
+            elif len(self.proxy.matched) <= UNFOLD_LIMIT:
+                self.tree.expandAll()
+            else:
+                self.tree.expandToDepth(1)
+            if current.isValid():
+                self.tree.scrollTo(current)
         self._update_matches()
 
     def _update_matches(self) -> None:
         if self.proxy is None or not self.proxy.active or self.tree_model is None:
             self.match_label.setText("")
             return
-        matched = [node.id for node in self.tree_model.nodes.values()
-                   if node.kind == "requirement" and self.proxy.accepts(node)]
+        matched = self.proxy.matched
         text = self.tr("%1 requirements match").replace("%1", str(len(matched)))
+        if len(matched) > UNFOLD_LIMIT:
+            text += " · " + self.tr("items folded (View > Expand all unfolds them)")
         found = self.proxy.found_in
         places = sorted({found[r] for r in matched if r in found})
         if places:
@@ -997,7 +1014,7 @@ class MainWindow(QMainWindow):
     def _hidden(self, req_id: str) -> bool:
         if self.proxy is None or self.tree_model is None:
             return False
-        return not self.proxy.mapFromSource(self.tree_model.index_of(req_id)).isValid()
+        return not self.proxy.is_shown(req_id)
 
     def _select_after(self, req_id: str) -> None:
         if self.tree_model is None:

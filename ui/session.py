@@ -140,24 +140,45 @@ class AssessmentSession(QObject):
             if req_id and text:
                 out.setdefault(req_id, []).append((where, text))
 
+        note = QCoreApplication.translate("Session", "note")
+        justification = QCoreApplication.translate("Session", "N/A justification")
         for rid, r in self.ratings.items():
-            add(rid, QCoreApplication.translate("Session", "note"), r.note)
-            add(rid, QCoreApplication.translate("Session", "N/A justification"), r.justification)
+            if r.note:
+                add(rid, note, r.note)
+            if r.justification:
+                add(rid, justification, r.justification)
+        claim = QCoreApplication.translate("Session", "team's claim")
         for rid, c in self.claims.items():
-            add(rid, QCoreApplication.translate("Session", "team's claim"), c.evidence_text, c.evidence_refs, c.owner,
-                c.comment)
+            add(rid, claim, c.evidence_text, c.evidence_refs, c.owner, c.comment)
+        finding = QCoreApplication.translate("Session", "finding")
         for f in self.assessment.findings():
-            add(f.req_id, QCoreApplication.translate("Session", "finding"), f.observation, f.recommendation, f.owner)
+            add(f.req_id, finding, f.observation, f.recommendation, f.owner)
+        evidence = QCoreApplication.translate("Session", "evidence")
         for ev in self.assessment.evidence_list():
             for rid in ev.req_ids:
-                add(rid, QCoreApplication.translate("Session", "evidence"), ev.original_name, ev.description,
-                    ev.provided_by)
+                add(rid, evidence, ev.original_name, ev.description, ev.provided_by)
+        interview = QCoreApplication.translate("Session", "interview")
         for iv in self.assessment.interviews():
             text = " ".join((iv.interviewees, iv.interviewer, iv.topic, iv.notes))
+            folded = text.casefold()
             for rid in self.model.requirements:
-                if rid.casefold() in text.casefold():
-                    add(rid, QCoreApplication.translate("Session", "interview"), text)
+                if rid.casefold() in folded:
+                    add(rid, interview, text)
         return out
+
+    def _rating_text_changed(self, rating: Rating) -> None:
+        """One rating's note or justification changed: update what search looks through for it only."""
+        if self._records_text is None:
+            return
+        note = QCoreApplication.translate("Session", "note")
+        justification = QCoreApplication.translate("Session", "N/A justification")
+        kept = [(where, text.casefold()) for where, text in ((note, rating.note),
+                                                              (justification, rating.justification)) if text]
+        kept += [e for e in self._records_text.get(rating.req_id, ()) if e[0] not in (note, justification)]
+        if kept:
+            self._records_text[rating.req_id] = kept
+        else:
+            self._records_text.pop(rating.req_id, None)
 
     def records_changed(self) -> None:
         """Notes, findings, claims or evidence changed: the next search reads them again."""
@@ -179,8 +200,9 @@ class AssessmentSession(QObject):
     def editable(self) -> bool:
         return not self.readonly and not self.locked
 
-    def _saved(self) -> None:
-        self._records_text = None  # what search looks through may have changed
+    def _saved(self, *, records: bool = True) -> None:
+        if records:
+            self._records_text = None  # what search looks through may have changed
         self.last_saved = time.strftime("%H:%M:%S")
         self.saved.emit(self.last_saved)
 
@@ -199,7 +221,8 @@ class AssessmentSession(QObject):
             self._recompute()
         if new.req_id in self.previous:
             self._update_reconfirm(new.req_id)
-        self._saved()
+        self._rating_text_changed(new)
+        self._saved(records=False)
         self.ratingsChanged.emit([new.req_id])
         return old
 

@@ -1392,495 +1392,500 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>Search (中文 or English, ID)…</source>
         <translation>搜索（中文、English 或编号）…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>Dashboard</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;New assessment…</source>
         <translation>新建评估(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>Open the &amp;demo</source>
         <translation>打开演示评估(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>Assessment &amp;details…</source>
         <translation>评估信息(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;Lock the assessment</source>
         <translation>锁定评估(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>Re-&amp;assess (next cycle)…</source>
         <translation>复评（下一周期）(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>&amp;Compare assessments…</source>
         <translation>对比评估(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="333"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="335"/>
         <source>&amp;About cdassess</source>
         <translation>关于 cdassess(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>&amp;Rating</source>
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="888"/>
+        <location filename="../../ui/main_window.py" line="905"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="889"/>
+        <location filename="../../ui/main_window.py" line="906"/>
         <source>Rate: %1</source>
         <translation>评定：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>Toggle &amp;needs review</source>
         <translation>切换“需复核”(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="213"/>
         <source>Up to the target</source>
         <translation>仅到目标级别</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>Work up to the target level: the tree, F8 and the counts leave out the levels above it (clear to see the whole model)</source>
         <translation>仅评估到目标级别：树、F8 和计数不包含更高级别（取消勾选可查看整个模型）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;Hand out copies…</source>
         <translation>分发工作副本(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;Merge copies…</source>
         <translation>合并副本(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Portfolio…</source>
         <translation>评估组合(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>&amp;What if…</source>
         <translation>假设分析(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Why is a &amp;level not reached?…</source>
         <translation>为什么未达到级别(&amp;L)？…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>&amp;Interviews…</source>
         <translation>访谈(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>&amp;Audit log…</source>
         <translation>审计日志(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>&amp;Accept the team&apos;s claim</source>
         <translation>采纳团队自评(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Accept the claims of every requirement shown…</source>
         <translation>采纳所有显示要求的团队自评…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>&amp;Next unrated requirement</source>
         <translation>下一项未评要求(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>&amp;Previous unrated requirement</source>
         <translation>上一项未评要求(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>Next requirement</source>
         <translation>下一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Previous requirement</source>
         <translation>上一项要求</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>E&amp;xcel</source>
         <translation>E&amp;xcel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355"/>
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>Import the team&apos;s &amp;questionnaire…</source>
         <translation>导入团队问卷(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>Import a full &amp;workbook…</source>
         <translation>导入完整工作簿(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>Export a questionnaire…</source>
         <translation>导出问卷…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>Export the full workbook…</source>
         <translation>导出完整工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="360"/>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>Export the gap plan…</source>
         <translation>导出差距改进计划…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="367"/>
         <source>&amp;Gap report (PDF)…</source>
         <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>&amp;Certificate (PDF)…</source>
         <translation>证书 (PDF)(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Certificates &amp;issued…</source>
         <translation>已颁发的证书(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="372"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>&amp;Requirement</source>
         <translation>要求(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>&amp;Dashboard</source>
         <translation>总览(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>&amp;Workshop (projector)</source>
         <translation>研讨会模式（投影）(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="373"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>Model &amp;text</source>
         <translation>模型文本(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>English</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="376"/>
+        <location filename="../../ui/main_window.py" line="380"/>
         <source>Chinese and English</source>
         <translation>中文和英文</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="386"/>
         <source>Expand all</source>
         <translation>全部展开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383"/>
+        <location filename="../../ui/main_window.py" line="387"/>
         <source>Collapse all</source>
         <translation>全部折叠</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="430"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Cannot open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>Read-only: nothing is changed</source>
         <translation>只读：不会做任何修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="484"/>
         <source>All changes saved</source>
         <translation>所有更改已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="503"/>
+        <location filename="../../ui/main_window.py" line="507"/>
         <source>No assessment open: File &gt; New, Open or Open the demo.</source>
         <translation>未打开评估：请使用 文件 &gt; 新建、打开 或 打开演示评估。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510"/>
+        <location filename="../../ui/main_window.py" line="514"/>
         <source>Read-only: this file is open for editing in another cdassess window or command (or cannot be written). You can look, but nothing can be changed here.</source>
         <translation>只读：此文件正在另一个 cdassess 窗口或命令中编辑（或无法写入）。可以查看，但此处不能做任何修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="519"/>
         <source>This assessment is locked (by %1 at %2), so its results stay as reported. Use File &gt; Unlock… with a reason to change it.</source>
         <translation>此评估已锁定（%1，%2），结果保持与报告一致。如需修改，请通过 文件 &gt; 解锁… 并填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="534"/>
+        <location filename="../../ui/main_window.py" line="538"/>
         <source>All changes saved %1</source>
         <translation>所有更改已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="540"/>
+        <location filename="../../ui/main_window.py" line="544"/>
         <source>Open an assessment</source>
         <translation>打开评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="541"/>
+        <location filename="../../ui/main_window.py" line="545"/>
         <source>Assessments (*.cdassess);;All files (*)</source>
         <translation>评估文件 (*.cdassess);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="549"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="563"/>
+        <location filename="../../ui/main_window.py" line="567"/>
         <source>File not found</source>
         <translation>找不到文件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>%1 no longer exists (moved, renamed or deleted). It was removed from the recent files.</source>
         <translation>%1 已不存在（被移动、改名或删除），已从最近文件中移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="576"/>
+        <location filename="../../ui/main_window.py" line="580"/>
         <source>Cannot build the demo</source>
         <translation>无法创建演示评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="596"/>
+        <location filename="../../ui/main_window.py" line="600"/>
         <source>Cannot create the assessment</source>
         <translation>无法创建评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="616"/>
-        <location filename="../../ui/main_window.py" line="622"/>
+        <location filename="../../ui/main_window.py" line="620"/>
+        <location filename="../../ui/main_window.py" line="626"/>
         <source>The change was not saved</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="631"/>
+        <location filename="../../ui/main_window.py" line="635"/>
         <source>Lock the assessment</source>
         <translation>锁定评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="636"/>
+        <location filename="../../ui/main_window.py" line="640"/>
         <source>Cannot lock</source>
         <translation>无法锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="647"/>
-        <location filename="../../ui/main_window.py" line="653"/>
+        <location filename="../../ui/main_window.py" line="651"/>
+        <location filename="../../ui/main_window.py" line="657"/>
         <source>Unlock the assessment</source>
         <translation>解锁评估</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="649"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>Why must the locked results change? (written into the audit log)</source>
         <translation>为什么要修改已锁定的结果？（将写入审计日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="653"/>
+        <location filename="../../ui/main_window.py" line="657"/>
         <source>A reason is required to unlock.</source>
         <translation>解锁需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="662"/>
         <source>Cannot unlock</source>
         <translation>无法解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
+        <location filename="../../ui/main_window.py" line="676"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="673"/>
+        <location filename="../../ui/main_window.py" line="677"/>
         <source>The interface language changes when cdassess is started again.</source>
         <translation>界面语言将在再次启动 cdassess 时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="738"/>
+        <location filename="../../ui/main_window.py" line="742"/>
         <source>Up to L%1</source>
         <translation>仅到 L%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="761"/>
+        <location filename="../../ui/main_window.py" line="776"/>
         <source>%1 requirements match</source>
         <translation>%1 项要求符合条件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="765"/>
+        <location filename="../../ui/main_window.py" line="778"/>
+        <source>items folded (View &gt; Expand all unfolds them)</source>
+        <translation>能力项已折叠（“视图 &gt; 全部展开”可展开）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="782"/>
         <source>also found in: %1</source>
         <translation>也见于：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="794"/>
+        <location filename="../../ui/main_window.py" line="811"/>
         <source>Attach files…</source>
         <translation>附加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="853"/>
+        <location filename="../../ui/main_window.py" line="870"/>
         <source>No unrated requirement left here.</source>
         <translation>此处已没有未评的要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="972"/>
+        <location filename="../../ui/main_window.py" line="989"/>
         <source>No requirement shown has a claim that differs from its rating.</source>
         <translation>显示的要求中没有与评定不一致的自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="975"/>
+        <location filename="../../ui/main_window.py" line="992"/>
         <source>Accept the team&apos;s claims</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="993"/>
         <source>Take the team&apos;s claim as your rating for %1 requirements shown?</source>
         <translation>将团队自评作为所显示的 %1 项要求的评定？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="989"/>
+        <location filename="../../ui/main_window.py" line="1006"/>
         <source>Accept the team&apos;s claim</source>
         <translation>采纳团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="992"/>
+        <location filename="../../ui/main_window.py" line="1009"/>
         <source>No claim from the team to accept.</source>
         <translation>没有可采纳的团队自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1016"/>
+        <location filename="../../ui/main_window.py" line="1033"/>
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1016"/>
+        <location filename="../../ui/main_window.py" line="1033"/>
         <source>Evidence is still being attached.</source>
         <translation>证据仍在附加中。</translation>
     </message>
@@ -2144,32 +2149,32 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>ModelPreviewDialog</name>
     <message>
-        <location filename="../../ui/models_dialog.py" line="242"/>
+        <location filename="../../ui/models_dialog.py" line="231"/>
         <source>Import %1</source>
         <translation>导入 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="246"/>
+        <location filename="../../ui/models_dialog.py" line="235"/>
         <source>%1 (%2 %3): %4 domains, %5 items, %6 requirements, levels %7; languages %8; scale: %9; rule: %10</source>
         <translation>%1（%2 %3）：%4 个能力域、%5 个能力项、%6 项要求，级别 %7；语言 %8；评定标度：%9；计分规则：%10</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="257"/>
+        <location filename="../../ui/models_dialog.py" line="246"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="257"/>
+        <location filename="../../ui/models_dialog.py" line="246"/>
         <source>Name or text</source>
         <translation>名称或文本</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="257"/>
+        <location filename="../../ui/models_dialog.py" line="246"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="278"/>
+        <location filename="../../ui/models_dialog.py" line="267"/>
         <source>Add to the library</source>
         <translation>加入模型库</translation>
     </message>
@@ -2177,128 +2182,128 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../../ui/models_dialog.py" line="103"/>
+        <location filename="../../ui/models_dialog.py" line="92"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="107"/>
+        <location filename="../../ui/models_dialog.py" line="96"/>
         <source>Built-in and imported capability models. Import a model file (cdassess JSON, a model workbook, DSOMM YAML, a SAMM core model folder or zip, a CISO Assistant library) with Import… or by dropping it here.</source>
         <translation>内置和已导入的能力模型。可通过“导入…”或将文件拖放到此处导入模型文件（cdassess JSON、模型工作簿、DSOMM YAML、SAMM 核心模型文件夹或 zip、CISO Assistant 库）。</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="115"/>
+        <location filename="../../ui/models_dialog.py" line="104"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="115"/>
+        <location filename="../../ui/models_dialog.py" line="104"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="115"/>
+        <location filename="../../ui/models_dialog.py" line="104"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="115"/>
+        <location filename="../../ui/models_dialog.py" line="104"/>
         <source>Languages</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="116"/>
+        <location filename="../../ui/models_dialog.py" line="105"/>
         <source>Levels</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="116"/>
+        <location filename="../../ui/models_dialog.py" line="105"/>
         <source>Requirements</source>
         <translation>要求数</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="116"/>
+        <location filename="../../ui/models_dialog.py" line="105"/>
         <source>Rating scale</source>
         <translation>评定标度</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="117"/>
+        <location filename="../../ui/models_dialog.py" line="106"/>
         <source>Scoring rule</source>
         <translation>计分规则</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="117"/>
+        <location filename="../../ui/models_dialog.py" line="106"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="123"/>
+        <location filename="../../ui/models_dialog.py" line="112"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="124"/>
+        <location filename="../../ui/models_dialog.py" line="113"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="140"/>
+        <location filename="../../ui/models_dialog.py" line="129"/>
         <source>The model library cannot be read</source>
         <translation>无法读取模型库</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="145"/>
+        <location filename="../../ui/models_dialog.py" line="134"/>
         <source>Invalid: %1</source>
         <translation>无效：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="151"/>
+        <location filename="../../ui/models_dialog.py" line="140"/>
         <source>built in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="151"/>
+        <location filename="../../ui/models_dialog.py" line="140"/>
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="173"/>
+        <location filename="../../ui/models_dialog.py" line="162"/>
         <source>Import a model</source>
         <translation>导入模型</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="174"/>
+        <location filename="../../ui/models_dialog.py" line="163"/>
         <source>Model files (*.json *.yaml *.yml *.zip *.xlsx)</source>
         <translation>模型文件 (*.json *.yaml *.yml *.zip *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="183"/>
-        <location filename="../../ui/models_dialog.py" line="198"/>
+        <location filename="../../ui/models_dialog.py" line="172"/>
+        <location filename="../../ui/models_dialog.py" line="187"/>
         <source>The model was not imported</source>
         <translation>模型未导入</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="190"/>
+        <location filename="../../ui/models_dialog.py" line="179"/>
         <source>Replace the model?</source>
         <translation>替换该模型？</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="191"/>
+        <location filename="../../ui/models_dialog.py" line="180"/>
         <source>Model %1 %2 is already in the library. Replace it?</source>
         <translation>模型库中已有模型 %1 %2。要替换吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="220"/>
+        <location filename="../../ui/models_dialog.py" line="209"/>
         <source>Remove the model?</source>
         <translation>移除该模型？</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="221"/>
+        <location filename="../../ui/models_dialog.py" line="210"/>
         <source>Remove %1 from the library? Assessments made with it keep working: each holds its own copy of its model.</source>
         <translation>从模型库中移除 %1？使用它的评估不受影响：每个评估文件都保存了自己的模型副本。</translation>
     </message>
     <message>
-        <location filename="../../ui/models_dialog.py" line="231"/>
+        <location filename="../../ui/models_dialog.py" line="220"/>
         <source>The model was not removed</source>
         <translation>模型未移除</translation>
     </message>
@@ -2774,7 +2779,7 @@ Verification code: %4</source>
     </message>
     <message>
         <location filename="../../ui/requirement_pane.py" line="273"/>
-        <location filename="../../ui/requirement_pane.py" line="417"/>
+        <location filename="../../ui/requirement_pane.py" line="418"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
@@ -2804,107 +2809,107 @@ Verification code: %4</source>
         <translation>更改未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="352"/>
+        <location filename="../../ui/requirement_pane.py" line="353"/>
         <source>Expected evidence: %1    Text: %2</source>
         <translation>预期证据：%1    文本：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="378"/>
+        <location filename="../../ui/requirement_pane.py" line="379"/>
         <source>About the item</source>
         <translation>关于该能力项</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="378"/>
+        <location filename="../../ui/requirement_pane.py" line="379"/>
         <source>About the requirement</source>
         <translation>关于该要求</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="411"/>
+        <location filename="../../ui/requirement_pane.py" line="412"/>
         <source>No claim from the questionnaire.</source>
         <translation>问卷中没有自评。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="416"/>
+        <location filename="../../ui/requirement_pane.py" line="417"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="416"/>
+        <location filename="../../ui/requirement_pane.py" line="417"/>
         <source>References</source>
         <translation>参考</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="417"/>
+        <location filename="../../ui/requirement_pane.py" line="418"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="422"/>
+        <location filename="../../ui/requirement_pane.py" line="423"/>
         <source>Differs from the assessor&apos;s rating (%1)</source>
         <translation>与评估师评定（%1）不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="436"/>
+        <location filename="../../ui/requirement_pane.py" line="437"/>
         <source>Last cycle: %1</source>
         <translation>上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="437"/>
+        <location filename="../../ui/requirement_pane.py" line="438"/>
         <source>Before the model changed (%2): %1</source>
         <translation>模型变更前（%2）：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="442"/>
+        <location filename="../../ui/requirement_pane.py" line="443"/>
         <source>To re-confirm</source>
         <translation>待重新确认</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="454"/>
+        <location filename="../../ui/requirement_pane.py" line="455"/>
         <source>%1, set by %2 at %3</source>
         <translation>%1，由 %2 于 %3 评定</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="457"/>
+        <location filename="../../ui/requirement_pane.py" line="458"/>
         <source>Not rated yet.</source>
         <translation>尚未评定。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="509"/>
+        <location filename="../../ui/requirement_pane.py" line="510"/>
         <source>%1 needs a justification</source>
         <translation>“%1”需要说明理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="554"/>
+        <location filename="../../ui/requirement_pane.py" line="555"/>
         <source>N/A needs a justification</source>
         <translation>不适用需要理由</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="510"/>
+        <location filename="../../ui/requirement_pane.py" line="511"/>
         <source>Why does %1 not apply?</source>
         <translation>%1 为什么不适用？</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="519"/>
+        <location filename="../../ui/requirement_pane.py" line="520"/>
         <source>Rate %1 %2</source>
         <translation>评定 %1 为 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="530"/>
+        <location filename="../../ui/requirement_pane.py" line="531"/>
         <source>Needs review %1</source>
         <translation>%1 需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="543"/>
+        <location filename="../../ui/requirement_pane.py" line="544"/>
         <source>Note on %1</source>
         <translation>%1 的评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="555"/>
+        <location filename="../../ui/requirement_pane.py" line="556"/>
         <source>The justification of an N/A rating cannot be empty; it was kept.</source>
         <translation>不适用评定的理由不能为空；已保留原理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/requirement_pane.py" line="558"/>
+        <location filename="../../ui/requirement_pane.py" line="559"/>
         <source>Justification of %1</source>
         <translation>%1 的不适用理由</translation>
     </message>
@@ -2945,32 +2950,34 @@ Verification code: %4</source>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../../ui/session.py" line="144"/>
+        <location filename="../../ui/session.py" line="143"/>
+        <location filename="../../ui/session.py" line="173"/>
         <source>note</source>
         <translation>评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="145"/>
+        <location filename="../../ui/session.py" line="144"/>
+        <location filename="../../ui/session.py" line="174"/>
         <source>N/A justification</source>
         <translation>不适用理由</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="147"/>
+        <location filename="../../ui/session.py" line="150"/>
         <source>team&apos;s claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="150"/>
+        <location filename="../../ui/session.py" line="153"/>
         <source>finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="153"/>
+        <location filename="../../ui/session.py" line="156"/>
         <source>evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="159"/>
+        <location filename="../../ui/session.py" line="160"/>
         <source>interview</source>
         <translation>访谈</translation>
     </message>
@@ -3085,72 +3092,72 @@ Verification code: %4</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="269"/>
+        <location filename="../../ui/tree_model.py" line="270"/>
         <source>Some of its evidence is expired or rejected</source>
         <translation>部分证据已过期或被驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="271"/>
+        <location filename="../../ui/tree_model.py" line="272"/>
         <source>Search found it in: %1</source>
         <translation>搜索命中：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="275"/>
+        <location filename="../../ui/tree_model.py" line="276"/>
         <source>To re-confirm; last cycle: %1</source>
         <translation>待重新确认；上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="309"/>
+        <location filename="../../ui/tree_model.py" line="310"/>
         <source>L%1 of L%2</source>
         <translation>L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="346"/>
+        <location filename="../../ui/tree_model.py" line="347"/>
         <source>All requirements</source>
         <translation>全部要求</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="347"/>
+        <location filename="../../ui/tree_model.py" line="348"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="348"/>
+        <location filename="../../ui/tree_model.py" line="349"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="349"/>
+        <location filename="../../ui/tree_model.py" line="350"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="350"/>
+        <location filename="../../ui/tree_model.py" line="351"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="351"/>
+        <location filename="../../ui/tree_model.py" line="352"/>
         <source>Claim differs from rating</source>
         <translation>自评与评定不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="352"/>
+        <location filename="../../ui/tree_model.py" line="353"/>
         <source>Has no evidence</source>
         <translation>没有证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="353"/>
+        <location filename="../../ui/tree_model.py" line="354"/>
         <source>To re-confirm (last cycle)</source>
         <translation>待重新确认（上一周期）</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="354"/>
+        <location filename="../../ui/tree_model.py" line="355"/>
         <source>Evidence to review</source>
         <translation>待审核的证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="355"/>
+        <location filename="../../ui/tree_model.py" line="356"/>
         <source>Evidence expired or rejected</source>
         <translation>证据已过期或被驳回</translation>
     </message>
