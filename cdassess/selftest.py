@@ -188,6 +188,8 @@ def _fill_questionnaire(path: Path) -> dict[str, str]:
 
 def step_questionnaire_import(ctx: Context) -> str:
     xlsx = _require("cdassess.xlsx.questionnaire")
+    _check(_require("cdassess.xlsx.calread").available(),
+           "python-calamine (the fast sheet reader) cannot be imported; imports fall back to the slower reader")
     path = ctx.files["questionnaire"]
     expected = _fill_questionnaire(path)
     preview = xlsx.read_questionnaire(ctx.a, path)

@@ -14,7 +14,7 @@ import re
 import sqlite3
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,6 +259,13 @@ class Assessment:
         self._known_status(claim.status, claim.req_id)
         old, new = self.store.put_claim(claim, source=source)
         return ClaimChange(claim.req_id, old, new)
+
+    def set_claims(self, claims: Sequence[tuple[Claim, str]]) -> list[ClaimChange]:
+        """Many (claim, source) pairs in one transaction, checked as ``set_claim`` checks each (imports)."""
+        for claim, _ in claims:
+            self.model.requirement(claim.req_id)
+            self._known_status(claim.status, claim.req_id)
+        return [ClaimChange(new.req_id, old, new) for old, new in self.store.put_claims(list(claims))]
 
     # ------------------------------------------------------------------------------------ findings
 

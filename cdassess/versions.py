@@ -8,7 +8,8 @@ from importlib import metadata
 
 from cdassess import __version__
 
-LIBRARIES = ("PySide6-Essentials", "openpyxl", "xlsxwriter", "sqlite-utils", "reportlab", "defusedxml", "cryptography")
+LIBRARIES = ("PySide6-Essentials", "openpyxl", "xlsxwriter", "sqlite-utils", "reportlab", "defusedxml", "cryptography",
+             "python-calamine")
 
 
 def library_versions() -> dict[str, str]:

@@ -524,6 +524,14 @@ class AssessmentStore:
             self._audit("claim", f"requirement:{claim.req_id}", old.as_audit(), new.as_audit())
         return old, new
 
+    def put_claims(self, claims: list[tuple[Claim, str]]) -> list[tuple[Claim, Claim]]:
+        """Store many (claim, source) pairs in one edit, as ``put_claim`` one after another would (the same
+        rows and audit entries), with one statement per table; returns (old, new) per claim."""
+        from cdassess.store import bulk
+
+        with self._edit("change self-assessment claims"):
+            return bulk.put_claims(self.db, self.actor or "unknown", claims)
+
     # ------------------------------------------------------------------------------------ findings
 
     @staticmethod

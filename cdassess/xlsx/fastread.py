@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from xml.parsers import expat
 
+from cdassess.xlsx import calread
 from cdassess.xlsx.safety import WorkbookFileError
 
 _CHUNK = 1 << 16
@@ -110,9 +111,14 @@ def col_index(ref: str) -> int:
 class Book:
     """The sheets of one workbook file; read each with :meth:`rows`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, fast: bool = True) -> None:
         self.path = path
         self.zf = zipfile.ZipFile(path)
+        self._fast = fast
+        self._fast_parts: set[str] | None = None
+        self._calamine: Any = None
+        self._shared: list[str] | None = None
+        self._date_styles: frozenset[int] | None = None
         try:
             self._load()
         except BaseException:
@@ -120,6 +126,10 @@ class Book:
             raise
 
     def close(self) -> None:
+        if self._calamine is not None:
+            with contextlib.suppress(Exception):
+                self._calamine.close()
+            self._calamine = None
         self.zf.close()
 
     def _load(self) -> None:
@@ -145,19 +155,45 @@ class Book:
         _parse_whole(self.zf, root, start)
         wb_rels = self._rels(posixpath.join(posixpath.dirname(root), "_rels", posixpath.basename(root) + ".rels"))
         self.parts: dict[str, str] = {}
-        shared = styles = ""
+        self._shared_part = self._styles_part = ""
         for target, kind in wb_rels.values():
-            if kind.endswith("/sharedStrings"):
-                shared = target
-            elif kind.endswith("/styles"):
-                styles = target
+            if kind.endswith("/sharedStrings") and target in names:
+                self._shared_part = target
+            elif kind.endswith("/styles") and target in names:
+                self._styles_part = target
         for name, rid in sheets:
             target = wb_rels.get(rid, ("", ""))[0]
             if target in names:
                 self.parts[name] = target
         self.sheetnames = [n for n, _ in sheets if n in self.parts]
-        self.shared = self._shared_strings(shared) if shared in names else []
-        self.date_styles = self._date_styles(styles) if styles in names else frozenset()
+        self._sheet_names = [n for n, _ in sheets]
+
+    @property
+    def shared(self) -> list[str]:
+        """The shared strings (read when the expat reader first needs them)."""
+        if self._shared is None:
+            self._shared = self._shared_strings(self._shared_part) if self._shared_part else []
+        return self._shared
+
+    @property
+    def date_styles(self) -> frozenset[int]:
+        if self._date_styles is None:
+            self._date_styles = self._date_styles_of(self._styles_part) if self._styles_part else frozenset()
+        return self._date_styles
+
+    def fast_rows(self, name: str) -> list[tuple[int, tuple[Any, ...]]] | None:
+        """The sheet's rows read by python-calamine, when the file was checked to be safe for it and the sheet
+        holds no formula or error cell (see :mod:`cdassess.xlsx.calread`); None: read it with expat."""
+        if not self._fast:
+            return None
+        if self._fast_parts is None:
+            self._fast_parts = calread.scan_book(self.path, self.zf, self._sheet_names, set(self.parts.values()),
+                                                 self._shared_part)
+            if self._fast_parts:
+                self._calamine = calread.open_calamine(self.path, self.sheetnames)
+        if self._calamine is None or self.parts[name] not in self._fast_parts:
+            return None
+        return calread.sheet_rows(self._calamine, name, self.date1904)
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         out: dict[str, tuple[str, str]] = {}
@@ -207,7 +243,7 @@ class Book:
         _parse_whole(self.zf, part, start, end, chars)
         return strings
 
-    def _date_styles(self, part: str) -> frozenset[int]:
+    def _date_styles_of(self, part: str) -> frozenset[int]:
         custom: dict[int, str] = {}
         xf_formats: list[int] = []
         state = {"in_xfs": False}
@@ -250,6 +286,10 @@ class Sheet:
         self.formulas: dict[tuple[int, int], str] = {}
 
     def rows(self) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
+        fast = self.book.fast_rows(self.title)
+        if fast is not None:
+            yield from fast
+            return
         handler = _RowHandler(self.book, self.formulas)
         p = _parser(self.part)
         p.StartElementHandler = handler.start
@@ -370,7 +410,8 @@ def _value(kind: str, raw: Any, style: int, shared: list[str], date_styles: froz
         return raw
     if style in date_styles:
         try:
-            return epoch + dt.timedelta(days=float(number))
+            # to the millisecond, Excel's precision (12:30 stays 12:30, not 12:30:00.000001; calamine agrees)
+            return epoch + dt.timedelta(milliseconds=round(float(number) * 86_400_000))
         except (OverflowError, ValueError):
             return number
     return number

@@ -138,12 +138,17 @@ def text_value(table: Table, rnum: int, row: Sequence[Any], key: str,
     """A cell as text; too long a text is a problem (its content is not imported)."""
     text = cell_text(table.value(row, key))
     if len(text) > MAX_CELL_CHARS:
-        problems.append(ProblemRow(table.sheet, rnum, table.column(key),
-                                   f"text of {len(text):,} characters is longer than a cell may hold",
-                                   f"at most {MAX_CELL_CHARS:,} characters; shorten it or put it in a document "
-                                   "and give its reference"))
+        problems.append(too_long(table, rnum, key, len(text)))
         return ""
     return text
+
+
+def too_long(table: Table, rnum: int, key: str, length: int) -> ProblemRow:
+    """The problem of a text longer than a cell may hold (its content is not imported)."""
+    return ProblemRow(table.sheet, rnum, table.column(key),
+                      f"text of {length:,} characters is longer than a cell may hold",
+                      f"at most {MAX_CELL_CHARS:,} characters; shorten it or put it in a document and give its "
+                      "reference")
 
 
 def formula_problems(table: Table, keys: Sequence[str]) -> list[ProblemRow]:

@@ -19,7 +19,7 @@ from cdassess.records import PRIORITIES, Claim, Finding, Rating
 from cdassess.rules import check_rating, is_date
 from cdassess.scale import UNRATED
 from cdassess.xlsx.columns import Column, cell_text, parse_flag, parse_status_word
-from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow, add_change
+from cdassess.xlsx.preview import ChangeRow, ClaimEdit, ImportPreview, ProblemRow, add_change
 from cdassess.xlsx.questionnaire import C_CLAIM, C_EV_REFS, C_EV_TEXT, C_ID, C_OWNER
 from cdassess.xlsx.reading import (
     META_SHEET,
@@ -350,7 +350,7 @@ def _read_claims(a: Assessment, table: Any, preview: ImportPreview) -> list[Edit
 
 
 def _claim_edit(claim: Claim) -> Edit:
-    return lambda a: a.set_claim(claim, source=claim.source)
+    return ClaimEdit(claim)
 
 
 def _read_findings(a: Assessment, table: Any, preview: ImportPreview) -> list[Edit]:

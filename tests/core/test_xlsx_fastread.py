@@ -36,8 +36,8 @@ def _openpyxl_rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
     return out
 
 
-def _ours(path: Path, sheet: str) -> list[tuple[Any, ...]]:
-    book = Book(path)
+def _ours(path: Path, sheet: str, *, fast: bool = True) -> list[tuple[Any, ...]]:
+    book = Book(path, fast=fast)
     try:
         rows = dict(book.sheet(sheet).rows())
     finally:
@@ -46,23 +46,51 @@ def _ours(path: Path, sheet: str) -> list[tuple[Any, ...]]:
     return [rows.get(r, ()) for r in range(1, last + 1)]
 
 
+def _rows(path: Path, sheet: str = "S", *, fast: bool = True) -> list[tuple[int, tuple[Any, ...]]]:
+    book = Book(path, fast=fast)
+    try:
+        return list(book.sheet(sheet).rows())
+    finally:
+        book.close()
+
+
+def _calamine_read(path: Path) -> set[str]:
+    """The sheets the fast path (python-calamine) reads."""
+    book = Book(path)
+    try:
+        return {n for n in book.sheetnames if book.fast_rows(n) is not None}
+    finally:
+        book.close()
+
+
 def _same(path: Path) -> None:
+    """The expat reader and the calamine path both give openpyxl's values."""
     book = Book(path)
     names = list(book.sheetnames)
     book.close()
     assert names
     for name in names:
-        assert _ours(path, name) == _openpyxl_rows(path, name), name
+        expected = _openpyxl_rows(path, name)
+        assert _ours(path, name, fast=False) == expected, name
+        assert _ours(path, name) == expected, name
 
 
 def test_our_exports(tmp_path: Path, mini_assessment: Assessment) -> None:
     mini_assessment.rate("A.X.1.L1", "met", note="=1+1 & <b> \"quoted\"\nline 2")
-    _same(export_questionnaire(mini_assessment, tmp_path / "q.xlsx"))
-    _same(export_workbook(mini_assessment, tmp_path / "w.xlsx"))
+    q = export_questionnaire(mini_assessment, tmp_path / "q.xlsx")
+    w = export_workbook(mini_assessment, tmp_path / "w.xlsx")
+    _same(q)
+    _same(w)
+    for path in (q, w):  # no formula in the own exports: every sheet is read fast
+        book = Book(path)
+        names = set(book.sheetnames)
+        book.close()
+        assert _calamine_read(path) == names
 
 
 def test_libreoffice_file_with_shared_strings() -> None:
     _same(FIXTURES / "lo_questionnaire_mini.xlsx")
+    assert "问卷 Questionnaire" in _calamine_read(FIXTURES / "lo_questionnaire_mini.xlsx")
 
 
 def test_xlsxwriter_types_dates_rich_text_and_formulas(tmp_path: Path) -> None:
@@ -92,6 +120,31 @@ def test_xlsxwriter_types_dates_rich_text_and_formulas(tmp_path: Path) -> None:
         assert sheet.formulas == {(4, 0): "=1+1", (4, 1): '="a"&"b"'}
     finally:
         b.close()
+    assert _calamine_read(p) == set()  # a sheet with formulas is read by expat, which names each formula cell
+
+
+def test_calamine_values_as_the_expat_reader_gives_them(tmp_path: Path) -> None:
+    """Dates, times, whole numbers, booleans and a sheet starting at C5: the same values on both paths."""
+    p = tmp_path / "kinds.xlsx"
+    book = xlsxwriter.Workbook(str(p))
+    ws = book.add_worksheet("S")
+    ws.write_string(4, 2, "c5")
+    ws.write_number(4, 3, 7)
+    ws.write_number(4, 4, 2.5)
+    ws.write_boolean(5, 2, True)
+    ws.write_datetime(6, 2, dt.datetime(2026, 3, 4), book.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_datetime(6, 3, dt.datetime(2026, 3, 4, 12, 30), book.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+    ws.write_number(6, 4, 0.75, book.add_format({"num_format": "hh:mm"}))
+    ws.write_string(8, 5, "_x000D_ literal and\r\nCR-LF 中文")
+    book.close()
+    assert _calamine_read(p) == {"S"}
+    slow = dict(_rows(p, fast=False))
+    fast = dict(_rows(p))
+    assert fast[5] == slow[5] == (None, None, "c5", 7, 2.5)
+    assert fast[6] == slow[6] == (None, None, True)
+    assert fast[7][:4] == slow[7][:4] == (None, None, dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 4, 12, 30))
+    assert fast[7][4] == slow[7][4] == dt.datetime(1899, 12, 30, 18, 0)  # a time of day on Excel's day zero
+    assert fast[9] == slow[9] == (None, None, None, None, None, "_x000D_ literal and\r\nCR-LF 中文")
 
 
 def test_openpyxl_normal_mode_file(tmp_path: Path) -> None:
