@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
         self._plug(x, self.tr("Export the gap plan…"), menu_actions.export_gap_plan)
 
         rep = mb.addMenu(self.tr("Re&ports"))
-        self._plug(rep, self.tr("&Gap report (PDF)…"), menu_actions.write_gap_report)
+        self._plug(rep, self.tr("&Gap report (PDF or Word)…"), menu_actions.write_gap_report)
         self._plug(rep, self.tr("&Certificate (PDF)…"), menu_actions.write_certificate)
         self._plug(rep, self.tr("Certificates &issued…"), menu_actions.show_certificates)
 

@@ -135,27 +135,27 @@
 <context>
     <name>CertificateDialog</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="108"/>
+        <location filename="../../ui/report_actions.py" line="295"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="111"/>
+        <location filename="../../ui/report_actions.py" line="298"/>
         <source>Organization: %1</source>
         <translation>组织：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="120"/>
+        <location filename="../../ui/report_actions.py" line="307"/>
         <source> years</source>
         <translation> 年</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="121"/>
+        <location filename="../../ui/report_actions.py" line="308"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="122"/>
+        <location filename="../../ui/report_actions.py" line="309"/>
         <source>Valid for</source>
         <translation>有效期</translation>
     </message>
@@ -975,19 +975,180 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>GapReportDialog</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="87"/>
+        <location filename="../../ui/report_actions.py" line="100"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="91"/>
+        <location filename="../../ui/report_actions.py" line="109"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="110"/>
+        <source>Sections</source>
+        <translation>章节</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="111"/>
+        <source>Cover and signatures</source>
+        <translation>封面与签字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="116"/>
+        <source>The assessment is open read-only: the saved options are used as they are.</source>
+        <translation>评估以只读方式打开：按已保存的选项生成报告。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="127"/>
+        <source>PDF (A4)</source>
+        <translation>PDF（A4）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="128"/>
+        <source>Word document (.docx, editable)</source>
+        <translation>Word 文档（.docx，可编辑）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="129"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="92"/>
+        <location filename="../../ui/report_actions.py" line="130"/>
         <source>Target level</source>
         <translation>目标级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="131"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="140"/>
+        <source>The cover is always printed. The Word document has no heat map, disagreements or appendix.</source>
+        <translation>封面始终打印。Word 文档不含热力图、自评与评定不一致和附录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="145"/>
+        <source>Summary: levels, radar chart, domains</source>
+        <translation>总体结果：级别、雷达图、领域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="146"/>
+        <source>Heat map of items by level</source>
+        <translation>能力项热力图</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="147"/>
+        <source>Gaps to the target, and other findings</source>
+        <translation>距目标级别的差距及其他发现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="148"/>
+        <source>Requirements not applicable, with justifications</source>
+        <translation>不适用的要求及理由</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="149"/>
+        <source>What blocks the next level</source>
+        <translation>达到下一级别的阻碍</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="150"/>
+        <source>Where the claim and the rating disagree</source>
+        <translation>自评与评定不一致</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="151"/>
+        <source>Evidence index</source>
+        <translation>证据索引</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="152"/>
+        <source>Appendix: level rules, levels, rating scale, provenance</source>
+        <translation>附录：级别规则、级别、评定标度、模型来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="153"/>
+        <source>Signature block (the lines on the next tab)</source>
+        <translation>签字栏（签字行见下一个标签页）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="175"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="177"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="184"/>
+        <location filename="../../ui/report_actions.py" line="236"/>
+        <source>Logo</source>
+        <translation>标志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="186"/>
+        <source>Printed on the cover under the status box</source>
+        <translation>打印在封面状态框下方</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="188"/>
+        <source>Cover text</source>
+        <translation>封面文字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="190"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="190"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="198"/>
+        <source>Add a line</source>
+        <translation>添加一行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="200"/>
+        <source>Remove the line</source>
+        <translation>删除该行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="208"/>
+        <source>Signatures</source>
+        <translation>签字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="209"/>
+        <source>Saved in the assessment file for its next reports. A confidential report prints the roles without the names and leaves the cover text out.</source>
+        <translation>保存在评估文件中，供之后的报告使用。脱敏版报告只打印角色、不打印姓名，并省略封面文字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="224"/>
+        <source>(no logo)</source>
+        <translation>（无标志）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="241"/>
+        <source>Choose the organization&apos;s logo</source>
+        <translation>选择组织标志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="243"/>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="277"/>
+        <source>Report options</source>
+        <translation>报告选项</translation>
     </message>
 </context>
 <context>
@@ -1503,6 +1664,11 @@ Every edit made so far was saved. The details are in the log file:
         <translation>评定(&amp;R)</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="367"/>
+        <source>&amp;Gap report (PDF or Word)…</source>
+        <translation>差距报告（PDF 或 Word）(&amp;G)…</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="905"/>
         <source>Clear the rating</source>
         <translation>清除评定</translation>
@@ -1641,11 +1807,6 @@ Every edit made so far was saved. The details are in the log file:
         <location filename="../../ui/main_window.py" line="366"/>
         <source>Re&amp;ports</source>
         <translation>报告(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="367"/>
-        <source>&amp;Gap report (PDF)…</source>
-        <translation>差距报告 (PDF)(&amp;G)…</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="368"/>
@@ -2565,27 +2726,27 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>ProfileChoice</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="52"/>
+        <location filename="../../ui/report_actions.py" line="64"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="54"/>
+        <location filename="../../ui/report_actions.py" line="66"/>
         <source>Full (internal)</source>
         <translation>完整版（内部使用）</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="55"/>
+        <location filename="../../ui/report_actions.py" line="67"/>
         <source>Everything: assessors, owners, notes and evidence details.</source>
         <translation>包含全部内容：评估师、负责人、备注和证据详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="57"/>
+        <location filename="../../ui/report_actions.py" line="69"/>
         <source>Confidential (to share outside: no names, notes or evidence details)</source>
         <translation>脱敏版（对外分享：不含人名、备注和证据详情）</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="59"/>
+        <location filename="../../ui/report_actions.py" line="71"/>
         <source>Leaves out the assessors and every other named person, the rating notes, the team&apos;s comments and evidence texts, and evidence file names and descriptions. Ratings, levels, gaps and findings stay.
 A name written inside an observation cannot be recognised and stays: read the observations before sharing.</source>
         <translation>去掉评估师及其他所有具名人员、评定说明、团队的备注和证据说明，以及证据的文件名和描述；评定、级别、差距和发现予以保留。
@@ -2613,45 +2774,49 @@ A name written inside an observation cannot be recognised and stays: read the ob
 <context>
     <name>ReportActions</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="142"/>
+        <location filename="../../ui/report_actions.py" line="329"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="156"/>
+        <location filename="../../ui/report_actions.py" line="352"/>
         <source>-confidential</source>
         <comment>suffix of a suggested file name</comment>
         <translation>-脱敏版</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="167"/>
+        <location filename="../../ui/report_actions.py" line="373"/>
         <source>Save the gap report</source>
         <translation>保存差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="168"/>
+        <location filename="../../ui/report_actions.py" line="371"/>
         <source>gap report</source>
         <comment>suggested file name</comment>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="174"/>
+        <location filename="../../ui/report_actions.py" line="382"/>
         <source>Writing the gap report…</source>
         <translation>正在生成差距报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="175"/>
+        <location filename="../../ui/report_actions.py" line="383"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="176"/>
-        <location filename="../../ui/report_actions.py" line="191"/>
+        <location filename="../../ui/report_actions.py" line="364"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="201"/>
+        <location filename="../../ui/report_actions.py" line="338"/>
+        <source>Word documents (*.docx)</source>
+        <translation>Word 文档 (*.docx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_actions.py" line="423"/>
         <source>A certificate is issued only for final results, and this assessment is not locked.
 
 Review the ratings, then lock the assessment (File ▸ Lock the assessment) and try again.</source>
@@ -2660,30 +2825,30 @@ Review the ratings, then lock the assessment (File ▸ Lock the assessment) and 
 请先复核评定，再锁定评估（文件 ▸ 锁定评估），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="214"/>
-        <location filename="../../ui/report_actions.py" line="231"/>
+        <location filename="../../ui/report_actions.py" line="436"/>
+        <location filename="../../ui/report_actions.py" line="453"/>
         <source>No certificate</source>
         <translation>无法生成证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="221"/>
+        <location filename="../../ui/report_actions.py" line="443"/>
         <source>Save the certificate</source>
         <translation>保存证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="222"/>
+        <location filename="../../ui/report_actions.py" line="444"/>
         <source>certificate</source>
         <comment>suggested file name</comment>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="235"/>
-        <location filename="../../ui/report_actions.py" line="239"/>
+        <location filename="../../ui/report_actions.py" line="457"/>
+        <location filename="../../ui/report_actions.py" line="461"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="240"/>
+        <location filename="../../ui/report_actions.py" line="462"/>
         <source>Certificate %1 written (level %2, valid until %3).
 Verification code: %4</source>
         <translation>已生成证书 %1（级别 %2，有效期至 %3）。
