@@ -88,6 +88,7 @@ STRICT = LevelRule("strict")
 
 Ratings = Mapping[str, str]
 Coverage = Mapping[int, "float | None"]
+Sums = Mapping[int, tuple[float, int]]  # level -> (sum of answer weights, counted requirements)
 
 
 def _status(ratings: Ratings, req_id: str) -> str:
@@ -154,19 +155,6 @@ def item_score(model: Model, item: Item, ratings: Ratings) -> float:
     return score
 
 
-def _coverage(model: Model, reqs: list[Requirement], ratings: Ratings) -> dict[int, float | None]:
-    out: dict[int, float | None] = {}
-    for n in model.level_numbers:
-        total, count = _level_weights(model, (r for r in reqs if r.level == n), ratings)
-        out[n] = total / count if count else None
-    return out
-
-
-def _share(model: Model, reqs: list[Requirement], ratings: Ratings) -> float | None:
-    total, count = _level_weights(model, reqs, ratings)
-    return total / count if count else None
-
-
 def _whole(score: float, model: Model) -> int:
     """The level a score stands for: its whole part, within the model's levels."""
     return max(model.min_level - 1, min(model.max_level, math.floor(round(score, 9))))
@@ -194,6 +182,10 @@ class LevelReport:
     overall_coverage: Coverage = field(default_factory=dict, compare=False)
     rule: str = "cumulative"
     max_score: float | None = None
+    # per node (and "" for the whole model): per level, the sum of answer weights and the number of counted
+    # requirements; what coverage and the coverage rule's scores are made of, kept so that one rating
+    # recomputes only its own path (:func:`update_levels`)
+    sums: Mapping[str, Sums] = field(default_factory=dict, compare=False, repr=False)
 
     def level_of(self, node_id: str) -> int:
         for table in (self.items, self.subdomains, self.domains):
@@ -214,51 +206,119 @@ def max_score(model: Model) -> float | None:
     return None
 
 
+def _item_sums(model: Model, item: Item, ratings: Ratings) -> dict[int, tuple[float, int]]:
+    totals = dict.fromkeys(model.level_numbers, 0.0)
+    counts = dict.fromkeys(model.level_numbers, 0)
+    weight = model.scale.weight
+    for r in item.requirements:
+        w = weight(ratings.get(r.id, UNRATED))
+        if w is not None:
+            totals[r.level] += w
+            counts[r.level] += 1
+    return {n: (totals[n], counts[n]) for n in model.level_numbers}
+
+
+def _add_sums(model: Model, parts: Iterable[Sums]) -> dict[int, tuple[float, int]]:
+    totals = dict.fromkeys(model.level_numbers, 0.0)
+    counts = dict.fromkeys(model.level_numbers, 0)
+    for part in parts:
+        for n, (t, c) in part.items():
+            totals[n] += t
+            counts[n] += c
+    return {n: (totals[n], counts[n]) for n in model.level_numbers}
+
+
+def _coverage_of(sums: Sums) -> dict[int, float | None]:
+    return {n: t / c if c else None for n, (t, c) in sums.items()}
+
+
+def _share_of(sums: Sums) -> float:
+    """The coverage rule's score: the share of weight achieved over all counted requirements (0 when none)."""
+    count = sum(c for _, c in sums.values())
+    return sum(t for t, _ in sums.values()) / count if count else 0.0
+
+
 def compute_levels(model: Model, ratings: Ratings, rule: LevelRule = STRICT) -> LevelReport:
+    """Levels, scores and coverage of every item, subdomain, domain and the whole model (one pass)."""
+    return update_levels(model, None, ratings, None, rule)
+
+
+@dataclass
+class _Tables:
+    """The figures of a LevelReport while they are (re)computed."""
+
+    items: dict[str, int] = field(default_factory=dict)
+    subdomains: dict[str, int] = field(default_factory=dict)
+    domains: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+    sums: dict[str, Sums] = field(default_factory=dict)
+
+
+def _score_items(model: Model, t: _Tables, todo: Iterable[Item], ratings: Ratings, rule: LevelRule) -> None:
     kind = model.scoring.rule
-    top = model.max_level
-    scores: dict[str, float] = {}
+    for i in todo:
+        s_i = t.sums[i.id] = _item_sums(model, i, ratings)
+        t.coverage[i.id] = _coverage_of(s_i)
+        if kind == "weighted":
+            t.scores[i.id] = item_score(model, i, ratings)
+            t.items[i.id] = _whole(t.scores[i.id], model)
+        else:
+            t.items[i.id] = item_level(model, i, ratings, rule)
+            if kind == "coverage":
+                t.scores[i.id] = _share_of(s_i)
+
+
+def _score_parents(model: Model, t: _Tables, node_id: str, child_ids: list[str], levels: dict[str, int],
+                   child_levels: Mapping[str, int]) -> None:
+    """A subdomain's or domain's figures from its children's (``levels`` is where its level goes)."""
+    kind = model.scoring.rule
+    s_n = t.sums[node_id] = _add_sums(model, (t.sums[c] for c in child_ids))
+    t.coverage[node_id] = _coverage_of(s_n)
+    if kind == "weighted":
+        t.scores[node_id] = _mean([t.scores[c] for c in child_ids])
+        levels[node_id] = _whole(t.scores[node_id], model)
+    else:
+        levels[node_id] = min((child_levels[c] for c in child_ids), default=model.max_level)
+        if kind == "coverage":
+            t.scores[node_id] = _share_of(s_n)
+
+
+def update_levels(model: Model, report: LevelReport | None, ratings: Ratings, changed: Iterable[str] | None,
+                  rule: LevelRule = STRICT) -> LevelReport:
+    """``report`` after the ratings of the requirements ``changed`` became what ``ratings`` says: only their
+    items, subdomains and domains and the overall figures are recomputed (every rule is a function of the
+    children's figures), with the same arithmetic as a full computation, so the result equals
+    ``compute_levels(model, ratings, rule)``. ``report`` None (or ``changed`` None): everything."""
+    kind = model.scoring.rule
+    if report is None or changed is None or not report.sums:
+        t = _Tables()
+        items_todo = list(model.items.values())
+        subs_todo = list(model.subdomains.values())
+        doms_todo = list(model.domains)
+    else:
+        t = _Tables(dict(report.items), dict(report.subdomains), dict(report.domains), dict(report.scores),
+                    dict(report.coverage), dict(report.sums))
+        items_todo = [model.items[i] for i in dict.fromkeys(model.requirements[r].item_id for r in changed)]
+        subs_todo = [model.subdomains[s] for s in dict.fromkeys(i.subdomain_id for i in items_todo)]
+        dom_ids = {i.domain_id for i in items_todo}
+        doms_todo = [d for d in model.domains if d.id in dom_ids]
+    _score_items(model, t, items_todo, ratings, rule)
+    for sd in subs_todo:
+        _score_parents(model, t, sd.id, [i.id for i in sd.items], t.subdomains, t.items)
+    for d in doms_todo:
+        _score_parents(model, t, d.id, [sd.id for sd in d.subdomains], t.domains, t.subdomains)
+    s_all = t.sums[""] = _add_sums(model, (t.sums[d.id] for d in model.domains))
     overall_score: float | None = None
     if kind == "weighted":
-        for i in model.items.values():
-            scores[i.id] = item_score(model, i, ratings)
-        for s in model.subdomains.values():
-            scores[s.id] = _mean([scores[i.id] for i in s.items])
-        for d in model.domains:
-            scores[d.id] = _mean([scores[s.id] for s in d.subdomains])
-        overall_score = _mean([scores[d.id] for d in model.domains])
-        items = {i.id: _whole(scores[i.id], model) for i in model.items.values()}
-        subdomains = {s.id: _whole(scores[s.id], model) for s in model.subdomains.values()}
-        domains = {d.id: _whole(scores[d.id], model) for d in model.domains}
+        overall_score = _mean([t.scores[d.id] for d in model.domains])
         overall = _whole(overall_score, model)
     else:
-        items = {i.id: item_level(model, i, ratings, rule) for i in model.items.values()}
-        subdomains = {s.id: min((items[i.id] for i in s.items), default=top) for s in model.subdomains.values()}
-        domains = {d.id: min((subdomains[s.id] for s in d.subdomains), default=top) for d in model.domains}
-        overall = min(domains.values(), default=top)
-    coverage: dict[str, Coverage] = {}
-    all_reqs: list[Requirement] = []
-    for d in model.domains:
-        d_reqs: list[Requirement] = []
-        for s in d.subdomains:
-            s_reqs: list[Requirement] = []
-            for i in s.items:
-                coverage[i.id] = _coverage(model, list(i.requirements), ratings)
-                s_reqs.extend(i.requirements)
-                if kind == "coverage":
-                    scores[i.id] = _share(model, list(i.requirements), ratings) or 0.0
-            coverage[s.id] = _coverage(model, s_reqs, ratings)
-            if kind == "coverage":
-                scores[s.id] = _share(model, s_reqs, ratings) or 0.0
-            d_reqs.extend(s_reqs)
-        coverage[d.id] = _coverage(model, d_reqs, ratings)
+        overall = min(t.domains.values(), default=model.max_level)
         if kind == "coverage":
-            scores[d.id] = _share(model, d_reqs, ratings) or 0.0
-        all_reqs.extend(d_reqs)
-    if kind == "coverage":
-        overall_score = _share(model, all_reqs, ratings) or 0.0
-    return LevelReport(items, subdomains, domains, overall, scores, overall_score, coverage,
-                       _coverage(model, all_reqs, ratings), kind, max_score(model))
+            overall_score = _share_of(s_all)
+    return LevelReport(t.items, t.subdomains, t.domains, overall, t.scores, overall_score, t.coverage,
+                       _coverage_of(s_all), kind, max_score(model), t.sums)
 
 
 def unsatisfied(model: Model, ratings: Ratings, level: int, rule: LevelRule = STRICT,
@@ -381,3 +441,73 @@ def progress(model: Model, ratings: Ratings, max_level: int | None = None,
         if _status(ratings, req.id) != UNRATED:
             rated += 1
     return Progress(rated, total)
+
+
+class LiveLevels:
+    """The levels, gaps, blockers and progress of one set of ratings that changes one rating at a time (the
+    window): :meth:`rate` recomputes only the changed requirements' items and their ancestors
+    (:func:`update_levels`), and gaps and blockers are kept per item. Every answer equals the full function's
+    (``compute_levels``, ``unsatisfied``, ``explain(...).blocking_requirements``, ``progress``)."""
+
+    def __init__(self, model: Model, ratings: Ratings, rule: LevelRule = STRICT) -> None:
+        self.model = model
+        self.rule = rule
+        self.ratings: dict[str, str] = {k: v for k, v in ratings.items() if v != UNRATED}
+        self.report = compute_levels(model, self.ratings, rule)
+        self._unsat: dict[int, dict[str, list[Requirement]]] = {}  # level -> item -> unsatisfied up to it
+        self._progress: dict[int | None, dict[str, tuple[int, int]]] = {}  # max level -> item -> rated, total
+
+    def rate(self, changes: Mapping[str, str]) -> None:
+        """Requirement id -> new status (``unrated`` clears)."""
+        for rid, status in changes.items():
+            if status == UNRATED:
+                self.ratings.pop(rid, None)
+            else:
+                self.ratings[rid] = status
+        self.report = update_levels(self.model, self.report, self.ratings, list(changes), self.rule)
+        items = {self.model.requirements[r].item_id for r in changes}
+        for unsat in self._unsat.values():
+            for i in items:
+                unsat.pop(i, None)
+        for counts in self._progress.values():
+            for i in items:
+                counts.pop(i, None)
+
+    def _item_unsatisfied(self, item: Item, level: int) -> list[Requirement]:
+        cache = self._unsat.setdefault(level, {})
+        got = cache.get(item.id)
+        if got is None:
+            h = horizon(self.model, item, level)
+            scale, ratings, rule = self.model.scale, self.ratings, self.rule
+            got = cache[item.id] = [r for r in item.requirements
+                                    if r.level <= h and not rule.satisfied(_status(ratings, r.id), scale)]
+        return got
+
+    def unsatisfied(self, level: int) -> list[Requirement]:
+        """``unsatisfied(model, ratings, level, rule)``: the gaps to ``level``, in tree order."""
+        out: list[Requirement] = []
+        for item in self.model.items.values():
+            out += self._item_unsatisfied(item, level)
+        return out
+
+    def blockers(self, level: int) -> list[Requirement]:
+        """``explain(model, ratings, level, rule).blocking_requirements``."""
+        out: list[Requirement] = []
+        levels = self.report.items
+        for item in self.model.items.values():
+            if levels[item.id] < level:
+                out += self._item_unsatisfied(item, level)
+        return out
+
+    def progress_by_domain(self, max_level: int | None) -> dict[str, tuple[int, int]]:
+        """Domain id -> (rated, total) requirements up to ``max_level`` (``progress`` per domain)."""
+        cache = self._progress.setdefault(max_level, {})
+        out: dict[str, tuple[int, int]] = {d.id: (0, 0) for d in self.model.domains}
+        for item in self.model.items.values():
+            got = cache.get(item.id)
+            if got is None:
+                reqs = [r for r in item.requirements if max_level is None or r.level <= max_level]
+                got = cache[item.id] = (sum(1 for r in reqs if r.id in self.ratings), len(reqs))
+            a, b = out[item.domain_id]
+            out[item.domain_id] = (a + got[0], b + got[1])
+        return out

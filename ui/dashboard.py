@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cdassess.model import Model
-from cdassess.scoring import LevelReport, explain, unsatisfied
+from cdassess.scoring import LevelReport
 from ui import icons
 from ui.labels import model_text, priority_label, score_figure, status_label
 from ui.session import AssessmentSession
@@ -180,6 +180,9 @@ class Dashboard(QWidget):
         self.ui_language = "en"  # the table names domains in one language when model text is "both"
         self._dirty = True
         self._findings_dirty = True
+        self._rows: dict[int, tuple[object, ...]] = {}  # what each table row shows (unchanged rows are skipped)
+        self._blockers_shown: tuple[object, ...] = ()
+        self._blockers_lang = ""
         self._chart_key: tuple[object, ...] = ()
         self._charts: dict[tuple[object, ...], QSvgRenderer] = {}  # recent pictures, least recent first
         self._svg_fn: SvgFn | bool | None = False  # looked up when the first chart is drawn (start-up speed)
@@ -291,6 +294,8 @@ class Dashboard(QWidget):
 
     def set_session(self, session: AssessmentSession | None) -> None:
         self.session = session
+        self._rows.clear()
+        self._blockers_shown = ()
         self._chart_key = ()
         self._charts.clear()
         self._findings_dirty = True
@@ -305,6 +310,7 @@ class Dashboard(QWidget):
 
     def set_text_language(self, lang: str) -> None:
         self.text_language = lang
+        self._rows.clear()
         self._chart_key = ()
         self.mark_dirty()
 
@@ -330,22 +336,16 @@ class Dashboard(QWidget):
         if s is None:
             return
         model, report, target = s.model, s.report, s.target
-        statuses = s.statuses()
-        rule = s.assessment.rule
-        missing = unsatisfied(model, statuses, target, rule)
+        # gaps, progress and blockers from the session's LiveLevels: kept per item by the engine, so a rating
+        # costs its own item, not a pass over every requirement
+        missing = s.live.unsatisfied(target)
         per_domain: dict[str, int] = {}
         for r in missing:
             dom_id = model.items[r.item_id].domain_id
             per_domain[dom_id] = per_domain.get(dom_id, 0) + 1
-        rated = total = 0
-        dom_progress: dict[str, tuple[int, int]] = {}
-        for req in model.iter_requirements(target):
-            dom = model.items[req.item_id].domain_id
-            done = int(req.id in statuses and statuses[req.id] != "unrated")
-            a, b = dom_progress.get(dom, (0, 0))
-            dom_progress[dom] = (a + done, b + 1)
-            rated += done
-            total += 1
+        dom_progress = s.live.progress_by_domain(target)
+        rated = sum(a for a, _ in dom_progress.values())
+        total = sum(b for _, b in dom_progress.values())
 
         reached = report.overall >= target
         headline = (self.tr("Overall level L%1 of target L%2").replace("%1", str(report.overall))
@@ -361,18 +361,22 @@ class Dashboard(QWidget):
         self.gap_label.setText(self.tr("%1 gaps to the target level (requirements up to L%2 not satisfied)")
                                .replace("%1", str(len(missing))).replace("%2", str(target)))
 
-        self.table.setRowCount(len(model.domains) + 1)
-        self._set_row(0, self.tr("Overall"), "", report.overall, target, rated, total, len(missing), bold=True)
+        if self.table.rowCount() != len(model.domains) + 1:
+            self.table.setRowCount(len(model.domains) + 1)
+            self._rows.clear()
+        changed = self._set_row(0, self.tr("Overall"), "", report.overall, target, rated, total, len(missing),
+                                bold=True)
         for i, d in enumerate(model.domains, start=1):
             a, b = dom_progress.get(d.id, (0, 0))
             lang = self.ui_language if self.text_language == "both" else self.text_language
-            self._set_row(i, f"{d.id}  {model_text(d.names, lang)}", d.id, report.domains[d.id],
-                          target, a, b, per_domain.get(d.id, 0))
-            name_item = self.table.item(i, 0)
-            if name_item is not None:
-                name_item.setToolTip("\n".join(x for x in (d.id, d.names.zh, d.names.en) if x))
-
-        self.table.resizeRowsToContents()
+            if self._set_row(i, f"{d.id}  {model_text(d.names, lang)}", d.id, report.domains[d.id],
+                             target, a, b, per_domain.get(d.id, 0)):
+                changed = True
+                name_item = self.table.item(i, 0)
+                if name_item is not None:
+                    name_item.setToolTip("\n".join(x for x in (d.id, d.names.zh, d.names.en) if x))
+        if changed:
+            self.table.resizeRowsToContents()
         self._show_blockers()
         if self._findings_dirty:
             self._findings_dirty = False
@@ -387,11 +391,17 @@ class Dashboard(QWidget):
         assert s is not None
         model, report = s.model, s.report
         nxt = min(report.overall + 1, model.max_level)
-        self.blockers.clear()
         if report.overall >= model.max_level:
+            self._blockers_shown = ()
+            self.blockers.clear()
             self.blockers_label.setText(self.tr("The top level is reached; nothing blocks."))
         else:
-            blocking = explain(model, s.statuses(), nxt, s.assessment.rule).blocking_requirements
+            blocking = s.live.blockers(nxt)
+            shown = (nxt, *((r.id, s.status(r.id)) for r in blocking))
+            if shown == self._blockers_shown and self.text_language == self._blockers_lang:
+                return  # the same list: no rebuild
+            self._blockers_shown, self._blockers_lang = shown, self.text_language
+            self.blockers.clear()
             self.blockers_label.setText(self.tr("%1 requirements block level L%2 (double-click to open):")
                                         .replace("%1", str(len(blocking))).replace("%2", str(nxt)))
             items = []
@@ -407,16 +417,24 @@ class Dashboard(QWidget):
             self.blockers.resizeColumnToContents(1)
 
     def _set_row(self, row: int, name: str, node_id: str, level: int, target: int, rated: int, total: int,
-                 n_gaps: int, *, bold: bool = False) -> None:
+                 n_gaps: int, *, bold: bool = False) -> bool:
+        """Fill one row of the table; False (and nothing touched) when it already shows these values."""
         s = self.session
         figure = score_figure(s.model, s.report, node_id or None) if s is not None else ""
         shown = f"{figure} (L{level})" if figure else f"L{level}"
         values = [name, shown, f"L{target}", f"{rated}/{total}", str(n_gaps)]
+        key = (*values, node_id, level >= target)
+        old = self._rows.get(row)
+        if old == key:
+            return False
+        self._rows[row] = key
         for col, text in enumerate(values):
             item = self.table.item(row, col)
             if item is None:
                 item = QTableWidgetItem()
                 self.table.setItem(row, col, item)
+            elif old is not None and old[col] == text and old[5:] == key[5:]:
+                continue  # this cell shows the same (a rating usually changes one count)
             item.setText(text)
             item.setData(IdRole, node_id)
             if bold:
@@ -426,6 +444,7 @@ class Dashboard(QWidget):
             if col == 1:
                 item.setForeground(QBrush(QColor(icons.REACHED if level >= target else icons.BELOW)))
                 item.setIcon(icons.level_icon(level >= target))
+        return True
 
     def _update_chart(self) -> None:
         s = self.session

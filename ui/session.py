@@ -25,7 +25,7 @@ from cdassess.cycles import (
 )
 from cdassess.records import Claim, Evidence, Finding, Rating
 from cdassess.scale import UNRATED
-from cdassess.scoring import LevelReport, compute_levels
+from cdassess.scoring import LevelReport, LiveLevels
 from cdassess.services import Assessment
 
 
@@ -46,18 +46,20 @@ class AssessmentSession(QObject):
         self.ratings: dict[str, Rating] = {}
         self.claims: dict[str, Claim] = {}
         self.evidence_count: dict[str, int] = {}
-        self.report: LevelReport = compute_levels(self.model, {})
+        self.live = LiveLevels(self.model, {})  # levels, gaps, blockers: recomputed per rating along its path
+        self.report: LevelReport = self.live.report
         self.last_saved = ""
         self.previous: dict[str, PreviousRating] = {}  # last cycle's ratings (re-assessment, model upgrade)
         self.reconfirm: set[str] = set()  # requirements still to re-confirm
         self.evidence_state: dict[str, str] = {}  # requirement -> "to_review" / "expired" (worst linked)
         self._records_text: dict[str, list[tuple[str, str]]] | None = None  # search over recorded text
+        self._records_joined: dict[str, str] | None = None
         self._load()
 
     # ------------------------------------------------------------------------------------ state
 
     def _load(self) -> None:
-        self._records_text = None
+        self._records_text = self._records_joined = None
         self.ratings = self.assessment.ratings()
         self.claims = self.assessment.claims()
         self.previous = previous_ratings(self.assessment)
@@ -82,7 +84,13 @@ class AssessmentSession(QObject):
         self.evidence_state = states
 
     def _recompute(self) -> None:
-        self.report = compute_levels(self.model, self.statuses(), self.assessment.rule)
+        self.live = LiveLevels(self.model, self.statuses(), self.assessment.rule)
+        self.report = self.live.report
+
+    def _rerate(self, req_ids: Iterable[str]) -> None:
+        """Some ratings changed: the engine recomputes the levels of their items and ancestors only."""
+        self.live.rate({rid: self.status(rid) for rid in req_ids})
+        self.report = self.live.report
 
     def reload(self) -> None:
         """Re-read everything from the file (after an import or another bulk change)."""
@@ -125,12 +133,23 @@ class AssessmentSession(QObject):
     def search_records(self, req_id: str, terms: list[str]) -> str | None:
         """Where every search term occurs in what was recorded about a requirement (notes, justification,
         findings, the team's claim, evidence, interviews naming it), or None."""
-        if self._records_text is None:
-            self._records_text = self._collect_records_text()
+        joined = self.records_joined().get(req_id)
+        if joined is None or not all(t in joined for t in terms):
+            return None  # most requirements fail here, in one test
+        assert self._records_text is not None
         for where, text in self._records_text.get(req_id, ()):
             if all(t in text for t in terms):
                 return where
         return None
+
+    def records_joined(self) -> dict[str, str]:
+        """Requirement -> everything recorded about it, casefolded, in one string (search's first test)."""
+        if self._records_text is None or self._records_joined is None:
+            if self._records_text is None:
+                self._records_text = self._collect_records_text()
+            self._records_joined = {rid: "\n".join(t for _, t in entries)
+                                    for rid, entries in self._records_text.items()}
+        return self._records_joined
 
     def _collect_records_text(self) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
@@ -179,10 +198,15 @@ class AssessmentSession(QObject):
             self._records_text[rating.req_id] = kept
         else:
             self._records_text.pop(rating.req_id, None)
+        if self._records_joined is not None:
+            if kept:
+                self._records_joined[rating.req_id] = "\n".join(t for _, t in kept)
+            else:
+                self._records_joined.pop(rating.req_id, None)
 
     def records_changed(self) -> None:
         """Notes, findings, claims or evidence changed: the next search reads them again."""
-        self._records_text = None
+        self._records_text = self._records_joined = None
 
     @property
     def target(self) -> int:
@@ -202,7 +226,7 @@ class AssessmentSession(QObject):
 
     def _saved(self, *, records: bool = True) -> None:
         if records:
-            self._records_text = None  # what search looks through may have changed
+            self._records_text = self._records_joined = None  # what search looks through may have changed
         self.last_saved = time.strftime("%H:%M:%S")
         self.saved.emit(self.last_saved)
 
@@ -218,7 +242,7 @@ class AssessmentSession(QObject):
         else:
             self.ratings[new.req_id] = new
         if old.status != new.status:
-            self._recompute()
+            self._rerate([new.req_id])
         if new.req_id in self.previous:
             self._update_reconfirm(new.req_id)
         self._rating_text_changed(new)
@@ -246,8 +270,10 @@ class AssessmentSession(QObject):
             if new.req_id in self.previous:
                 self._update_reconfirm(new.req_id)
         if changes:
-            self._recompute()
-            self._saved()
+            self._rerate([c.req_ids[0] for c in changes])
+            for change in changes:
+                self._rating_text_changed(change.new)
+            self._saved(records=False)
             self.ratingsChanged.emit([c.req_ids[0] for c in changes])
         return olds
 

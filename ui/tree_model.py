@@ -8,6 +8,7 @@ ancestors (dataChanged), never the whole tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,7 @@ class ModelTreeModel(QAbstractItemModel):
                         rn.search = " ".join((r.id, r.text.zh, r.text.en, r.guidance.zh, r.guidance.en,
                                               names)).casefold()
         self.requirement_nodes = [n for n in self.nodes.values() if n.kind == "requirement"]
+        self.inner_nodes = [n for n in self.nodes.values() if n.kind != "requirement"]
         self._requirement_ids = [n.id for n in self.requirement_nodes]
         self._count_progress()
 
@@ -419,22 +421,33 @@ class RequirementFilter(QAbstractItemModel):
         root = self.tree.root
         root.shown = root.children
 
-    def _walk(self, node: Node) -> bool:
-        shown: list[Node] = []
-        accepts = self.accepts
-        for c in node.children:
-            if c.kind == "requirement":
-                ok = accepts(c)
-                c.shown = []
-            else:
-                ok = self._walk(c)
-            if ok:
-                c.vrow = len(shown)
-                shown.append(c)
-            else:
-                c.vrow = -1
-        node.shown = shown
-        return bool(shown)
+    def _walk(self) -> None:
+        """One pass over the requirements in tree order: each one shown is appended to its parent's shown
+        children, and an ancestor to its own parent's the first time one of its requirements is shown."""
+        tree = self.tree
+        root = tree.root
+        for n in tree.inner_nodes:
+            n.shown = []
+            n.vrow = -1
+        root.shown = []
+        accepts = self._predicate()
+        matched = set()
+        for n in tree.requirement_nodes:
+            if not accepts(n):
+                n.vrow = -1
+                continue
+            matched.add(n.id)
+            p = n.parent
+            assert p is not None
+            n.vrow = len(p.shown)
+            p.shown.append(n)
+            while p.vrow < 0 and p is not root:
+                up = p.parent
+                assert up is not None
+                p.vrow = len(up.shown)
+                up.shown.append(p)
+                p = up
+        self.matched = matched
 
     def _refilter(self) -> None:
         """One pass over the requirements, then one layout change (selection and expanded rows that stay
@@ -443,8 +456,7 @@ class RequirementFilter(QAbstractItemModel):
         old = self.persistentIndexList()
         self.found_in.clear()
         if self.active:
-            self._walk(self.tree.root)
-            self.matched = {n.id for n in self.tree.requirement_nodes if n.vrow >= 0}
+            self._walk()
         else:
             self._show_all()
         new = []
@@ -470,23 +482,50 @@ class RequirementFilter(QAbstractItemModel):
     def accepts(self, node: Node) -> bool:
         """Whether the filter, the scope and the search show this requirement (records where the search
         found it in ``found_in``)."""
+        return self._predicate()(node)
+
+    def _predicate(self) -> Callable[[Node], bool]:
+        """``accepts`` for the current filter, scope and search, with what they look up bound once (the
+        filter pass calls it for every requirement)."""
         s = self.tree.session
-        if self.scope_level is not None and node.obj.level > self.scope_level:
-            return False
-        terms = self.terms
-        if terms:
-            text = node.search
-            for term in terms:
-                if term not in text:
-                    where = s.search_records(node.id, terms)
-                    if where is None:
-                        return False
-                    self.found_in[node.id] = where
-                    break
-        key = self.filter_key
+        scope, terms, found = self.scope_level, self.terms, self.found_in
+        records = s.records_joined() if terms else {}
+        passes = self._key_test(self.filter_key)
+
+        def pred(node: Node) -> bool:
+            if scope is not None and node.obj.level > scope:
+                return False
+            if terms:
+                text = node.search
+                for term in terms:
+                    if term not in text:  # not in its own text: in what was recorded about it?
+                        joined = records.get(node.id)
+                        if joined is None:
+                            return False
+                        for t in terms:
+                            if t not in joined:
+                                return False
+                        where = s.search_records(node.id, terms)
+                        if where is None:
+                            return False
+                        found[node.id] = where
+                        break
+            return passes is None or passes(node.id)
+
+        return pred
+
+    def _key_test(self, key: str) -> Callable[[str], bool] | None:
         if key == "all":
-            return True
-        return self._passes(key, node.id)
+            return None
+        if key == "unrated":
+            ratings = self.tree.session.ratings
+
+            def unrated(rid: str) -> bool:
+                r = ratings.get(rid)
+                return r is None or r.status == Status.UNRATED
+
+            return unrated
+        return lambda rid: self._passes(key, rid)
 
     def _passes(self, key: str, rid: str) -> bool:
         s = self.tree.session
@@ -516,8 +555,7 @@ class RequirementFilter(QAbstractItemModel):
     def _source_reset(self) -> None:
         self.found_in.clear()
         if self.active:
-            self._walk(self.tree.root)
-            self.matched = {n.id for n in self.tree.requirement_nodes if n.vrow >= 0}
+            self._walk()
         else:
             self._show_all()
         self.endResetModel()
