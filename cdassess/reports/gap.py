@@ -724,8 +724,10 @@ class _Builder:
             if r.provenance:  # imported models' requirements carry no mark against a standard
                 prov[r.provenance] = prov.get(r.provenance, 0) + 1
         if prov:
-            out.append(self.para(esc(self.L("要求文本来源：", "Requirement texts: ") + ", ".join(
-                f"{k} {v}" for k, v in sorted(prov.items()))), self.s.small))
+            words = {"confirmed": "已确认", "paraphrased": "意译", "inferred": "推断"}
+            sep = "，" if self.lang == "zh" else ", "
+            out.append(self.para(esc(self.L("要求文本来源：", "Requirement texts: ") + sep.join(
+                f"{self.L(words.get(k, k), k)} {v}" for k, v in sorted(prov.items()))), self.s.small))
         out.append(self.para(
             f'{self.L("结果摘要", "Results digest")} (SHA-256): <font size="7">{esc(d.results_digest)}</font>',
             self.s.small))

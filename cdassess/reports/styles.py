@@ -215,8 +215,16 @@ class Styles:
         if found is None:
             from reportlab.lib.styles import ParagraphStyle
 
+            chinese_line_rules()
             found = self._cjk[style.name] = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
         return found
+
+
+def chinese_line_rules() -> None:
+    """No closing punctuation at a line start in Chinese paragraphs (cdassess.reports.cjkwrap)."""
+    from cdassess.reports.cjkwrap import install
+
+    install()
 
 
 PageDecorator = Callable[[Any, int, int], None]
