@@ -123,7 +123,7 @@ def lock_rows(a: Any) -> tuple[list[Any], int]:
     created by a cdassess that signs every lock)."""
     marker = 0
     locks = []
-    for e in a.store.audit_entries():
+    for e in a.store.audit_entries_of("upgrade", "lock"):  # only these rows: the log may have a million
         if e.action == "upgrade" and e.target == "schema" and '"0005_certificate_register"' in (e.new or ""):
             marker = marker or e.seq
         elif e.action == "lock" and e.target == "assessment":
@@ -139,7 +139,6 @@ def verify_locks(a: Any, keys: KeyStore | None = None) -> tuple[list[Problem], l
     trusted = set(store.verifiers())
     if keys is not None:  # a key store given for signing: the installation's own trust still counts
         trusted |= set(KeyStore().verifiers())
-    entries = {e.seq: e for e in a.store.audit_entries()}
     locks, marker = lock_rows(a)
     problems: list[Problem] = []
     seals: list[LockSeal] = []
@@ -174,7 +173,7 @@ def verify_locks(a: Any, keys: KeyStore | None = None) -> tuple[list[Problem], l
                 statement.get("key") != key_id_of(raw) or statement.get("type") != LOCK_TYPE:
             problems.append(Problem(where, "its signature does not match its statement (the lock was altered)"))
             continue
-        prev = entries.get(e.seq - 1)
+        prev = a.store.audit_entry(e.seq - 1)
         head = prev.hash if prev is not None else "0" * 64
         if statement.get("audit_seq") != e.seq - 1 or statement.get("audit_head") != head:
             problems.append(Problem(where, "the audit log before the lock is not the one that was signed: the "

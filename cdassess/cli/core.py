@@ -448,7 +448,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not problems:
             from cdassess.sealing import lock_rows
 
-            n_ev, n_audit = len(a.evidence_list()), len(a.store.audit_entries())
+            n_ev, n_audit = len(a.evidence_list()), a.store.audit_count()
             n_locks = len(lock_rows(a)[0])
             print(f"ok: {a.path} (SQLite integrity, {n_ev} evidence hashes, {n_audit} audit rows in an unbroken chain, "
                   f"{n_locks} lock signature(s))")

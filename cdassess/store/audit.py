@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Protocol
 
 from cdassess.errors import Problem
 from cdassess.records import AuditEntry
@@ -43,38 +43,12 @@ def append(db: Db, actor: str, action: str, target: str, old: Any = None, new: A
     return AuditEntry(seq, at, actor, action, target, old_s, new_s, prev, digest)
 
 
-# While ``check`` runs, the whole log is read once and each row hashed once: every verifier asks for it.
-_ONE_PASS: dict[int, tuple[list[AuditEntry], dict[int, bool]]] = {}
-
-
-@contextlib.contextmanager
-def one_pass(db: Db) -> Iterator[None]:
-    """Within this block, the full log is read once and each row's hash computed once (``check``)."""
-    if id(db) in _ONE_PASS:
-        yield
-        return
-    _ONE_PASS[id(db)] = (_read(db, None, None), {})
-    try:
-        yield
-    finally:
-        _ONE_PASS.pop(id(db), None)
-
-
 def intact(db: Db, e: AuditEntry) -> bool:
-    """The row's hash covers its fields and the previous row's hash (memoized inside :func:`one_pass`)."""
-    memo = _ONE_PASS.get(id(db))
-    if memo is not None and e.seq in memo[1]:
-        return memo[1][e.seq]
-    ok = row_hash(e.seq, e.at, e.actor, e.action, e.target, e.old, e.new, e.prev_hash) == e.hash
-    if memo is not None:
-        memo[1][e.seq] = ok
-    return ok
+    """The row's hash covers its fields and the previous row's hash."""
+    return row_hash(e.seq, e.at, e.actor, e.action, e.target, e.old, e.new, e.prev_hash) == e.hash
 
 
 def entries(db: Db, target_prefix: str | None = None, limit: int | None = None) -> list[AuditEntry]:
-    memo = _ONE_PASS.get(id(db))
-    if memo is not None and target_prefix is None and limit is None:
-        return memo[0]
     return _read(db, target_prefix, limit)
 
 
@@ -90,22 +64,112 @@ def _read(db: Db, target_prefix: str | None, limit: int | None) -> list[AuditEnt
     return [AuditEntry(*row) for row in db.execute(sql, params).fetchall()]
 
 
-def verify(db: Db) -> list[Problem]:
-    """Recompute the chain; each broken, missing or altered row is named by its sequence number."""
+def of_actions(db: Db, actions: Sequence[str]) -> list[AuditEntry]:
+    """The rows with one of ``actions``, in order (SQLite filters: nothing else is read into Python)."""
+    marks = ", ".join("?" * len(actions))
+    return [AuditEntry(*row) for row in db.execute(
+        f"SELECT seq, at, actor, action, target, old, new, prev_hash, hash FROM audit WHERE action IN ({marks}) "
+        "ORDER BY seq", list(actions))]
+
+
+def at_seq(db: Db, seq: int) -> AuditEntry | None:
+    row = db.execute("SELECT seq, at, actor, action, target, old, new, prev_hash, hash FROM audit WHERE seq = ?",
+                     [seq]).fetchone()
+    return AuditEntry(*row) if row else None
+
+
+def count(db: Db) -> int:
+    return int(db.execute("SELECT count(*) FROM audit").fetchone()[0])
+
+
+class LogRow(NamedTuple):
+    """One audit row as ``check``'s pass hands it on (the fields of :class:`AuditEntry`; a tuple: cheap to make)."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    old: str | None
+    new: str | None
+    prev_hash: str
+    hash: str
+
+
+class Replay(Protocol):
+    """A check that replays the log: it is given each intact row it asks for, in order, and keeps only bounded
+    state (per record, never per row)."""
+
+    actions: frozenset[str] | None  # the rows' actions it wants (None: any)
+    kinds: frozenset[str] | None  # the kinds of target (``requirement`` of ``requirement:ID``; None: any)
+
+    def feed(self, e: LogRow, kind: str, key: str) -> None: ...
+
+
+@dataclass
+class Scan:
+    """What one pass over the log found besides its problems."""
+
+    rows: int = 0
+    last_at: str | None = None  # the time of the last intact row
+    tainted: set[str] = field(default_factory=set)  # targets of altered rows (reported by the chain check)
+
+
+_ROUTES_MAX = 4096  # distinct (action, kind) pairs remembered (a crafted log cannot grow it further)
+
+
+def scan(db: Db, replays: Sequence[Replay] = ()) -> tuple[list[Problem], Scan]:
+    """One pass over the log in order: the chain recomputed (each row hashed once) and every intact row handed
+    to the replays that want it. Rows are read from a cursor and dropped: memory does not grow with the log.
+
+    Returns the chain's problems (each broken, missing or altered row named by its sequence number)."""
     problems: list[Problem] = []
+    info = Scan()
     prev = GENESIS
     expected_seq = 1
-    for e in entries(db):
-        where = f"audit log row {e.seq}"
-        if e.seq != expected_seq:
-            problems.append(Problem(where, f"rows {expected_seq}..{e.seq - 1} are missing"))
-        if e.prev_hash != prev:
-            problems.append(Problem(where, "does not link to the row before it"))
-        if not intact(db, e):
-            problems.append(Problem(where, f"was altered after it was written ({e.action} {e.target} at {e.at})"))
-        prev = e.hash
-        expected_seq = e.seq + 1
-    return problems
+    rows = 0
+    last_at: str | None = None
+    routes: dict[tuple[str, str], tuple[Replay, ...]] = {}
+    sha256, join, nul, make = hashlib.sha256, "\x1f".join, "\x00", tuple.__new__
+    cursor = db.execute("SELECT seq, at, actor, action, target, old, new, prev_hash, hash FROM audit ORDER BY seq")
+    for row in cursor:
+        seq, at, actor, action, target, old, new, prev_hash, digest = row
+        # row_hash, inline: a million calls are a second
+        ok = sha256(join((str(seq), at, actor, action, target, nul if old is None else old,
+                          nul if new is None else new, prev_hash)).encode("utf-8")).hexdigest() == digest
+        if seq != expected_seq or prev_hash != prev or not ok:
+            where = f"audit log row {seq}"
+            if seq != expected_seq:
+                problems.append(Problem(where, f"rows {expected_seq}..{seq - 1} are missing"))
+            if prev_hash != prev:
+                problems.append(Problem(where, "does not link to the row before it"))
+            if not ok:
+                problems.append(Problem(where, f"was altered after it was written ({action} {target} at {at})"))
+                info.tainted.add(target)
+        prev = digest
+        expected_seq = seq + 1
+        rows += 1
+        if not ok:
+            continue
+        last_at = at
+        kind, _, key = target.partition(":")
+        route = routes.get((action, kind))
+        if route is None:
+            route = tuple(r for r in replays if (r.actions is None or action in r.actions)
+                          and (r.kinds is None or kind in r.kinds))
+            if len(routes) < _ROUTES_MAX:
+                routes[(action, kind)] = route
+        if route:
+            e = make(LogRow, row)
+            for r in route:
+                r.feed(e, kind, key)
+    info.rows, info.last_at = rows, last_at
+    return problems, info
+
+
+def verify(db: Db) -> list[Problem]:
+    """Recompute the chain; each broken, missing or altered row is named by its sequence number."""
+    return scan(db)[0]
 
 
 def head(db: Db) -> str:
@@ -123,71 +187,108 @@ def verify_records(db: Db) -> list[Problem]:
 
     An edit made with another SQLite tool (no audit row) shows here, named by its record and field.
     """
-    ratings: dict[str, dict[str, Any]] = {}
-    claims: dict[str, dict[str, Any]] = {}
-    findings: dict[str, dict[str, Any] | None] = {}
-    tainted: set[str] = set()  # records with an altered log row: verify() reports the row, nothing to compare
-    valid: list[AuditEntry] = []
-    for e in entries(db):
-        kind, _, key = e.target.partition(":")
+    replay = RecordReplay()
+    info = scan(db, [replay])[1]
+    return replay.finish(db, info.tainted)
+
+
+class RecordReplay:
+    """Ratings, claims, findings and evidence links as the log left them (state per record, not per row).
+
+    A rating's or claim's row is decoded only when it is the record's last: in a log of a million re-ratings
+    only the last row of each requirement counts."""
+
+    actions: frozenset[str] | None = None
+    kinds: frozenset[str] | None = frozenset({"requirement", "finding", "evidence"})
+
+    def __init__(self) -> None:
+        self.ratings: dict[str, str] = {}  # requirement -> the JSON text of its last rating row
+        self.claims: dict[str, str] = {}
+        self.findings: dict[str, dict[str, Any] | None] = {}
+        self.links: set[tuple[str, str]] = set()
+        self.tainted: set[str] = set()  # records with an unreadable row: nothing to compare
+
+    def feed(self, e: LogRow, kind: str, key: str) -> None:
+        new = e.new
+        if kind == "requirement":
+            if new is not None and new[:1] == "{":
+                (self.claims if e.action == "claim" else self.ratings)[key] = new
+            elif new is not None and not _decodes(new):
+                self.tainted.add(e.target)
+            return
         try:
-            if not intact(db, e):
-                raise ValueError(e.seq)
-            value = json.loads(e.new) if e.new is not None else None
+            value = json.loads(new) if new is not None else None
         except ValueError:
-            tainted.add(e.target)
-            continue
-        valid.append(e)
-        action = e.action
-        if kind == "requirement" and isinstance(value, dict):
-            (claims if action == "claim" else ratings)[key] = value
-        elif kind == "finding" and (value is None or isinstance(value, dict)):
-            findings[key] = value
-    problems: list[Problem] = _verify_links(db, valid, tainted)
-    blank_rating = {"status": "unrated", "note": "", "justification": "", "needs_review": False}
-    blank_claim = {"status": "unrated", "evidence_text": "", "evidence_refs": "", "owner": "", "comment": ""}
-    rows = {r[0]: {"status": r[1], "note": r[2], "justification": r[3], "needs_review": bool(r[4])} for r in
-            db.execute("SELECT req_id, status, note, justification, needs_review FROM rating")}
-    rows = {k: v for k, v in rows.items() if f"requirement:{k}" not in tainted}
-    ratings = {k: v for k, v in ratings.items() if f"requirement:{k}" not in tainted}
-    claims = {k: v for k, v in claims.items() if f"requirement:{k}" not in tainted}
-    problems += _compare("rating of", rows, ratings, _RATING_FIELDS, blank_rating)
-    rows = {r[0]: dict(zip(_CLAIM_FIELDS, r[1:], strict=True)) for r in
-            db.execute("SELECT req_id, status, evidence_text, evidence_refs, owner, comment FROM claim")}
-    rows = {k: v for k, v in rows.items() if f"requirement:{k}" not in tainted}
-    problems += _compare("self-assessment claim of", rows, claims, _CLAIM_FIELDS, blank_claim)
-    frows = {str(r[0]): dict(zip(_FINDING_FIELDS, r[1:], strict=True)) for r in
-             db.execute("SELECT id, req_id, observation, recommendation, owner, due_date, priority FROM finding")}
-    keys = (frows.keys() | {k for k, v in findings.items() if v is not None}) - {t[8:] for t in tainted
-                                                                                if t.startswith("finding:")}
-    for fid in sorted(keys, key=_num):
-        logged, row = findings.get(fid), frows.get(fid)
-        if row is None:
-            problems.append(Problem(f"finding {fid}", "is in the audit log but missing from the file "
-                                                      "(deleted behind cdassess)"))
-        elif logged is None:
-            problems.append(Problem(f"finding {fid}", "has no audit log row (added behind cdassess)"))
-        else:
-            changed = [f for f in _FINDING_FIELDS if logged.get(f) != row[f]]
-            if changed:
-                problems.append(Problem(f"finding {fid}", f"{_differ(changed)} from the audit log "
-                                                          "(changed behind cdassess)"))
-    return problems
-
-
-def _verify_links(db: Db, log: list[AuditEntry], tainted: set[str]) -> list[Problem]:
-    """Evidence-to-requirement links as the log's link, unlink and remove rows left them."""
-    logged: set[tuple[str, str]] = set()
-    for e in log:
-        kind, _, key = e.target.partition(":")
-        if kind != "evidence":
-            continue
-        if e.action == "link_evidence":
-            logged.add((key, str(_obj(e.new).get("req_id"))))
+            self.tainted.add(e.target)
+            return
+        if kind == "finding":
+            if value is None or isinstance(value, dict):
+                self.findings[key] = value
+        elif e.action == "link_evidence":
+            self.links.add((key, str(_obj(new).get("req_id"))))
         elif e.action == "unlink_evidence":
-            logged.discard((key, str(_obj(e.old).get("req_id"))))
+            self.links.discard((key, str(_obj(e.old).get("req_id"))))
         elif e.action == "remove_evidence":
-            logged = {link for link in logged if link[0] != key}
+            self.links = {link for link in self.links if link[0] != key}
+
+    def _decoded(self, texts: dict[str, str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for key, text in texts.items():
+            try:
+                value = json.loads(text)
+            except ValueError:
+                self.tainted.add(f"requirement:{key}")
+                continue
+            if isinstance(value, dict):
+                out[key] = value
+        return out
+
+    def finish(self, db: Db, altered: set[str]) -> list[Problem]:
+        ratings, claims = self._decoded(self.ratings), self._decoded(self.claims)
+        tainted = self.tainted | altered
+        problems: list[Problem] = _verify_links(db, self.links, tainted)
+        blank_rating = {"status": "unrated", "note": "", "justification": "", "needs_review": False}
+        blank_claim = {"status": "unrated", "evidence_text": "", "evidence_refs": "", "owner": "", "comment": ""}
+        rows = {r[0]: {"status": r[1], "note": r[2], "justification": r[3], "needs_review": bool(r[4])} for r in
+                db.execute("SELECT req_id, status, note, justification, needs_review FROM rating")}
+        rows = {k: v for k, v in rows.items() if f"requirement:{k}" not in tainted}
+        ratings = {k: v for k, v in ratings.items() if f"requirement:{k}" not in tainted}
+        claims = {k: v for k, v in claims.items() if f"requirement:{k}" not in tainted}
+        problems += _compare("rating of", rows, ratings, _RATING_FIELDS, blank_rating)
+        rows = {r[0]: dict(zip(_CLAIM_FIELDS, r[1:], strict=True)) for r in
+                db.execute("SELECT req_id, status, evidence_text, evidence_refs, owner, comment FROM claim")}
+        rows = {k: v for k, v in rows.items() if f"requirement:{k}" not in tainted}
+        problems += _compare("self-assessment claim of", rows, claims, _CLAIM_FIELDS, blank_claim)
+        frows = {str(r[0]): dict(zip(_FINDING_FIELDS, r[1:], strict=True)) for r in
+                 db.execute("SELECT id, req_id, observation, recommendation, owner, due_date, priority FROM finding")}
+        findings = self.findings
+        keys = (frows.keys() | {k for k, v in findings.items() if v is not None}) - {t[8:] for t in tainted
+                                                                                    if t.startswith("finding:")}
+        for fid in sorted(keys, key=_num):
+            logged, row = findings.get(fid), frows.get(fid)
+            if row is None:
+                problems.append(Problem(f"finding {fid}", "is in the audit log but missing from the file "
+                                                          "(deleted behind cdassess)"))
+            elif logged is None:
+                problems.append(Problem(f"finding {fid}", "has no audit log row (added behind cdassess)"))
+            else:
+                changed = [f for f in _FINDING_FIELDS if logged.get(f) != row[f]]
+                if changed:
+                    problems.append(Problem(f"finding {fid}", f"{_differ(changed)} from the audit log "
+                                                              "(changed behind cdassess)"))
+        return problems
+
+
+def _decodes(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _verify_links(db: Db, logged: set[tuple[str, str]], tainted: set[str]) -> list[Problem]:
+    """Evidence-to-requirement links as the log's link, unlink and remove rows left them."""
     stored = {(str(r[0]), str(r[1])) for r in db.execute("SELECT evidence_id, req_id FROM evidence_link")}
     problems: list[Problem] = []
     for eid, req in sorted((stored ^ logged), key=lambda link: (_num(link[0]), link[1])):

@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from cdassess.errors import Problem
-from cdassess.records import AuditEntry
 from cdassess.store import audit as audit_log
+from cdassess.store.audit import LogRow
 from cdassess.store.db import Db
 
 # A time written with an edit is within this many seconds of its audit row's time (both are taken in the same
@@ -75,20 +75,33 @@ def _obj(text: str | None) -> Any:
         return None
 
 
-def _valid_entries(db: Db) -> list[AuditEntry]:
-    """Log rows whose hash is intact (an altered row is reported by the chain check, not replayed here)."""
-    return [e for e in audit_log.entries(db) if audit_log.intact(db, e)]
+def replays(db: Db) -> list[Any]:
+    """The replays of :func:`verify_all`, to run in one pass over the log (``audit.scan``) with others."""
+    return [AssessmentReplay(), SnapshotReplay(), InterviewReplay(), ActorReplay(db), CycleReplay()]
+
+
+def finish_all(db: Db, replays_: list[Any], info: audit_log.Scan) -> list[Problem]:
+    problems: list[Problem] = []
+    for r in replays_:
+        problems += r.finish(db, info)
+    problems += verify_schema_record(db)
+    return problems
+
+
+def verify_log(db: Db) -> list[Problem]:
+    """Everything ``check`` compares with the audit log, in one pass over it (each row read and hashed once,
+    memory bounded by the number of records, not of rows): ratings, claims, findings and links
+    (``audit.RecordReplay``), every other record (this module), then the chain itself."""
+    records = audit_log.RecordReplay()
+    others = replays(db)
+    chain, info = audit_log.scan(db, [records, *others])
+    return records.finish(db, info.tainted) + finish_all(db, others, info) + chain
 
 
 def verify_all(db: Db) -> list[Problem]:
-    log = _valid_entries(db)
-    problems = verify_assessment(db, log)
-    problems += verify_model_snapshot(db, log)
-    problems += verify_interviews(db, log)
-    problems += verify_actors(db, log)
-    problems += verify_cycle_records(db, log)
-    problems += verify_schema_record(db)
-    return problems
+    found = replays(db)
+    info = audit_log.scan(db, found)[1]
+    return finish_all(db, found, info)
 
 
 def verify_schema_record(db: Db) -> list[Problem]:
@@ -107,14 +120,21 @@ def verify_schema_record(db: Db) -> list[Problem]:
 # ------------------------------------------------------------------------------------ the assessment record
 
 
-def replay_assessment(log: list[AuditEntry]) -> tuple[dict[str, Any], str | None, str | None]:
-    """(fields as the log left them, the time of the lock, the last row's time)."""
-    state: dict[str, Any] = {}
-    locked_at: str | None = None
-    for e in log:
+class AssessmentReplay:
+    """The assessment record's fields as the log left them, and the time of the lock."""
+
+    actions: frozenset[str] | None = frozenset({"create", "update_meta", "lock", "unlock", "replace_model"})
+    kinds: frozenset[str] | None = None
+
+    def __init__(self) -> None:
+        self.state: dict[str, Any] = {}
+        self.locked_at: str | None = None
+
+    def feed(self, e: LogRow, kind: str, key: str) -> None:
+        state = self.state
         new = _obj(e.new)
         if e.action == "create" and e.target == "assessment" and isinstance(new, dict):
-            state = {k: v for k, v in new.items() if k in ASSESSMENT_FIELDS}
+            self.state = state = {k: v for k, v in new.items() if k in ASSESSMENT_FIELDS}
             model = new.get("model")
             if isinstance(model, str) and " " in model:
                 state["model_id"], state["model_version"] = model.split(" ", 1)
@@ -124,22 +144,23 @@ def replay_assessment(log: list[AuditEntry]) -> tuple[dict[str, Any], str | None
             state.update({k: v for k, v in new.items() if k in ASSESSMENT_FIELDS})
         elif e.action == "lock" and isinstance(new, dict):
             state.update(status="locked", frozen_digest=new.get("frozen_digest"), locked_by=e.actor)
-            locked_at = e.at
+            self.locked_at = e.at
         elif e.action == "unlock":
             state.update(status="draft", frozen_digest=None, locked_by=None)
-            locked_at = None
+            self.locked_at = None
         elif e.action == "replace_model":
             model = new.get("model") if isinstance(new, dict) else new
             if isinstance(model, str) and " " in model:
                 state["model_id"], state["model_version"] = model.split(" ", 1)
-    return state, locked_at, log[-1].at if log else None
+
+    def finish(self, db: Db, info: audit_log.Scan) -> list[Problem]:
+        return verify_assessment(db, self.state, self.locked_at, info.last_at)
 
 
-def verify_assessment(db: Db, log: list[AuditEntry]) -> list[Problem]:
+def verify_assessment(db: Db, state: dict[str, Any], locked_at: str | None, last_at: str | None) -> list[Problem]:
     row = next(db.query("SELECT * FROM assessment WHERE id = 1"), None)
     if row is None:
         return [Problem("assessment", "the record is missing")]
-    state, locked_at, last_at = replay_assessment(log)
     problems: list[Problem] = []
     for field in ASSESSMENT_FIELDS:
         if field not in state:
@@ -165,7 +186,27 @@ def verify_assessment(db: Db, log: list[AuditEntry]) -> list[Problem]:
     return problems
 
 
-def verify_model_snapshot(db: Db, log: list[AuditEntry]) -> list[Problem]:
+class SnapshotReplay:
+    """The model snapshot's SHA-256 as the last create or replace_model row recorded it."""
+
+    actions: frozenset[str] | None = frozenset({"create", "replace_model"})
+    kinds: frozenset[str] | None = None
+
+    def __init__(self) -> None:
+        self.digest: str | None = None
+
+    def feed(self, e: LogRow, kind: str, key: str) -> None:
+        new = _obj(e.new)
+        if isinstance(new, dict):
+            self.digest = new.get("model_sha256") if isinstance(new.get("model_sha256"), str) else None
+        elif e.action == "replace_model":
+            self.digest = None  # an older file's row names the model only
+
+    def finish(self, db: Db, info: audit_log.Scan) -> list[Problem]:
+        return verify_model_snapshot(db, self.digest)
+
+
+def verify_model_snapshot(db: Db, digest: str | None) -> list[Problem]:
     snap = db.execute("SELECT model_id, model_version, json FROM model_snapshot WHERE id = 1").fetchone()
     meta = db.execute("SELECT model_id, model_version FROM assessment WHERE id = 1").fetchone()
     if snap is None:
@@ -174,13 +215,6 @@ def verify_model_snapshot(db: Db, log: list[AuditEntry]) -> list[Problem]:
     if meta is not None and (snap[0], snap[1]) != (meta[0], meta[1]):
         problems.append(Problem("model snapshot", f"is of model {shown(snap[0])} {shown(snap[1])}, the assessment "
                                                   f"says {shown(meta[0])} {shown(meta[1])} (changed outside cdassess)"))
-    digest: str | None = None
-    for e in log:
-        new = _obj(e.new)
-        if e.action in ("create", "replace_model") and isinstance(new, dict):
-            digest = new.get("model_sha256") if isinstance(new.get("model_sha256"), str) else None
-        elif e.action == "replace_model":
-            digest = None  # an older file's row names the model only
     text = snap[2] if isinstance(snap[2], str) else ""
     if digest is not None and hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != digest:
         problems.append(Problem("model snapshot", "its text was changed outside cdassess (its SHA-256 differs from "
@@ -191,19 +225,28 @@ def verify_model_snapshot(db: Db, log: list[AuditEntry]) -> list[Problem]:
 # ------------------------------------------------------------------------------------ interviews
 
 
-def verify_interviews(db: Db, log: list[AuditEntry]) -> list[Problem]:
-    logged: dict[str, dict[str, Any] | None] = {}
-    for e in log:
-        kind, _, key = e.target.partition(":")
-        if kind != "interview":
-            continue
+class InterviewReplay:
+    actions: frozenset[str] | None = None
+    kinds: frozenset[str] | None = frozenset({"interview"})
+
+    def __init__(self) -> None:
+        self.logged: dict[str, dict[str, Any] | None] = {}
+
+    def feed(self, e: LogRow, kind: str, key: str) -> None:
         new = _obj(e.new)
+        logged = self.logged
         if e.action.startswith(("delete", "remove")):
             logged[key] = None
         elif e.action.startswith("update") and isinstance(new, dict):
             logged.setdefault(key, {}).update(new)  # type: ignore[union-attr]
         elif isinstance(new, dict):
             logged[key] = dict(new)
+
+    def finish(self, db: Db, info: audit_log.Scan) -> list[Problem]:
+        return verify_interviews(db, self.logged)
+
+
+def verify_interviews(db: Db, logged: dict[str, dict[str, Any] | None]) -> list[Problem]:
     rows = {str(r["id"]): r for r in db.query("SELECT * FROM interview")}
     problems: list[Problem] = []
     for key in sorted(rows.keys() | {k for k, v in logged.items() if v is not None}, key=_num):
@@ -223,44 +266,81 @@ def verify_interviews(db: Db, log: list[AuditEntry]) -> list[Problem]:
 # ------------------------------------------------------------------------------------ who and when
 
 
-class _LastRows:
-    """The log row of each record's last change, by kind."""
+class ActorReplay:
+    """Each record's actor and time fields against the log rows of its changes.
 
-    def __init__(self, log: list[AuditEntry]) -> None:
-        self.ratings_of: dict[str, list[AuditEntry]] = {}
-        self.claims_of: dict[str, list[AuditEntry]] = {}
-        self.finding: dict[str, list[AuditEntry]] = {}
-        self.evidence_added: dict[str, AuditEntry] = {}
-        self.links: dict[tuple[str, str], AuditEntry] = {}
-        for e in log:
-            kind, _, key = e.target.partition(":")
-            if kind == "requirement":
-                (self.claims_of if e.action == "claim" else self.ratings_of).setdefault(key, []).append(e)
-            elif kind == "finding":
-                self.finding.setdefault(key, []).append(e)
-            elif kind == "evidence" and e.action == "add_evidence":
-                self.evidence_added[key] = e
-            elif kind == "evidence" and e.action == "link_evidence":
-                req = _obj(e.new)
-                if isinstance(req, dict):
-                    self.links[(key, str(req.get("req_id")))] = e
+    State per record, not per row: a rating keeps its last row and whether one of its rows is by its author (and
+    one by its author at its time); the table's author and time are read before the pass for that."""
+
+    actions: frozenset[str] | None = None
+    kinds: frozenset[str] | None = frozenset({"requirement", "finding", "evidence"})
+
+    def __init__(self, db: Db) -> None:
+        self.rated = {str(r): (by or "unknown", _time(at)) for r, by, at in
+                      db.execute("SELECT req_id, updated_by, updated_at FROM rating")}
+        self.claimed = {str(r): _time(at) for r, at in db.execute("SELECT req_id, updated_at FROM claim")}
+        self.last_rating: dict[str, LogRow] = {}
+        self.by_author: set[str] = set()  # ratings with a row by their author
+        self.matched: set[str] = set()  # ... at their time
+        self.last_claim: dict[str, LogRow] = {}
+        self.claim_matched: set[str] = set()
+        self.finding_last: dict[str, LogRow] = {}
+        self.finding_added: dict[str, LogRow] = {}
+        self.evidence_added: dict[str, LogRow] = {}
+        self.links: dict[tuple[str, str], LogRow] = {}
+
+    def feed(self, e: LogRow, kind: str, key: str) -> None:
+        if kind == "requirement":
+            if e.action == "claim":
+                self.last_claim[key] = e
+                if key not in self.claim_matched and key in self.claimed and \
+                        _near_time(self.claimed[key], e.at):
+                    self.claim_matched.add(key)
+                return
+            self.last_rating[key] = e
+            if key in self.matched:
+                return
+            stored = self.rated.get(key)
+            if stored is not None and e.actor == stored[0]:
+                self.by_author.add(key)
+                if _near_time(stored[1], e.at):
+                    self.matched.add(key)
+        elif kind == "finding":
+            self.finding_last[key] = e
+            if e.action == "add_finding":
+                self.finding_added[key] = e
+        elif e.action == "add_evidence":
+            self.evidence_added[key] = e
+        elif e.action == "link_evidence":
+            req = _obj(e.new)
+            if isinstance(req, dict):
+                self.links[(key, str(req.get("req_id")))] = e
+
+    def finish(self, db: Db, info: audit_log.Scan) -> list[Problem]:
+        return _ratings_and_claims(db, self) + _findings(db, self) + _evidence(db, self)
 
 
-def verify_actors(db: Db, log: list[AuditEntry]) -> list[Problem]:
-    """Each record's actor and time fields against the log row of its last change."""
-    last = _LastRows(log)
-    return (_ratings_and_claims(db, last) + _findings(db, last) + _evidence(db, last))
+def _near_time(stored: datetime | None, logged_at: str, *, before: float = TIME_SLACK,
+               after: float = TIME_SLACK) -> bool:
+    """:func:`_near` with the stored time already parsed."""
+    b = _time(logged_at)
+    if stored is None or b is None:
+        return False
+    try:
+        delta = (stored - b).total_seconds()
+    except TypeError:  # one time with an offset, the other without
+        return False
+    return -before <= delta <= after
 
 
-def _ratings_and_claims(db: Db, last: _LastRows) -> list[Problem]:
+def _ratings_and_claims(db: Db, last: ActorReplay) -> list[Problem]:
     """A rating's author and time are those of one of its audit rows: the last one that rated it, or an earlier
     one a review flag kept or an undo put back (store.put_rating)."""
     problems: list[Problem] = []
     for req_id, by, at in db.execute("SELECT req_id, updated_by, updated_at FROM rating ORDER BY req_id"):
-        rows = last.ratings_of.get(str(req_id))
-        if not rows:
+        e = last.last_rating.get(str(req_id))
+        if e is None:
             continue  # reported by the rating replay
-        e = rows[-1]
         logged = _obj(e.new)
         kept = isinstance(logged, dict) and "updated_at" in logged  # undo or a review flag kept author and time
         if kept:
@@ -271,35 +351,34 @@ def _ratings_and_claims(db: Db, last: _LastRows) -> list[Problem]:
                 problems.append(_changed(f"rating of {req_id}", "rating.updated_at", want_at, at))
             continue
         # a file from before kept times were logged: one of its rows' author and time
-        who = by or "unknown"
-        if any(r.actor == who and _near(at, r.at) for r in rows):
+        if str(req_id) in last.matched:
             continue
-        if not any(r.actor == who for r in rows):
+        if str(req_id) not in last.by_author:
             problems.append(_changed(f"rating of {req_id}", "rating.updated_by", e.actor, by))
         else:
             problems.append(_changed(f"rating of {req_id}", "rating.updated_at", e.at, at))
     for req_id, at in db.execute("SELECT req_id, updated_at FROM claim ORDER BY req_id"):
-        rows = last.claims_of.get(str(req_id))
-        if rows and not any(_near(at, e.at) for e in rows):
-            problems.append(_changed(f"self-assessment claim of {req_id}", "claim.updated_at", rows[-1].at, at))
+        e = last.last_claim.get(str(req_id))
+        if e is not None and str(req_id) not in last.claim_matched:
+            problems.append(_changed(f"self-assessment claim of {req_id}", "claim.updated_at", e.at, at))
     return problems
 
 
-def _findings(db: Db, last: _LastRows) -> list[Problem]:
+def _findings(db: Db, last: ActorReplay) -> list[Problem]:
     problems: list[Problem] = []
     for fid, created, updated in db.execute("SELECT id, created_at, updated_at FROM finding ORDER BY id"):
-        rows = last.finding.get(str(fid))
-        if not rows:
+        final = last.finding_last.get(str(fid))
+        if final is None:
             continue
-        if not _near(updated, rows[-1].at):
-            problems.append(_changed(f"finding {fid}", "finding.updated_at", rows[-1].at, updated))
-        first = next((r for r in reversed(rows) if r.action == "add_finding"), None)
-        if first is not None and rows[-1].action != "restore_finding" and not _near(created, first.at):
+        if not _near(updated, final.at):
+            problems.append(_changed(f"finding {fid}", "finding.updated_at", final.at, updated))
+        first = last.finding_added.get(str(fid))  # the last add_finding row
+        if first is not None and final.action != "restore_finding" and not _near(created, first.at):
             problems.append(_changed(f"finding {fid}", "finding.created_at", first.at, created))
     return problems
 
 
-def _evidence(db: Db, last: _LastRows) -> list[Problem]:
+def _evidence(db: Db, last: ActorReplay) -> list[Problem]:
     problems: list[Problem] = []
     for eid, by, at, name, media in db.execute("SELECT id, added_by, added_at, original_name, media_type "
                                                "FROM evidence ORDER BY id"):
@@ -324,24 +403,39 @@ def _evidence(db: Db, last: _LastRows) -> list[Problem]:
 # ------------------------------------------------------------------------------------ cycle records
 
 
-def verify_cycle_records(db: Db, log: list[AuditEntry]) -> list[Problem]:
+class CycleReplay:
     """The predecessor, carried ratings and evidence reviews (schema 0002) as their log rows left them."""
-    if not db.table_exists("previous_rating"):
-        return []
-    predecessor: Any = None
-    previous: dict[str, dict[str, Any]] = {}
-    reviews: dict[str, dict[str, Any]] = {}
-    for e in log:
-        kind, _, key = e.target.partition(":")
+
+    actions: frozenset[str] | None = frozenset({"set_predecessor", "carry_rating", "review_evidence",
+                                                "remove_evidence"})
+    kinds: frozenset[str] | None = None
+
+    def __init__(self) -> None:
+        self.predecessor: Any = None
+        self.previous: dict[str, dict[str, Any]] = {}
+        self.reviews: dict[str, dict[str, Any]] = {}
+
+    def feed(self, e: LogRow, kind: str, key: str) -> None:
+        if e.action == "remove_evidence":
+            if kind == "evidence":
+                self.reviews.pop(key, None)
+            return
         new = _obj(e.new)
         if e.action == "set_predecessor":
-            predecessor = new
+            self.predecessor = new
         elif e.action == "carry_rating" and isinstance(new, dict):
-            previous[key] = new
+            self.previous[key] = new
         elif e.action == "review_evidence" and isinstance(new, dict):
-            reviews[key] = new
-        elif e.action == "remove_evidence" and kind == "evidence":
-            reviews.pop(key, None)
+            self.reviews[key] = new
+
+    def finish(self, db: Db, info: audit_log.Scan) -> list[Problem]:
+        return verify_cycle_records(db, self.predecessor, self.previous, self.reviews)
+
+
+def verify_cycle_records(db: Db, predecessor: Any, previous: dict[str, dict[str, Any]],
+                         reviews: dict[str, dict[str, Any]]) -> list[Problem]:
+    if not db.table_exists("previous_rating"):
+        return []
     problems: list[Problem] = []
     row = db.execute("SELECT json FROM cycle_predecessor WHERE id = 1").fetchone()
     stored = _obj(row[0]) if row else None
