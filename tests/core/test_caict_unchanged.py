@@ -3,7 +3,7 @@
 tests/fixtures/caict_demo_baseline.json was written by tools/fixtures/caict_baseline.py on main *before* model
 format v2, rating scales and scoring rules landed; this test runs the same script on today's code. Its gap report
 text was updated once since, for the sections issue #16 changed (N/A with justifications, blockers not repeating the
-gaps).
+gaps), and once more for Chinese line breaking and the provenance counts in Chinese (#16, reportopts).
 """
 
 from __future__ import annotations
