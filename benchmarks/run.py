@@ -346,6 +346,15 @@ class Inputs:
         return self._once("a2000", build)  # type: ignore[no-any-return]
 
     @property
+    def assessment_50000(self) -> Path:
+        """An unrated assessment on a 50,000-requirement model (50 x 20 x 10 x 5): the largest measured size."""
+        def build() -> Path:
+            model = self.model_file("syn50000", 50, 20, 10)
+            return self._empty_assessment(model, "syn50000.cdassess", 5)
+
+        return self._once("a50000", build)  # type: ignore[no-any-return]
+
+    @property
     def assessment_1000(self) -> Path:
         """An unrated assessment on the 1,000-requirement model (target 3) to export questionnaires from."""
         return self._once("a1000", lambda: self._empty_assessment(self.model_1000, "syn1000.cdassess", 3))  # type: ignore[no-any-return]
@@ -1303,6 +1312,72 @@ def bench_q_export_xlsxwriter(inp: Inputs, reps: int, res: Result) -> None:
     res.note = "the baseline writes the same cell values without styles, validation, protection or print setup"
 
 
+def child_export_memory(args: dict[str, Any]) -> dict[str, Any]:
+    """In a fresh process: export the questionnaire (every level) of an open assessment; peak RSS growth."""
+    from cdassess.services import Assessment
+    from cdassess.xlsx import export_questionnaire
+
+    with Assessment.open(args["assessment"], readonly=True) as a:
+        a.claims()  # the store is warm: what is measured is the export's own memory
+        rss0 = _proc_status_kb("VmRSS")
+        with contextlib.suppress(OSError):  # resets VmHWM (peak RSS) to the current RSS
+            Path("/proc/self/clear_refs").write_text("5")
+        t0, c0 = time.perf_counter(), time.process_time()
+        export_questionnaire(a, args["dest"], max_level=a.model.max_level)
+        t, cpu = time.perf_counter() - t0, time.process_time() - c0
+        peak = _proc_status_kb("VmHWM")
+        rows = len(list(a.model.iter_requirements()))
+    return {"seconds": t, "cpu": cpu, "rss_growth_mb": (peak - rss0) / 1024, "rows": rows}
+
+
+@scenario("export_memory_50k", "questionnaire export, 50,000 rows: memory", "RSS growth < 50 MB (streaming)")
+def bench_export_memory(inp: Inputs, reps: int, res: Result) -> None:
+    src = inp.assessment_50000
+    dest = inp.tmp / "q-50k.xlsx"
+    growth, secs, cpu = [], [], []
+    for _ in range(min(reps, 3)):  # each run takes seconds; the peak hardly varies
+        out = run_child("export_memory", {"assessment": str(src), "dest": str(dest)}, timeout=900)
+        growth.append(out["rss_growth_mb"])
+        secs.append(out["seconds"])
+        cpu.append(out["cpu"])
+    g = max(growth)
+    res.median, res.baseline, res.ratio = f"{g:.1f} MB", "", f"{g:.1f} MB"
+    res.passed = g < 50
+    res.note = (f"{out['rows']:,} rows, {dest.stat().st_size / MB:.1f} MiB file; peak RSS growth (VmHWM) in a fresh "
+                f"process, max of {len(growth)} runs; export took {fmt_s(median(secs))} (CPU {fmt_s(median(cpu))})")
+    res.samples = {"rss_growth_mb": growth, "seconds": secs}
+
+
+@scenario("q_reimport_50k", "re-import of the own unmodified 50,000-row questionnaire and workbook exports",
+          "both read back: no problem, no change")
+def bench_reimport_50k(inp: Inputs, reps: int, res: Result) -> None:
+    from cdassess.services import Assessment
+    from cdassess.xlsx import export_questionnaire, export_workbook, read_questionnaire, read_workbook
+
+    src = inp.assessment_50000
+    with Assessment.open(src, readonly=True) as a:
+        q, w = inp.tmp / "reimport-q-50k.xlsx", inp.tmp / "reimport-w-50k.xlsx"
+        export_questionnaire(a, q, max_level=a.model.max_level)
+        export_workbook(a, w)
+        outcome = []
+        times: dict[str, list[float]] = {"questionnaire": [], "workbook": []}
+        for _ in range(min(reps, 3)):
+            for kind, path, read in (("questionnaire", q, read_questionnaire), ("workbook", w, read_workbook)):
+                t0 = time.perf_counter()
+                preview = read(a, path)
+                times[kind].append(time.perf_counter() - t0)
+                outcome.append((kind, preview.rows_read, len(preview.problems), len(preview.changes),
+                                preview.problems[:1]))
+    bad = [o for o in outcome if o[2] or o[3] or o[1] < 50_000]
+    mq, mw = median(times["questionnaire"]), median(times["workbook"])
+    res.median, res.baseline, res.ratio = fmt_s(mq), "", f"workbook {fmt_s(mw)}"
+    res.passed = not bad
+    sizes = ", ".join(f"{p.name} {p.stat().st_size / MB:.1f} MiB" for p in (q, w))
+    res.note = (f"read and previewed (nothing to apply); {sizes}; rows read {outcome[0][1]:,} / {outcome[1][1]:,}"
+                + (f"; FAILED: {bad[0]}" if bad else ""))
+    res.samples = {k: v for k, v in times.items()}
+
+
 # -------------------------------------------------------------------------- cycles: compare, re-assessment
 
 
@@ -1670,6 +1745,7 @@ CHILD_TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "edit_during_attach": child_edit_during_attach,
     "merge": child_merge,
     "ui_rate": child_ui_rate,
+    "export_memory": child_export_memory,
 }
 
 
