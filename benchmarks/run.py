@@ -1375,7 +1375,7 @@ def bench_reimport_50k(inp: Inputs, reps: int, res: Result) -> None:
     sizes = ", ".join(f"{p.name} {p.stat().st_size / MB:.1f} MiB" for p in (q, w))
     res.note = (f"read and previewed (nothing to apply); {sizes}; rows read {outcome[0][1]:,} / {outcome[1][1]:,}"
                 + (f"; FAILED: {bad[0]}" if bad else ""))
-    res.samples = {k: v for k, v in times.items()}
+    res.samples = dict(times)
 
 
 # -------------------------------------------------------------------------- cycles: compare, re-assessment
