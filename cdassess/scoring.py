@@ -354,16 +354,16 @@ class DomainGaps:
     requirements: tuple[Requirement, ...]
 
 
-def gaps(model: Model, ratings: Ratings, target: int, rule: LevelRule = STRICT) -> list[DomainGaps]:
-    """Every requirement at a level <= ``target`` not satisfied, grouped by domain (domains with none left out)."""
-    report = compute_levels(model, ratings, rule)
-    missing = unsatisfied(model, ratings, target, rule)
-    out = []
-    for d in model.domains:
-        reqs = tuple(r for r in missing if model.items[r.item_id].domain_id == d.id)
-        if reqs:
-            out.append(DomainGaps(d, report.domains[d.id], reqs))
-    return out
+def gaps(model: Model, ratings: Ratings, target: int, rule: LevelRule = STRICT,
+         report: LevelReport | None = None) -> list[DomainGaps]:
+    """Every requirement at a level <= ``target`` not satisfied, grouped by domain (domains with none left out).
+
+    ``report``: the levels of the same ratings, when the caller has them already."""
+    report = report or compute_levels(model, ratings, rule)
+    by_domain: dict[str, list[Requirement]] = {}
+    for r in unsatisfied(model, ratings, target, rule):  # in tree order: grouped in one pass
+        by_domain.setdefault(model.items[r.item_id].domain_id, []).append(r)
+    return [DomainGaps(d, report.domains[d.id], tuple(by_domain[d.id])) for d in model.domains if d.id in by_domain]
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from cdassess.changes import (
 )
 from cdassess.errors import AssessmentFileError, CdassessError, InvalidValueError
 from cdassess.library import ModelLibrary
-from cdassess.model import Model, parse_model_json
+from cdassess.model import Model, parse_snapshot
 from cdassess.outputs import apply_umask
 from cdassess.records import PRIORITIES, AssessmentMeta, AuditEntry, Claim, Evidence, Finding, Interview, Rating
 from cdassess.reportopts import ReportOptions, ReportOptionsChange
@@ -105,7 +105,7 @@ class Assessment:
         """Open a file; ``unsafe`` (read-only only) also reads a file whose schema is not genuine."""
         store = AssessmentStore.open(Path(path), readonly=readonly, actor=actor or default_actor(), unsafe=unsafe)
         try:
-            model = parse_model_json(store.model_json(), f"{Path(path).name} (model snapshot)")
+            model = parse_snapshot(store.model_json(), f"{Path(path).name} (model snapshot)")
         except BaseException as exc:
             store.close()
             if isinstance(exc, (sqlite3.DatabaseError, UnicodeDecodeError)):
@@ -158,7 +158,9 @@ class Assessment:
         return self.store.rating(req_id)
 
     def statuses(self) -> dict[str, str]:
-        return {k: r.status for k, r in self.store.ratings().items()}
+        """Each rated requirement's status (two columns read, no rating records made). Callers that need them
+        for several figures read them once and pass them on (``levels``, ``gaps``, ``progress``, ``explain``)."""
+        return self.store.statuses()
 
     def claims(self) -> dict[str, Claim]:
         return self.store.claims()
@@ -175,19 +177,23 @@ class Assessment:
     def levels(self, statuses: Mapping[str, str] | None = None) -> LevelReport:
         return compute_levels(self.model, self.statuses() if statuses is None else statuses, self.rule)
 
-    def gaps(self, target: int | None = None) -> list[DomainGaps]:
+    def gaps(self, target: int | None = None, statuses: Mapping[str, str] | None = None,
+             report: LevelReport | None = None) -> list[DomainGaps]:
+        """``report``: the levels of the same ``statuses`` when the caller has computed them already."""
         t = self._level_arg(target)
-        return gaps(self.model, self.statuses(), t, self.rule)
+        st = self.statuses() if statuses is None else statuses
+        return gaps(self.model, st, t, self.rule, report if statuses is not None else None)
 
-    def explain(self, level: int | None = None) -> Explanation:
-        return explain(self.model, self.statuses(), level, self.rule)
+    def explain(self, level: int | None = None, statuses: Mapping[str, str] | None = None) -> Explanation:
+        return explain(self.model, self.statuses() if statuses is None else statuses, level, self.rule)
 
     def what_if(self, changes: Mapping[str, str]) -> tuple[LevelReport, LevelReport]:
         return what_if(self.model, self.statuses(), {k: self.parse_status(v) for k, v in changes.items()},
                        self.rule)
 
-    def progress(self, max_level: int | None = None, only: Iterable[str] | None = None) -> Progress:
-        return progress(self.model, self.statuses(), max_level, only)
+    def progress(self, max_level: int | None = None, only: Iterable[str] | None = None,
+                 statuses: Mapping[str, str] | None = None) -> Progress:
+        return progress(self.model, self.statuses() if statuses is None else statuses, max_level, only)
 
     def _level_arg(self, level: int | None) -> int:
         n = self.meta.target_level if level is None else level

@@ -16,8 +16,8 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # one write: json.dump writes each token on its own, and every write is escaped for the terminal
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def print_records(args: argparse.Namespace, rows: Sequence[Any], line: Callable[[Any], str]) -> None:

@@ -61,9 +61,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def info_dict(a: Any) -> dict[str, Any]:
-    rep = a.levels()
-    prog_all = a.progress()
-    prog_target = a.progress(a.meta.target_level)
+    st = a.statuses()  # read once for every figure
+    rep = a.levels(st)
+    prog_all = a.progress(statuses=st)
+    prog_target = a.progress(a.meta.target_level, statuses=st)
     m = a.model
     return {
         "file": str(a.path),
@@ -87,7 +88,7 @@ def info_dict(a: Any) -> dict[str, Any]:
         "target_met": rep.overall >= a.meta.target_level,
         "progress": {"rated": prog_all.rated, "total": prog_all.total},
         "progress_to_target": {"rated": prog_target.rated, "total": prog_target.total},
-        "gaps_to_target": sum(len(g.requirements) for g in a.gaps()),
+        "gaps_to_target": sum(len(g.requirements) for g in a.gaps(statuses=st, report=rep)),
         "certificates": [c.as_json() for c in a.certificates()],
         "domains": [
             {

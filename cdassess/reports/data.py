@@ -76,12 +76,13 @@ def build_report_data(a: Assessment, *, target: int | None = None, lang: str = "
         raise InvalidValueError(f"target level {t} is not a level of model {model.id} "
                                 f"(accepted: {model.level_range_text()})")
     ratings = a.ratings()
+    statuses = {k: r.status for k, r in ratings.items()}  # the ratings read once for every figure
     claims = a.claims()
-    levels = a.levels()
+    levels = a.levels(statuses)
     findings: dict[str | None, list[Finding]] = defaultdict(list)
     for f in a.findings():
         findings[f.req_id].append(f)
-    next_level = a.explain() if levels.overall < model.max_level else None
+    next_level = a.explain(statuses=statuses) if levels.overall < model.max_level else None
 
     def st(table: dict[str, Rating] | dict[str, Claim], req_id: str) -> str:
         rec = table.get(req_id)
@@ -92,8 +93,9 @@ def build_report_data(a: Assessment, *, target: int | None = None, lang: str = "
                      and st(claims, r.id) != st(ratings, r.id)]
     return ReportData(
         meta=a.meta, model=model, lang=lang, target=t, levels=levels, ratings=ratings, claims=claims,
-        findings=dict(findings), evidence=a.evidence_list(), gaps=a.gaps(t), next_level=next_level,
-        progress_all=a.progress(), progress_target=a.progress(t), disagreements=disagreements,
+        findings=dict(findings), evidence=a.evidence_list(), gaps=a.gaps(t, statuses, levels),
+        next_level=next_level, progress_all=a.progress(statuses=statuses),
+        progress_target=a.progress(t, statuses=statuses), disagreements=disagreements,
         results_digest=a.meta.frozen_digest or a.results_digest(), file_name=a.path.name,
         options=a.report_options(),
     )

@@ -452,6 +452,9 @@ class AssessmentStore:
 
     # ------------------------------------------------------------------------------------ ratings
 
+    def statuses(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT req_id, status FROM rating"))
+
     def ratings(self) -> dict[str, Rating]:
         return {
             r["req_id"]: Rating(r["req_id"], r["status"], r["note"], r["justification"],
