@@ -40,9 +40,14 @@ def model_hash(a: Any) -> str:
     return hashlib.sha256(a.store.model_json().encode("utf-8")).hexdigest()
 
 
-def results_payload(a: Any) -> dict[str, Any]:
-    """Everything the digest covers, as plain JSON values."""
+def results_payload(a: Any, *, ratings: Any = None, claims: Any = None, findings: Any = None,
+                    evidence: Any = None) -> dict[str, Any]:
+    """Everything the digest covers, as plain JSON values (records the caller has read already are given)."""
     m = a.meta
+    ratings = a.ratings() if ratings is None else ratings
+    claims = a.claims() if claims is None else claims
+    findings = a.findings() if findings is None else findings
+    evidence = a.evidence_list() if evidence is None else evidence
     return {
         "v": DIGEST_VERSION,
         "assessment": m.uuid, "organization": m.organization, "project": m.project, "scope": m.scope,
@@ -50,14 +55,14 @@ def results_payload(a: Any) -> dict[str, Any]:
         "model": [a.model.id, a.model.version, model_hash(a)],
         "target_level": m.target_level, "level_rule": m.level_rule,
         "ratings": {k: [str(r.status), r.justification, r.note, r.needs_review]
-                    for k, r in sorted(a.ratings().items())},
+                    for k, r in sorted(ratings.items())},
         "claims": {k: [str(c.status), c.evidence_text, c.evidence_refs, c.owner, c.comment]
-                   for k, c in sorted(a.claims().items())},
+                   for k, c in sorted(claims.items())},
         "findings": [[f.id, f.req_id, f.observation, f.recommendation, f.owner, f.due_date, f.priority]
-                     for f in a.findings()],
+                     for f in findings],
         "interviews": [[i.held_on, i.interviewees, i.interviewer, i.topic, i.notes] for i in a.interviews()],
         "evidence": [[e.sha256, e.size, e.original_name, e.provided_by, e.collected_on, e.description,
-                      sorted(e.req_ids)] for e in a.evidence_list()],
+                      sorted(e.req_ids)] for e in evidence],
         "reviews": _reviews(a),
     }
 
@@ -70,8 +75,8 @@ def _reviews(a: Any) -> dict[str, list[str]]:
             for k, r in sorted(CycleRecords(a.store).reviews().items())}
 
 
-def results_digest(a: Any) -> str:
-    return _blob(results_payload(a))
+def results_digest(a: Any, **records: Any) -> str:
+    return _blob(results_payload(a, **records))
 
 
 def legacy_results_digest(a: Any) -> str:

@@ -455,11 +455,12 @@ class Assessment:
         self._changed_meta()
         return ModelChange(old, (model.id, model.version), tuple(orphans))
 
-    def results_digest(self) -> str:
-        """SHA-256 over every record ``check`` covers, the level rule and the model snapshot (cdassess.sealing)."""
+    def results_digest(self, **records: Any) -> str:
+        """SHA-256 over every record ``check`` covers, the level rule and the model snapshot (cdassess.sealing);
+        ``records``: ratings, claims, findings or evidence the caller has just read."""
         from cdassess.sealing import results_digest
 
-        return results_digest(self)
+        return results_digest(self, **records)
 
     def legacy_results_digest(self) -> str:
         """The digest older cdassess froze at lock (model, ratings, identity); kept to check their locks."""

@@ -80,7 +80,8 @@ def build_report_data(a: Assessment, *, target: int | None = None, lang: str = "
     claims = a.claims()
     levels = a.levels(statuses)
     findings: dict[str | None, list[Finding]] = defaultdict(list)
-    for f in a.findings():
+    found = a.findings()
+    for f in found:
         findings[f.req_id].append(f)
     next_level = a.explain(statuses=statuses) if levels.overall < model.max_level else None
 
@@ -88,15 +89,17 @@ def build_report_data(a: Assessment, *, target: int | None = None, lang: str = "
         rec = table.get(req_id)
         return rec.status if rec is not None else UNRATED
 
+    evidence = a.evidence_list()
     disagreements = [r for r in model.iter_requirements()
                      if st(claims, r.id) != UNRATED and st(ratings, r.id) != UNRATED
                      and st(claims, r.id) != st(ratings, r.id)]
     return ReportData(
         meta=a.meta, model=model, lang=lang, target=t, levels=levels, ratings=ratings, claims=claims,
-        findings=dict(findings), evidence=a.evidence_list(), gaps=a.gaps(t, statuses, levels),
+        findings=dict(findings), evidence=evidence, gaps=a.gaps(t, statuses, levels),
         next_level=next_level, progress_all=a.progress(statuses=statuses),
         progress_target=a.progress(t, statuses=statuses), disagreements=disagreements,
-        results_digest=a.meta.frozen_digest or a.results_digest(), file_name=a.path.name,
+        results_digest=a.meta.frozen_digest or a.results_digest(ratings=ratings, claims=claims, findings=found,
+                                                                evidence=evidence), file_name=a.path.name,
         options=a.report_options(),
     )
 
