@@ -459,6 +459,98 @@ def bench_gui_start(inp: Inputs, reps: int, res: Result) -> None:
     res.samples.update(cpu=app_cpu, baseline_cpu=bare_cpu)
 
 
+BARE_TREE = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QMainWindow, QTreeView
+app = QApplication(sys.argv)
+w = QMainWindow()
+w.setWindowTitle("bare")
+w.resize(1200, 800)
+tree = QTreeView()
+model = QStandardItemModel()
+for i in range(12):
+    model.appendRow([QStandardItem(f"row {i}"), QStandardItem("L1")])
+tree.setModel(model)
+w.setCentralWidget(tree)
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, app.quit)
+        return False
+painted = Painted()
+tree.viewport().installEventFilter(painted)
+w.show()
+tree.setCurrentIndex(model.index(0, 0))
+sys.exit(app.exec())
+"""
+
+XVFB_DISPLAY = ":121"  # winscale's display number (benchmarks of the window under a real X server)
+
+
+def _compiled() -> str:
+    """Byte-compile cdassess and ui first, as an installed copy is: with PYTHONDONTWRITEBYTECODE set (as on
+    this machine) a module changed since its last .pyc is compiled again at every start (tens of ms)."""
+    import compileall
+
+    for pkg in ("cdassess", "ui"):
+        compileall.compile_dir(str(ROOT / pkg), quiet=2)
+    return "bytecode compiled first"
+
+
+@contextlib.contextmanager
+def xvfb(display: str = XVFB_DISPLAY) -> Iterator[str]:
+    """An X server to start the window on (Xvfb at 1366x768, the smallest laptop screen), stopped after."""
+    if shutil.which("Xvfb") is None:
+        raise NotAvailable("Xvfb is not installed")
+    sock = Path("/tmp/.X11-unix") / f"X{display.lstrip(':')}"
+    proc = None
+    if not sock.exists():
+        proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        else:
+            proc.kill()
+            raise NotAvailable(f"Xvfb {display} did not start")
+    try:
+        yield display
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _gui_interactive(inp: Inputs, reps: int, res: Result, env: dict[str, str], where: str) -> None:
+    _gui_available()
+    note = _compiled()
+    demo = inp.fresh_copy(inp.demo, "gui-interactive.cdassess")
+    env = {**env, "CDASSESS_QUIT_WHEN_SHOWN": "interactive"}
+    app, bare, app_cpu, bare_cpu = process_pairs([*cdassess_cmd(), "gui", str(demo)], [PY, "-c", BARE_TREE], reps,
+                                                 env)
+    ratio_result(res, app, bare, 2.0)
+    res.note = (f"{where}; both to the first paint of their tree (the app's with the first unrated requirement "
+                f"selected); {note}; {cpu_note(app_cpu, bare_cpu)}")
+    res.samples.update(cpu=app_cpu, baseline_cpu=bare_cpu)
+
+
+@scenario("gui_start_interactive", "process start to window interactive (demo, offscreen)",
+          "<= 2x bare QMainWindow with a QTreeView, to painted")
+def bench_gui_start_interactive(inp: Inputs, reps: int, res: Result) -> None:
+    _gui_interactive(inp, reps, res, {**os.environ, "QT_QPA_PLATFORM": "offscreen"}, "offscreen")
+
+
+@scenario("gui_start_xvfb", "process start to window interactive (demo, Xvfb)",
+          "<= 2x bare QMainWindow with a QTreeView, to painted")
+def bench_gui_start_xvfb(inp: Inputs, reps: int, res: Result) -> None:
+    with xvfb() as display:
+        env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+        _gui_interactive(inp, reps, res, env, f"Xvfb {display} 1366x768")
+
+
 @scenario("info_json", "`cdassess info --json` on the demo", "<= 8x `python -c \"import sqlite3\"`")
 def bench_info_json(inp: Inputs, reps: int, res: Result) -> None:
     demo = inp.demo

@@ -7,7 +7,6 @@ full. ``CDASSESS_LOG`` overrides the file (tests).
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -45,6 +44,8 @@ def install(level: int = logging.INFO) -> Path | None:
         installed = _state.get("handler")
         if installed is not None and getattr(installed, "baseFilename", None) == str(path):
             return path
+        import logging.handlers  # here, not at import: the window's start does not wait for it (socket, ...)
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handler: logging.Handler = logging.handlers.RotatingFileHandler(

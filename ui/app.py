@@ -6,7 +6,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import ui.qt_import  # noqa: F401 - before PySide6: makes PySide6's import hook cheap (start-up)
+
+# isort: split
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
@@ -14,7 +18,11 @@ from PySide6.QtWidgets import QApplication
 from cdassess.paths import resource
 from ui.settings import Settings
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 CJK_FAMILY = "WenQuanYi Micro Hei"
+LOG_SETUP_MS = 300  # after start: the rotating log file is set up once the window is painted
 
 
 def load_cjk_font(app: QApplication) -> str | None:
@@ -88,7 +96,7 @@ def os_full_name() -> str:
 def ask_assessor_name(settings: Settings, actor: str | None) -> None:
     """First start: ask who the assessor is (it goes into the audit log with every edit). Not asked when a
     name is already set in Settings, given with --user or in CDASSESS_USER, so scripts and tests run."""
-    if settings.assessor or os.environ.get("CDASSESS_QUIT_WHEN_SHOWN") == "1":  # (a timed start asks nothing)
+    if settings.assessor or os.environ.get("CDASSESS_QUIT_WHEN_SHOWN"):  # (a timed start asks nothing)
         return
     given = actor or os.environ.get("CDASSESS_USER", "").strip()
     if given:
@@ -110,7 +118,7 @@ def main(path: str | Path | None = None, *, readonly: bool = False, actor: str |
     app, settings = create_app()
     from ui import crash
 
-    crash.install()  # never die silently: uncaught exceptions go to the log and a dialog
+    crash.install(log_now=False)  # never die silently: uncaught exceptions go to the log and a dialog
     ask_assessor_name(settings, actor)
     from ui.main_window import MainWindow
 
@@ -118,6 +126,32 @@ def main(path: str | Path | None = None, *, readonly: bool = False, actor: str |
     window.show()
     if path is not None:
         window.open_path(path, readonly=readonly)
-    if os.environ.get("CDASSESS_QUIT_WHEN_SHOWN") == "1":  # benchmarks/: time process start to window shown
+    # the log file once the window is up (its module loads the socket and logging handler modules: ~15 ms)
+    from cdassess import logsetup
+
+    QTimer.singleShot(LOG_SETUP_MS, logsetup.install)
+    quit_when = os.environ.get("CDASSESS_QUIT_WHEN_SHOWN", "")
+    if quit_when == "1":  # benchmarks/: time process start to window shown
         QTimer.singleShot(0, app.quit)
+    elif quit_when == "interactive":  # ... to the tree painted with the first requirement selected
+        _quit_when_interactive(app, window)
     return app.exec()
+
+
+def _quit_when_interactive(app: QApplication, window: MainWindow) -> None:
+    """Quit at the first paint of the tree that shows the opened assessment with a requirement selected (what
+    a user can click or rate), or the empty window when nothing was opened."""
+    from PySide6.QtCore import QEvent, QObject
+
+    viewport = window.tree.viewport()
+
+    class Painted(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint and (
+                    window.session is None or window.current_requirement() is not None):
+                viewport.removeEventFilter(self)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    watcher = Painted(window)
+    viewport.installEventFilter(watcher)

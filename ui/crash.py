@@ -50,9 +50,12 @@ def report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType 
     return path
 
 
-def install(show: ShowFn | None = None) -> None:
-    """Install the hooks (once; again to replace ``show``, as tests do)."""
-    logsetup.install()
+def install(show: ShowFn | None = None, *, log_now: bool = True) -> None:
+    """Install the hooks (once; again to replace ``show``, as tests do). ``log_now`` False: the log file is
+    set up by the caller later (the window does it once it is painted); a crash before that sets it up
+    itself (:func:`cdassess.logsetup.log_exception`)."""
+    if log_now:
+        logsetup.install()
     relay = _state.get("relay")
     if not isinstance(relay, _Relay):
         relay = _Relay()

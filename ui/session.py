@@ -46,8 +46,8 @@ class AssessmentSession(QObject):
         self.ratings: dict[str, Rating] = {}
         self.claims: dict[str, Claim] = {}
         self.evidence_count: dict[str, int] = {}
-        self.live = LiveLevels(self.model, {})  # levels, gaps, blockers: recomputed per rating along its path
-        self.report: LevelReport = self.live.report
+        self.live: LiveLevels  # levels, gaps, blockers (recomputed per rating along its path): set by _load
+        self.report: LevelReport
         self.last_saved = ""
         self.previous: dict[str, PreviousRating] = {}  # last cycle's ratings (re-assessment, model upgrade)
         self.reconfirm: set[str] = set()  # requirements still to re-confirm

@@ -382,7 +382,7 @@ class RequirementFilter(QAbstractItemModel):
         source.found_in_note = self.found_in
         self._show_all()
         source.dataChanged.connect(self._source_changed)
-        source.modelAboutToBeReset.connect(self.beginResetModel)
+        source.modelAboutToBeReset.connect(self._source_about_to_reset)
         source.modelReset.connect(self._source_reset)
 
     # ------------------------------------------------------------------------------------ what is shown
@@ -551,6 +551,9 @@ class RequirementFilter(QAbstractItemModel):
         return True
 
     # ------------------------------------------------------------------------------------ source changes
+
+    def _source_about_to_reset(self) -> None:
+        self.beginResetModel()
 
     def _source_reset(self) -> None:
         self.found_in.clear()
