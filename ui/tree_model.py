@@ -35,6 +35,12 @@ KindRole = int(Qt.ItemDataRole.UserRole) + 2
 
 COL_NAME, COL_STATUS, COL_PROGRESS, COL_EVIDENCE, COL_CLAIM = range(5)
 N_COLUMNS = 5
+# the roles the tree answers; a view asks for a dozen per cell on every paint (alignment, background, check
+# state, size hint...): those get None without a Python lookup of the rating
+SERVED_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.UserRole)) | {int(Qt.ItemDataRole.UserRole) + 1, int(Qt.ItemDataRole.UserRole) + 2}
 NODE_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 LEAF_FLAGS = NODE_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 
@@ -236,7 +242,7 @@ class ModelTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in SERVED_ROLES or not index.isValid():
             return None
         return self.node_data(index.internalPointer(), index.column(), role)
 
@@ -693,6 +699,6 @@ class RequirementFilter(QAbstractItemModel):
         return self.tree.headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in SERVED_ROLES or not index.isValid():
             return None
         return self.tree.node_data(index.internalPointer(), index.column(), role)
