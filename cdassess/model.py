@@ -9,6 +9,7 @@ tags and dependencies on every node, texts in one or both languages, a rating sc
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -115,7 +116,14 @@ class Item:
 
     def requirements_at(self, level: int) -> tuple[Requirement, ...]:
         """Every requirement of the item at ``level`` (v2 models may have several, or none)."""
-        return tuple(r for r in self.requirements if r.level == level)
+        return self._by_level.get(level, ())
+
+    @functools.cached_property
+    def _by_level(self) -> dict[int, tuple[Requirement, ...]]:
+        out: dict[int, list[Requirement]] = {}
+        for r in self.requirements:
+            out.setdefault(r.level, []).append(r)
+        return {n: tuple(rs) for n, rs in out.items()}
 
     @property
     def levels_used(self) -> tuple[int, ...]:
@@ -178,8 +186,8 @@ class Model:
     def max_level(self) -> int:
         return self.levels[-1].n
 
-    @property
-    def level_numbers(self) -> tuple[int, ...]:
+    @functools.cached_property
+    def level_numbers(self) -> tuple[int, ...]:  # asked once per item by the scoring: computed once
         return tuple(lv.n for lv in self.levels)
 
     @property
