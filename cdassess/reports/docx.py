@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from cdassess.export_profile import ExportProfile
     from cdassess.services import Assessment
 
+TEXT_WIDTH_CM = 17.0
+DEFAULT_WIDTHS: dict[int, list[float]] = {2: [4.0, 13.0], 3: [3.9, 6.9, 6.2], 4: [3.9, 1.5, 2.6, 9.0],
+                                          5: [2.0, 6.6, 2.8, 2.8, 2.8]}
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
 
@@ -35,6 +38,14 @@ def _set_fonts(style: Any) -> None:
     fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
     fonts.set(qn("w:ascii"), LATIN_FONT)
     fonts.set(qn("w:hAnsi"), LATIN_FONT)
+
+
+def _no_split(row: Any) -> None:
+    """Word keeps the row on one page (w:cantSplit); the hash row follows its evidence row."""
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
 
 
 def radar_png(data: ReportData, width: float = 460, height: float = 300, dpi: int = 150) -> bytes:
@@ -65,6 +76,13 @@ class _Writer:
         self.d = data
         self.lang = data.lang
         self.doc = Document()
+        self.widths: list[tuple[Any, list[float]]] = []  # each table made and its column widths (cm)
+        from docx.shared import Mm
+
+        for section in self.doc.sections:  # A4 with 2 cm margins, as the PDF (the template is US Letter)
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.left_margin = section.right_margin = Mm(20)
+            section.top_margin = section.bottom_margin = Mm(20)
         for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
             try:
                 _set_fonts(self.doc.styles[name])
@@ -83,9 +101,12 @@ class _Writer:
             return f"{n} ({self.L('未达到', 'not reached')})"
         return f"{n} ({self.text(m.level(n).names)})"
 
-    def table(self, head: list[str], rows: list[list[str]]) -> Any:
+    def table(self, head: list[str], rows: list[list[str]], widths: list[float] | None = None) -> Any:
+        """A Word table; ``widths`` in cm (summing to :data:`TEXT_WIDTH_CM`), by default by the column count."""
         t = self.doc.add_table(rows=1, cols=len(head))
         t.style = self.doc.styles["Table Grid"]
+        t.autofit = False
+        self.widths.append((t, widths or DEFAULT_WIDTHS.get(len(head)) or [TEXT_WIDTH_CM / len(head)] * len(head)))
         for cell, text in zip(t.rows[0].cells, head, strict=True):
             cell.text = text
             for run in cell.paragraphs[0].runs:
@@ -95,6 +116,22 @@ class _Writer:
             for cell, text in zip(cells, row, strict=True):
                 cell.text = clean(text)
         return t
+
+    def apply_widths(self) -> None:
+        """Column widths in the table grid (LibreOffice reads w:tblGrid) and on every cell (Word reads w:tcW);
+        a merged cell gets the sum of the columns it spans."""
+        from docx.oxml.ns import qn
+        from docx.shared import Cm
+
+        for t, widths in self.widths:
+            for col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+                col.set(qn("w:w"), str(int(Cm(w).twips)))
+            for row in t.rows:
+                col = 0
+                for tc in row._tr.tc_lst:
+                    span = tc.grid_span
+                    tc.width = Cm(sum(widths[col:col + span]))
+                    col += span
 
     def status(self, req_id: str) -> str:
         return status_text(self.d.status(req_id), self.lang)
@@ -222,15 +259,35 @@ class _Writer:
                    [[r.id, f"L{r.level}", self.status(r.id), self.text(r.text)] for r in reqs])
 
     def evidence(self) -> None:
+        """One row per evidence item and, under it, its full SHA-256 across the row in a small monospaced font
+        (a 64-character hash in a column of its own wrapped into four broken lines)."""
+        from docx.shared import Pt
+
         d = self.d
         self.doc.add_heading(self.L("证据索引", "Evidence index"), 1)
         if not d.evidence:
             self.doc.add_paragraph(self.L("未附证据。", "No evidence is attached."))
             return
-        self.table(["#", self.L("名称", "Name"), self.L("提供人", "Provided by"), self.L("支持的要求", "Supports"),
-                    "SHA-256"],
-                   [[str(e.id), e.original_name, e.provided_by or "—", ", ".join(e.req_ids) or "—", e.sha256]
-                    for e in d.evidence])
+        from cdassess.reports.gap import _size
+
+        t = self.table(["#", self.L("名称", "Name"), self.L("大小", "Size"), self.L("日期", "Date"),
+                        self.L("提供人", "Provided by"), self.L("支持的要求", "Supports")], [],
+                       [0.8, 4.6, 1.7, 2.9, 2.9, 4.1])
+        for e in d.evidence:
+            cells = t.add_row().cells
+            for cell, text in zip(cells, [str(e.id), e.original_name, _size(e.size),
+                                          e.collected_on or e.added_at[:10], e.provided_by or "—",
+                                          ", ".join(e.req_ids) or "—"], strict=True):
+                cell.text = clean(text)
+            row = t.add_row()
+            merged = row.cells[1].merge(row.cells[-1])
+            para = merged.paragraphs[0]
+            label = para.add_run("SHA-256 ")
+            label.font.size = Pt(7)
+            digest = para.add_run(e.sha256)
+            digest.font.name = "Consolas"
+            digest.font.size = Pt(7)
+            _no_split(row)
 
     def signatures(self) -> None:
         """The assessor signature block: name, role, and empty cells to sign and date by hand."""
@@ -241,15 +298,31 @@ class _Writer:
             return
         self.doc.add_heading(self.L("签字", "Signatures"), 1)
         t = self.table([self.L("姓名", "Name"), self.L("角色", "Role"), self.L("签字", "Signature"),
-                        self.L("日期", "Date")], [[s.name, s.role, "", ""] for s in sigs])
+                        self.L("日期", "Date")], [[s.name, s.role, "", ""] for s in sigs], [4.5, 4.5, 5.0, 3.0])
         for row in t.rows[1:]:
             row.height = Pt(40)
         if self.d.confidential and any(not s.name for s in sigs):
             self.doc.add_paragraph(self.L("机密副本：签字人姓名已删除。",
                                           "Confidential copy: the signatories' names are removed."))
 
+    def footer(self) -> None:
+        """The PDF's footer line: confidential for the assessed organization, or the confidential copy's note."""
+        from docx.shared import Pt
+
+        from cdassess.reports.gap import CONFIDENTIAL_NOTE
+
+        text = self.L(*CONFIDENTIAL_NOTE, " · ") if self.d.confidential else self.L(
+            "机密 · 仅供受评组织与评估方使用", "Confidential · for the assessed organization and the assessors only",
+            " · ")
+        for section in self.doc.sections:
+            para = section.footer.paragraphs[0]
+            para.text = text
+            for run in para.runs:
+                run.font.size = Pt(7.5)
+
     def write(self, dest: Path) -> None:
         on = self.d.options.includes
+        self.footer()
         self.cover()
         self.doc.add_page_break()  # type: ignore[no-untyped-call]
         if on("summary"):
@@ -263,6 +336,7 @@ class _Writer:
                 section()
         from cdassess.outputs import atomic_output
 
+        self.apply_widths()
         with atomic_output(dest, force=True, kind="docx", suffix=".docx") as tmp:
             self.doc.save(str(tmp))
 
