@@ -175,7 +175,7 @@ class GapReportDialog(QDialog):
         self.choose_logo = QPushButton(self.tr("Choose…"))
         self.choose_logo.clicked.connect(self._pick_logo)
         self.remove_logo = QPushButton(self.tr("Remove"))
-        self.remove_logo.clicked.connect(lambda: self.set_logo(None))
+        self.remove_logo.clicked.connect(self._clear_logo)
         buttons_col.addWidget(self.choose_logo)
         buttons_col.addWidget(self.remove_logo)
         buttons_col.addStretch(1)
@@ -196,7 +196,7 @@ class GapReportDialog(QDialog):
             self.add_signature(sig.name, sig.role)
         sig_buttons = QHBoxLayout()
         add = QPushButton(self.tr("Add a line"))
-        add.clicked.connect(lambda: self.add_signature("", ""))
+        add.clicked.connect(self._add_line)
         remove = QPushButton(self.tr("Remove the line"))
         remove.clicked.connect(self._remove_signature)
         sig_buttons.addWidget(add)
@@ -227,6 +227,14 @@ class GapReportDialog(QDialog):
         pixmap.loadFromData(logo.data)
         self.logo_preview.setPixmap(pixmap.scaled(self.logo_preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
                                                   Qt.TransformationMode.SmoothTransformation))
+
+    # bound methods, not lambdas: a lambda holding self keeps the dialog alive in a reference cycle until a
+    # garbage collection, possibly after the QApplication is gone (a crash at exit)
+    def _clear_logo(self) -> None:
+        self.set_logo(None)
+
+    def _add_line(self) -> None:
+        self.add_signature("", "")
 
     def set_logo_file(self, path: str | Path) -> bool:
         """Read and check an image file as the logo; an error is shown and the logo kept when it is not one."""

@@ -67,7 +67,6 @@ def test_dialog_sets_options_saves_them_and_the_report_honours_them(
     logo = _logo(tmp_path / "logo.png")
 
     def answer(self: GapReportDialog) -> int:
-        qtbot.addWidget(self)
         _fill(self, logo, fmt)
         self.accept()
         return int(self.result())
@@ -136,3 +135,15 @@ def test_the_dialog_fits_a_small_screen(qtbot: Any, demo: Assessment) -> None:
     hint = dialog.sizeHint()
     assert hint.width() <= 1366 and hint.height() <= 700, hint
     assert tuple(dialog.sections) == report_actions.SECTIONS
+
+
+def test_the_dialog_is_freed_with_its_last_reference(qtbot: Any, demo: Assessment) -> None:
+    """No reference cycle (a lambda holding the dialog): a parentless dialog left to the garbage collector can
+    outlive the QApplication and crash the process at exit."""
+    import weakref
+
+    dialog = GapReportDialog(None, demo)
+    dialog.add_signature("A", "B")
+    ref = weakref.ref(dialog)
+    del dialog
+    assert ref() is None
