@@ -27,6 +27,7 @@ from cdassess.errors import CdassessError, InvalidValueError, Problem, Validatio
 from cdassess.model import Model, Requirement
 from cdassess.records import Finding
 from cdassess.services import Assessment, ProgressFn, default_actor
+from cdassess.store import AssessmentStore
 from cdassess.store.cycles import REVIEW_STATUSES, CycleRecords, EvidenceReview, Predecessor, PreviousRating
 
 __all__ = [
@@ -105,8 +106,10 @@ def reassess(old_path: str | Path, new_path: str | Path, *, model: Model | None 
             target = model or old.model
             meta = old.meta
             level = meta.target_level if meta.target_level in target.level_numbers else target.level_numbers[-1]
+            snapshot = old.store.model_json() if model is None else None  # the same model: its text as stored
             with Assessment.create(tmp, organization=meta.organization, project=meta.project, target_level=level,
-                                   model=target, assessor=who, scope=meta.scope, assessors=meta.assessors) as new:
+                                   model=target, assessor=who, scope=meta.scope, assessors=meta.assessors,
+                                   model_json=snapshot) as new:
                 _carry_over(old, new, progress)
         _sync(tmp)
         try:
@@ -121,7 +124,8 @@ def reassess(old_path: str | Path, new_path: str | Path, *, model: Model | None 
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(tmp) + suffix).unlink(missing_ok=True)
-    return Assessment.open(dest, actor=who)
+    # the snapshot written is ``target``'s own JSON: the model object need not be parsed from it again
+    return Assessment(AssessmentStore.open(dest, actor=who), target)
 
 
 def _sync(path: Path) -> None:

@@ -76,8 +76,10 @@ class Assessment:
     def create(cls, path: str | Path, *, organization: str, project: str, target_level: int = 3,
                model: Model | None = None, model_id: str | None = None, assessor: str | None = None,
                scope: str = "", assessors: Iterable[str] = (), library: ModelLibrary | None = None,
-               start_date: str | None = None, end_date: str | None = None) -> Assessment:
-        """Create a new assessment file (never overwrites)."""
+               start_date: str | None = None, end_date: str | None = None,
+               model_json: str | None = None) -> Assessment:
+        """Create a new assessment file (never overwrites). ``model_json``: ``model``'s JSON when the caller has
+        it already (a re-assessment copies the snapshot text instead of serializing the model again)."""
         if not organization.strip():
             raise InvalidValueError("the organization name is required")
         if not project.strip():
@@ -96,7 +98,7 @@ class Assessment:
                               target_level=target_level, model_id=model.id, model_version=model.version,
                               scope=scope.strip(), assessors=tuple(names), start_date=start_date,
                               end_date=end_date)
-        store = AssessmentStore.create(Path(path), meta, model.to_json(), actor=actor)
+        store = AssessmentStore.create(Path(path), meta, model_json or model.to_json(), actor=actor)
         return cls(store, model)
 
     @classmethod

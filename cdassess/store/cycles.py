@@ -112,7 +112,7 @@ class CycleRecords:
             " rated_by=excluded.rated_by, reason=excluded.reason, flagged_at=excluded.flagged_at",
             [prev.req_id, prev.status, prev.note, prev.justification, prev.rated_at, prev.rated_by, prev.reason,
              prev.flagged_at])
-        self.store._audit("carry_rating", f"req:{prev.req_id}", None, asdict(prev))
+        self.store._audit("carry_rating", f"req:{prev.req_id}", None, dict(vars(prev)))  # flat: asdict's result
 
     # ------------------------------------------------------------------ evidence review
 
@@ -206,6 +206,9 @@ class CycleRecords:
                 [ev.sha256, ev.size, ev.original_name, ev.media_type, ev.collected_on, ev.provided_by,
                  ev.description, now_iso(), store.actor])
             eid = int(cur.lastrowid or 0)
+            guard = getattr(db.conn, "guard", None)
+            if guard is not None:  # the statement budget starts afresh, as for every Db.execute
+                guard.reset()
             db.conn.executemany("INSERT INTO evidence_chunk (evidence_id, seq, data) VALUES (?,?,?)",
                                 ((eid, seq, chunk) for seq, chunk in enumerate(chunks)))
             store._audit("add_evidence", f"evidence:{eid}", None, store.evidence(eid).as_audit())
