@@ -296,25 +296,52 @@ def paragraph_class() -> Any:
             markup parser: its one fragment is a copy of the one the parser makes for the style, so lines,
             widths and drawing are the same. A third of a long report's story went to parsing plain text."""
             text = cleanBlockQuotedText(markup)
-            if not text or "<" in text or "&" in text:
+            if not text:
                 return cls(markup, style)
+            if "<" in text or "&" in text:
+                return cls._parsed_once(markup, text, style)
             found = templates.get(id(style))
             if found is None or found[0] is not style:
                 found = templates[id(style)] = (style, _frag_template(style))
             template = found[1]
             if template is None:
                 return cls(markup, style)
-            frag = copy.copy(template)
-            for key, value in vars(template).items():
-                if isinstance(value, list):  # links, lines: each paragraph its own, as the parser makes them
-                    setattr(frag, key, list(value))
+            frag = _copy_frag(template)
             frag.text = text
             return cls(text, style, frags=[frag])
+
+        @classmethod
+        def _parsed_once(cls, markup: str, text: str, style: Any) -> Any:
+            """Markup seen before in the same style (a rating cell "✗ 未满足<br/>自评: ✓ 满足" recurs on every
+            gap) reuses copies of the fragments the parser made of it the first time."""
+            key = (markup, id(style))
+            found = parsed.get(key)
+            if found is None or found[0] is not style:
+                first = cls(markup, style)
+                if getattr(first, "bulletText", None) is not getattr(style, "bulletText", None):
+                    return first  # a <bullet> in the markup: not reused
+                if len(parsed) >= 4096:
+                    parsed.clear()
+                # copies now: laying out a paragraph marks its fragments (``_fkind``)
+                parsed[key] = (style, first.style, [_copy_frag(f) for f in first.frags], first.text)
+                return first
+            _, parsed_style, frags, cleaned = found
+            return cls(cleaned, parsed_style, frags=[_copy_frag(f) for f in frags])
 
     from reportlab.platypus.paragraph import cleanBlockQuotedText
 
     templates: dict[int, tuple[Any, Any]] = {}
+    parsed: dict[tuple[str, int], tuple[Any, Any, list[Any], str]] = {}
     return CachedParagraph
+
+
+def _copy_frag(frag: Any) -> Any:
+    """A fragment as the parser would make it again: its own lists (links, lines), the same values."""
+    out = copy.copy(frag)
+    for key, value in vars(frag).items():
+        if isinstance(value, list):
+            setattr(out, key, list(value))
+    return out
 
 
 def _frag_template(style: Any) -> Any:
