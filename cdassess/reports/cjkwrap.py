@@ -21,6 +21,7 @@ from typing import Any
 
 NO_LINE_START = "，：；？！．”’》〉〗〙〛｝｠｣·・‥…"
 _STATE = {"installed": False}
+_FUZZ = 1e-6  # the width tolerance of ReportLab's own splitters (reportlab.rl_config, not public)
 
 
 def install() -> None:
@@ -80,7 +81,6 @@ def dumb_split(word: str, widths: list[float], maxWidths: Any) -> list[list[Any]
     """``reportlab.lib.textsplit.dumbSplit`` with the two-mark rule (see the module docstring)."""
     from unicodedata import category
 
-    from reportlab.rl_config import _FUZZ
 
     cannot = _cannot_start()
     if not isinstance(maxWidths, (list, tuple)):
@@ -134,7 +134,6 @@ def cjk_frag_split(frags: Any, maxWidths: Any, calcBounds: Any, encoding: str = 
     from unicodedata import category
 
     from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
-    from reportlab.rl_config import _FUZZ
 
     cannot = _cannot_start()
     chars: list[Any] = []

@@ -190,7 +190,7 @@ def export_questionnaire(assessment: Assessment, path: str | Path, *, max_level:
     check_target(path, refuse=[a.path])
     bw = BookWriter(rows=len(reqs))
     _write_instructions(bw, a, lang, top)
-    ws = bw.sheet(SHEETS[lang], [c.width for c in cols], fast=True)
+    ws = bw.sheet(SHEETS[lang], [c.width for c in cols])
     pos = {c.key: i for i, c in enumerate(cols)}
     choices = claim_choices(model.scale, lang)
     inline = '"' + ",".join(choices) + '"'

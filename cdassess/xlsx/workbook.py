@@ -129,7 +129,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
     bw.append(ws, ["说明 / Note", "评级、自评、发现和证据关联可在对应工作表中修改后导入 / Ratings, claims, findings "
                "and evidence links can be edited in their sheets and imported back."])
 
-    ws = bw.sheet(S_RATINGS, [c.width for c in RATING_COLUMNS], fast=True)
+    ws = bw.sheet(S_RATINGS, [c.width for c in RATING_COLUMNS])
     bw.autofilter(ws, len(reqs), 9)
     bw.header(ws, RATING_COLUMNS)
     for req in reqs:
@@ -142,7 +142,7 @@ def export_workbook(assessment: Assessment, path: str | Path, *, progress: Progr
                    "yes" if r.needs_review else ""])
         tick()
 
-    ws = bw.sheet(S_CLAIMS, [c.width for c in CLAIM_COLUMNS], fast=True)
+    ws = bw.sheet(S_CLAIMS, [c.width for c in CLAIM_COLUMNS])
     bw.header(ws, CLAIM_COLUMNS)
     for req in reqs:
         c = claims.get(req.id, Claim(req.id))

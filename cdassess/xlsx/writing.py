@@ -61,82 +61,11 @@ class Cell(NamedTuple):
 class Sheet:
     """A worksheet being written: rows go out in order (xlsxwriter's constant_memory mode)."""
 
-    def __init__(self, ws: Any, title: str, widths: Sequence[float], rows: _RawRows | None = None) -> None:
+    def __init__(self, ws: Any, title: str, widths: Sequence[float]) -> None:
         self.ws = ws
         self.title = title
         self.widths = list(widths)
         self.rows = 0
-        self.raw = rows
-        """The sheet's rows rendered as XML here (see :class:`_RawRows`), or None: through xlsxwriter's cells."""
-
-
-_RAW_HOOKS = ("_write_sheet_data", "_write_optimized_sheet_data", "_check_dimensions", "_escape_data",
-              "_escape_control_characters", "_xml_empty_tag", "_opt_close")
-_COLS = [chr(65 + i) for i in range(26)] + [chr(65 + i // 26 - 1) + chr(65 + i % 26) for i in range(26, 702)]
-_SPILL = 1 << 20
-"""Characters of rendered rows kept in memory before a streamed sheet spills them to its temporary file."""
-
-
-def _raw_supported(xlsxwriter: Any) -> bool:
-    """The few xlsxwriter internals the row renderer uses exist (xlsxwriter 3.x); else cells go through its API."""
-    from xlsxwriter.format import Format
-    from xlsxwriter.worksheet import Worksheet
-
-    return (str(getattr(xlsxwriter, "__version__", "")).startswith("3.")
-            and all(hasattr(Worksheet, n) for n in _RAW_HOOKS) and hasattr(Format, "_get_xf_index"))
-
-
-class _RawRows:
-    """A sheet's ``<sheetData>`` rendered here, row by row, as xlsxwriter would write it.
-
-    xlsxwriter spends most of an export in its per-cell machinery: argument parsing, a cell object per value,
-    then the XML of each at close (about 10 microseconds a cell). The rows of the big sheets are rendered
-    here straight to XML strings instead (shared strings in memory mode, in-line strings when streaming,
-    xlsxwriter's own escaping and cell formats), and handed to xlsxwriter when it writes the sheet; everything
-    else (columns, validation, protection, filters, print setup, styles) is still xlsxwriter's public API.
-    """
-
-    def __init__(self, ws: Any, streamed: bool) -> None:
-        self.ws = ws
-        self.streamed = streamed
-        self.parts: list[str] = []
-        self.size = 0
-        self.spill: Any = None
-        ws._write_sheet_data = self.write_sheet_data
-        ws._write_optimized_sheet_data = self.write_sheet_data
-
-    def add(self, xml: str) -> None:
-        self.parts.append(xml)
-        self.size += len(xml)
-        if self.streamed and self.size > _SPILL:
-            if self.spill is None:
-                self.spill = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed when written
-            self.spill.write("".join(self.parts))
-            self.parts.clear()
-            self.size = 0
-
-    def write_sheet_data(self) -> None:
-        """xlsxwriter's ``_write_sheet_data``: our rows instead of its cell table (or its temporary file)."""
-        ws = self.ws
-        if ws.row_data_fh is not None and not ws.row_data_fh_closed:  # constant_memory's own row file: unused
-            ws.row_data_fh.close()  # (xlsxwriter's close() closes it again: that is harmless)
-            ws.row_data_fh_closed = True
-            with contextlib.suppress(OSError):
-                os.unlink(ws.row_data_filename)
-        if ws.dim_rowmin is None:
-            ws._xml_empty_tag("sheetData")
-            return
-        fh = ws.fh
-        fh.write("<sheetData>")
-        if self.spill is not None:
-            self.spill.seek(0)
-            while chunk := self.spill.read(1 << 16):
-                fh.write(chunk)
-            self.spill.close()
-            self.spill = None
-        fh.write("".join(self.parts))
-        self.parts.clear()
-        fh.write("</sheetData>")
 
 
 CONSTANT_MEMORY_ROWS = 5_000
@@ -165,13 +94,9 @@ class BookWriter:
             "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
         })
         self._formats: dict[tuple[str | None, bool], Any] = {}
-        self._xf: dict[tuple[str | None, bool], str] = {}
         self._closed = False
-        self._raw = _raw_supported(xlsxwriter)
 
-    def sheet(self, title: str, widths: Sequence[float] = (), *, landscape: bool = True, fast: bool = False) -> Sheet:
-        """A new sheet. ``fast``: its rows are rendered as XML here (every cell must then be written with
-        :meth:`append`, none through the xlsxwriter worksheet itself)."""
+    def sheet(self, title: str, widths: Sequence[float] = (), *, landscape: bool = True) -> Sheet:
         ws = self.wb.add_worksheet(title)
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
@@ -182,7 +107,7 @@ class BookWriter:
         ws.set_paper(A4)
         ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
         ws.hide_gridlines(0)  # gridlines on screen and in print
-        return Sheet(ws, title, widths, _RawRows(ws, self.constant_memory) if fast and self._raw else None)
+        return Sheet(ws, title, widths)
 
     def _format(self, style: str | None, quote: bool) -> Any:
         key = (style, quote)
@@ -219,9 +144,6 @@ class BookWriter:
             value = item.value if isinstance(item, Cell) else item
             if isinstance(value, str) and i < len(widths) and (len(value) > widths[i] * 0.45 or "\n" in value):
                 lines = max(lines, text_lines(value, widths[i]))
-        if ws.raw is not None:
-            self._append_raw(ws, r, cells, min(409, 15 * lines + 2) if lines > 1 else 0)
-            return
         if lines > 1:
             ws.ws.set_row(r, min(409, 15 * lines + 2))
         sheet = ws.ws
@@ -238,63 +160,6 @@ class BookWriter:
                 if value is None or value == "":
                     continue
             _write(sheet, r, i, value, fmt)
-
-    def _style(self, style: str | None, quote: bool) -> str:
-        """`` s="N"``: the cell format's index, as xlsxwriter writes it (empty for the default format)."""
-        key = (style, quote)
-        attr = self._xf.get(key)
-        if attr is None:
-            attr = self._xf[key] = f' s="{self._format(style, quote)._get_xf_index()}"' \
-                if style is not None or quote else ""
-        return attr
-
-    def _append_raw(self, ws: Sheet, r: int, cells: Sequence[Any], height: int) -> None:
-        """One row of a fast sheet as the XML xlsxwriter writes for it (typed cells, never a formula)."""
-        sheet = ws.ws
-        row = str(r + 1)
-        # the height as xlsxwriter's set_row writes it: whole pixels (4/3 per point), back in points
-        out = [f'<row r="{row}" ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1">' if height
-               else f'<row r="{row}">']
-        first = last = -1
-        for i, item in enumerate(cells):
-            if isinstance(item, Cell):
-                value, style, quote = item.value, item.style, item.quote
-            else:
-                value, style, quote = item, None, False
-            ref = _COLS[i] + row
-            if value is None or value == "":
-                if style not in _SHOWN_EMPTY:
-                    continue
-                out.append(f'<c r="{ref}"{self._style(style, False)}/>')
-            elif isinstance(value, str):
-                out.append(self._string_cell(sheet, ref, value, self._style(style, quote)))
-            elif isinstance(value, bool):
-                out.append(f'<c r="{ref}"{self._style(style, quote)} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float):
-                out.append(f'<c r="{ref}"{self._style(style, quote)}><v>{value:.16G}</v></c>')
-            else:
-                out.append(self._string_cell(sheet, ref, clean_text(str(value)), self._style(style, quote)))
-            if first < 0:
-                first = i
-            last = i
-        if first < 0:
-            return  # a row without cells is not written (as xlsxwriter leaves it out)
-        out.append("</row>")
-        sheet._check_dimensions(r, first)
-        sheet._check_dimensions(r, last)
-        assert ws.raw is not None
-        ws.raw.add("".join(out))
-
-    def _string_cell(self, sheet: Any, ref: str, text: str, style: str) -> str:
-        if len(text) > 16_383 and len(text.encode("utf-16-le")) > 65_534:  # Excel counts UTF-16 units
-            from xlsxwriter.utility import _utf16_truncate
-
-            text = _utf16_truncate(text, 32_767)
-        if not self.constant_memory:
-            return f'<c r="{ref}"{style} t="s"><v>{sheet.str_table._get_shared_string_index(text)}</v></c>'
-        escaped = sheet._escape_data(sheet._escape_control_characters(text))
-        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
     def header(self, ws: Sheet, columns: Sequence[Column], lang: str = "both") -> None:
         """The header row: Chinese over English ("both"), or one language ("zh", "en"); frozen with the ID
