@@ -137,8 +137,7 @@ class GapReportDialog(QDialog):
     def _sections_tab(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        intro = QLabel(self.tr("The cover is always printed. The Word document has no heat map, "
-                               "disagreements or appendix."))
+        intro = QLabel(self.tr("The cover is always printed."))
         intro.setWordWrap(True)
         box.addWidget(intro)
         titles = {

@@ -13,7 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdassess.reports.data import ReportData, build_report_data
-from cdassess.reports.styles import clean, model_text, pick, status_text
+from cdassess.reports.styles import (
+    ACCENT,
+    BAND,
+    clean,
+    heat_cell,
+    model_text,
+    pick,
+    scale_statuses,
+    status_label,
+    status_look,
+    status_text,
+)
 
 if TYPE_CHECKING:
     from cdassess.export_profile import ExportProfile
@@ -46,6 +57,36 @@ def _no_split(row: Any) -> None:
 
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+
+
+def _shade(cell: Any, rgb: tuple[float, float, float] | None, ink: tuple[float, float, float] | None = None,
+           *, bold: bool = False, center: bool = True) -> None:
+    """A cell's fill (w:shd, python-docx's documented oxml access) and its text colour, as the PDF's."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import RGBColor
+
+    if rgb is not None:
+        _fill(cell, rgb)
+    for para in cell.paragraphs:
+        if center:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in para.runs:
+            if ink is not None:
+                run.font.color.rgb = RGBColor.from_string(_hex(ink))
+            run.bold = bold or None
+
+
+def _fill(cell: Any, rgb: tuple[float, float, float]) -> None:
+    """A cell's background (w:shd in its w:tcPr: python-docx's documented oxml route for shading)."""
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(tc_pr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
+                                                 qn("w:fill"): _hex(rgb)}))
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "{:02X}{:02X}{:02X}".format(*(int(c * 255) for c in rgb))
 
 
 def radar_png(data: ReportData, width: float = 460, height: float = 300, dpi: int = 150) -> bytes:
@@ -134,7 +175,10 @@ class _Writer:
                     col += span
 
     def status(self, req_id: str) -> str:
-        return status_text(self.d.status(req_id), self.lang)
+        return self.st_text(self.d.status(req_id))
+
+    def st_text(self, status: str) -> str:
+        return status_text(status, self.lang, self.d.model.scale)
 
     # ------------------------------------------------------------------------------------ sections
 
@@ -258,6 +302,142 @@ class _Writer:
                     self.L("要求", "Requirement")],
                    [[r.id, f"L{r.level}", self.status(r.id), self.text(r.text)] for r in reqs])
 
+    def heatmap(self) -> None:
+        """One table per domain: item, name, a shaded cell per level (the rating's symbol, or "2/3" satisfied),
+        the item's level; the target level's header in the accent colour. A legend table first."""
+        m = self.d.model
+        scale = m.scale
+        self.doc.add_heading(self.L("能力项热力图", "Heat map of items by level"), 1)
+        several = any(len(i.requirements_at(n)) > 1 for i in m.items.values() for n in i.levels_used)
+        self.doc.add_paragraph(
+            self.L("每格为该能力项在该级别的要求的评定；空白表示该级别无要求。",
+                   "Each cell is the rating of the item's requirement at that level; "
+                   "blank means the item has no requirement there.")
+            + (self.L(" “2/3”：该级别 3 项要求中 2 项已满足。",
+                      " “2/3”: 2 of the item's 3 requirements at that level are satisfied.") if several else ""))
+        statuses = scale_statuses(scale)
+        legend = self.table([f"{status_look(s, scale).symbol} {status_label(s, self.lang, scale)}"
+                             for s in statuses], [], [TEXT_WIDTH_CM / len(statuses)] * len(statuses))
+        for cell, st in zip(legend.rows[0].cells, statuses, strict=True):
+            look = status_look(st, scale)
+            _shade(cell, look.fill, look.ink, bold=True)
+        levels = m.level_numbers
+        lw, level_w, id_w = 0.9, 1.5, 3.4
+        widths = [id_w, TEXT_WIDTH_CM - id_w - lw * len(levels) - level_w, *([lw] * len(levels)), level_w]
+        head = [self.L("能力项", "Item"), self.L("名称", "Name"), *[f"L{n}" for n in levels],
+                self.L("级别", "Level", "\n")]
+        for dom in m.domains:
+            self.doc.add_paragraph()  # Word and LibreOffice join tables with nothing between them into one
+            self.heat_table(dom, head, widths)
+
+    def heat_table(self, dom: Any, head: list[str], widths: list[float]) -> None:
+        """One domain's heat-map table: header, the domain's band row, one row per item. Formatting is kept to
+        what shows (alignment, white ink on dark fills): python-docx's paragraph-style setter costs more than
+        the whole table."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import RGBColor
+
+        d, m = self.d, self.d.model
+        scale, levels, lenient = m.scale, m.level_numbers, d.meta.level_rule == "lenient"
+        center = WD_ALIGN_PARAGRAPH.CENTER
+        white = RGBColor(0xFF, 0xFF, 0xFF)
+        items = list(dom.items)
+        t = self.doc.add_table(rows=2 + len(items), cols=len(head))
+        t.style = self.doc.styles["Table Grid"]
+        t.autofit = False
+        self.widths.append((t, widths))
+        rows = t.rows
+        for ci, (cell, text) in enumerate(zip(rows[0].cells, head, strict=True)):
+            para = cell.paragraphs[0]
+            run = para.add_run(text)
+            run.bold = True
+            if ci >= 2:
+                para.alignment = center
+            if 2 <= ci < 2 + len(levels) and levels[ci - 2] == d.target:
+                _fill(cell, ACCENT)
+                run.font.color.rgb = white
+        band = rows[1].cells
+        merged = band[0].merge(band[-1])
+        merged.paragraphs[0].add_run(clean(f"{dom.id}  {self.text(dom.names)}  (L{d.levels.domains[dom.id]})"))
+        _fill(merged, BAND)
+        for item, row in zip(items, rows[2:], strict=True):
+            cells = row.cells
+            cells[0].paragraphs[0].add_run(item.id)
+            cells[1].paragraphs[0].add_run(clean(model_text(item.names, self.lang)))
+            for ci, n in enumerate(levels, start=2):
+                reqs = item.requirements_at(n)
+                if not reqs:
+                    continue
+                look, mark = heat_cell(scale, [d.status(r.id) for r in reqs], lenient)
+                para = cells[ci].paragraphs[0]
+                para.alignment = center
+                run = para.add_run(mark)
+                if look.fill is not None:
+                    _fill(cells[ci], look.fill)
+                if min(look.ink) > 0.5:  # white on the dark fills; the dark inks read as the text colour
+                    run.font.color.rgb = white
+            il = d.levels.items[item.id]
+            para = cells[-1].paragraphs[0]
+            para.alignment = center
+            para.add_run(str(il) if il >= m.min_level else "—")
+
+    def disagreements(self) -> None:
+        d = self.d
+        self.doc.add_heading(self.L("自评与评定不一致", "Where the claim and the rating disagree"), 1)
+        if not d.disagreements:
+            self.doc.add_paragraph(self.L("自评与评估师评定全部一致（或尚未评定）。",
+                                          "The team's claims and the assessor's ratings agree everywhere "
+                                          "both are given."))
+            return
+        rows = []
+        for r in d.disagreements:
+            rating, claim = d.ratings.get(r.id), d.claims.get(r.id)
+            note = "\n".join(clean(x) for x in ((rating.note if rating else ""), (claim.comment if claim else ""))
+                             if x)
+            rows.append([r.id, self.text(r.text), self.st_text(d.claim_status(r.id)), self.st_text(d.status(r.id)),
+                         note or "—"])
+        self.table([self.L("编号", "ID"), self.L("要求", "Requirement"), self.L("自评", "Claim"),
+                    self.L("评定", "Rating"), self.L("备注", "Note")], rows, [2.8, 6.6, 2.4, 2.4, 2.8])
+
+    def appendix(self) -> None:
+        """Level rules, levels, rating scale (shaded symbols), model provenance and the results digest."""
+        from cdassess.reports.gap import level_rules, scale_meanings
+
+        d, m = self.d, self.d.model
+        self.doc.add_page_break()  # type: ignore[no-untyped-call]
+        self.doc.add_heading(self.L("附录", "Appendix"), 1)
+        self.doc.add_heading(self.L("级别规则", "Level rules"), 2)
+        for rule in level_rules(m, d.meta.level_rule, self.L):
+            self.doc.add_paragraph(rule, style="List Bullet")
+        self.doc.add_heading(self.L("级别", "Levels"), 2)
+        self.table([self.L("级别", "Level"), self.L("名称", "Name"), self.L("含义", "Meaning")],
+                   [[str(lv.n), self.text(lv.names), self.text(lv.meaning)] for lv in m.levels], [1.8, 4.0, 11.2])
+        self.doc.add_heading(self.L("评定标度", "Rating scale"), 2)
+        scale = m.scale
+        meaning = scale_meanings(scale)
+        statuses = scale_statuses(scale)
+        t = self.table([self.L("符号", "Symbol"), self.L("评定", "Rating"), self.L("含义", "Meaning")],
+                       [[status_look(st, scale).symbol, status_label(st, self.lang, scale), self.L(*meaning[st])]
+                        for st in statuses], [1.8, 4.0, 11.2])
+        for row, st in zip(t.rows[1:], statuses, strict=True):
+            look = status_look(st, scale)
+            _shade(row.cells[0], look.fill, look.ink)
+        self.doc.add_heading(self.L("模型来源说明", "Model provenance"), 2)
+        self.doc.add_paragraph(clean(f"{model_text(m.names, self.lang)} ({m.id} {m.version})"))
+        for text in (m.source, m.provenance_note):
+            if text.zh or text.en:
+                self.doc.add_paragraph(self.text(text))
+        prov: dict[str, int] = {}
+        for r in m.iter_requirements():
+            if r.provenance:
+                prov[r.provenance] = prov.get(r.provenance, 0) + 1
+        if prov:
+            words = {"confirmed": "已确认", "paraphrased": "意译", "inferred": "推断"}
+            sep = "，" if self.lang == "zh" else ", "
+            self.doc.add_paragraph(self.L("要求文本来源：", "Requirement texts: ") + sep.join(
+                f"{self.L(words.get(k, k), k)} {v}" for k, v in sorted(prov.items())))
+        self.doc.add_paragraph(f"{self.L('结果摘要', 'Results digest')} (SHA-256): {d.results_digest}")
+
     def evidence(self) -> None:
         """One row per evidence item and, under it, its full SHA-256 across the row in a small monospaced font
         (a 64-character hash in a column of its own wrapped into four broken lines)."""
@@ -327,11 +507,14 @@ class _Writer:
         self.doc.add_page_break()  # type: ignore[no-untyped-call]
         if on("summary"):
             self.summary()
+        if on("heatmap"):
+            self.heatmap()
         if on("gaps"):
             self.gaps()
             self.other_findings()
         for name, section in (("not_applicable", self.not_applicable), ("blockers", self.blockers),
-                              ("evidence", self.evidence), ("signatures", self.signatures)):
+                              ("disagreements", self.disagreements), ("evidence", self.evidence),
+                              ("appendix", self.appendix), ("signatures", self.signatures)):
             if on(name):
                 section()
         from cdassess.outputs import atomic_output

@@ -26,11 +26,11 @@ from cdassess.reports.styles import (
     HAS_CJK,
     MUTED,
     RULE,
-    STATUS_LOOK,
     Styles,
     clean,
     clipped,
     esc,
+    heat_cell,
     md_markup,
     model_text,
     numbered_canvas,
@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
     from cdassess.export_profile import ExportProfile
-    from cdassess.model import Domain, Item, Requirement
+    from cdassess.model import Domain, Item, Model, Requirement
+    from cdassess.scale import RatingScale
     from cdassess.services import Assessment
 
 ProgressFn = Callable[[int, int], None]
@@ -68,6 +69,46 @@ CONFIDENTIAL_NOTE = ("机密副本：已删除人员、备注和证据名称",
 
 def _hex(rgb: tuple[float, float, float]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(c * 255) for c in rgb))
+
+
+def level_rules(m: Model, level_rule: str, L: Callable[[str, str], str]) -> list[str]:  # noqa: N803
+    """The appendix's level rules, in the report's language (``L`` picks zh, en or both)."""
+    strict = level_rule == "strict"
+    return [
+        (L("要求评定为“满足”或“不适用”时视为已满足", "A requirement counts as satisfied when rated met or N/A")
+         + ("" if strict else L("（宽松规则：“部分满足”也计为满足）", " (lenient rule: partial counts too)"))
+         + "."),
+        L(f"能力项级别：该项在 L 及以下各级的要求全部满足时的最高级别 L（第 {m.min_level} 级要求未满足时为 "
+          f"{m.min_level - 1}）。",
+          f"Item level: the highest level L such that every requirement of the item at a level up to L is "
+          f"satisfied ({m.min_level - 1} when its level-{m.min_level} requirement is not)."),
+        L("子域、领域与总体级别：取其下各部分级别的最小值（所有领域均为必需）。",
+          "Subdomain, domain and overall level: the lowest level among their parts (every domain counts)."),
+        L("距目标级别 T 的差距：T 及以下所有未满足的要求，按领域分组。",
+          "Gaps to target T: every requirement at a level up to T that is not satisfied, by domain."),
+        L("进度：已评定的要求数 / 要求总数。", "Progress: rated requirements / all requirements."),
+    ]
+
+
+def scale_meanings(scale: RatingScale) -> dict[str, tuple[str, str]]:
+    """What each rating of ``scale`` means, (zh, en), for the appendix's rating-scale table."""
+    meaning = {
+        "met": ("证据表明要求已完全满足。", "Evidence shows the requirement is fully met."),
+        "partial": ("部分满足，仍有缺口。", "Partly met; a gap remains."),
+        "not_met": ("未满足或无证据。", "Not met, or no evidence."),
+        "na": ("不适用（需说明理由），计为满足。", "Does not apply (with a justification); counts as met."),
+        "unrated": ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied."),
+    } if scale.is_caict else {"unrated": ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied.")}
+    for opt in scale.options:
+        if opt.id not in meaning:
+            zh = (f"权重 {opt.weight:g}；" + ("计为满足" if opt.satisfies else "不计为满足")
+                  + ("；需说明理由" if opt.needs_justification else "")
+                  + ("；不计入平均" if opt.not_applicable else "") + "。")
+            en = (f"Weight {opt.weight:g}; " + ("counts as satisfied" if opt.satisfies else "does not satisfy")
+                  + ("; needs a justification" if opt.needs_justification else "")
+                  + ("; left out of averages" if opt.not_applicable else "") + ".")
+            meaning[opt.id] = (zh, en)
+    return meaning
 
 
 class _Builder:
@@ -452,16 +493,8 @@ class _Builder:
 
     def heat_cell(self, reqs: tuple[Requirement, ...]) -> tuple[Any, str]:
         """The look and text of one heat-map cell: the rating's symbol, or "2/3" satisfied when several."""
-        scale = self.model.scale
-        if len(reqs) == 1:
-            look = status_look(self.d.status(reqs[0].id), scale)
-            return look, look.symbol
-        lenient = self.d.meta.level_rule == "lenient"
-        done = sum(1 for r in reqs if scale.satisfies(self.d.status(r.id), lenient))
-        rated = sum(1 for r in reqs if self.d.status(r.id) != "unrated")
-        key = "met" if done == len(reqs) else "not_met" if done == 0 and rated else \
-            "unrated" if not rated else "partial"
-        return STATUS_LOOK[key], f"{done}/{len(reqs)}"
+        return heat_cell(self.model.scale, [self.d.status(r.id) for r in reqs],
+                         self.d.meta.level_rule == "lenient")
 
     def chunked(self, header: list[Any], rows: list[list[Any]], widths: list[float]) -> list[Any]:
         """Long lists as several tables with the same header: each split re-measures only its own rows."""
@@ -663,21 +696,7 @@ class _Builder:
         m, d = self.model, self.d
         out: list[Any] = [PageBreak(), self.heading(self.L("附录", "Appendix"))]
         out.append(self.heading(self.L("级别规则", "Level rules"), 2))
-        strict = d.meta.level_rule == "strict"
-        rules = [
-            (self.L("要求评定为“满足”或“不适用”时视为已满足", "A requirement counts as satisfied when rated met or N/A")
-             + ("" if strict else self.L("（宽松规则：“部分满足”也计为满足）", " (lenient rule: partial counts too)"))
-             + "."),
-            self.L(f"能力项级别：该项在 L 及以下各级的要求全部满足时的最高级别 L（第 {m.min_level} 级要求未满足时为 "
-                   f"{m.min_level - 1}）。",
-                   f"Item level: the highest level L such that every requirement of the item at a level up to L is "
-                   f"satisfied ({m.min_level - 1} when its level-{m.min_level} requirement is not)."),
-            self.L("子域、领域与总体级别：取其下各部分级别的最小值（所有领域均为必需）。",
-                   "Subdomain, domain and overall level: the lowest level among their parts (every domain counts)."),
-            self.L("距目标级别 T 的差距：T 及以下所有未满足的要求，按领域分组。",
-                   "Gaps to target T: every requirement at a level up to T that is not satisfied, by domain."),
-            self.L("进度：已评定的要求数 / 要求总数。", "Progress: rated requirements / all requirements."),
-        ]
+        rules = level_rules(m, d.meta.level_rule, self.L)
         for rule in rules:
             out.append(self.para("• " + esc(rule), self.s.body))
         out.append(self.heading(self.L("级别", "Levels"), 2))
@@ -688,22 +707,7 @@ class _Builder:
         out.append(self.table(rows, [50, 110, BODY_W - 160]))
         out.append(self.heading(self.L("评定标度", "Rating scale"), 2))
         scale = m.scale
-        meaning = {
-            "met": ("证据表明要求已完全满足。", "Evidence shows the requirement is fully met."),
-            "partial": ("部分满足，仍有缺口。", "Partly met; a gap remains."),
-            "not_met": ("未满足或无证据。", "Not met, or no evidence."),
-            "na": ("不适用（需说明理由），计为满足。", "Does not apply (with a justification); counts as met."),
-            "unrated": ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied."),
-        } if scale.is_caict else {"unrated": ("尚未评定，计为未满足。", "Not rated yet; counts as not satisfied.")}
-        for opt in scale.options:
-            if opt.id not in meaning:
-                zh = (f"权重 {opt.weight:g}；" + ("计为满足" if opt.satisfies else "不计为满足")
-                      + ("；需说明理由" if opt.needs_justification else "")
-                      + ("；不计入平均" if opt.not_applicable else "") + "。")
-                en = (f"Weight {opt.weight:g}; " + ("counts as satisfied" if opt.satisfies else "does not satisfy")
-                      + ("; needs a justification" if opt.needs_justification else "")
-                      + ("; left out of averages" if opt.not_applicable else "") + ".")
-                meaning[opt.id] = (zh, en)
+        meaning = scale_meanings(scale)
         rows = [self.head(self.L("符号", "Symbol"), self.L("评定", "Rating"), self.L("含义", "Meaning"))]
         extra: list[tuple[Any, ...]] = [("ALIGN", (0, 1), (0, -1), "CENTER")]
         from reportlab.lib.colors import Color

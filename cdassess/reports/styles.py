@@ -156,6 +156,19 @@ def status_look(status: str, scale: RatingScale = CAICT_SCALE) -> StatusLook:
     return STATUS_LOOK[Status.PARTIAL]  # the embedded font has ◐ (not ◔ or ◕); the label tells the weight
 
 
+def heat_cell(scale: RatingScale, statuses: list[str], lenient: bool) -> tuple[StatusLook, str]:
+    """The look and text of one heat-map cell from the statuses of an item's requirements at one level: the
+    rating's symbol, or "2/3" satisfied when there are several (the PDF and the Word document alike)."""
+    if len(statuses) == 1:
+        look = status_look(statuses[0], scale)
+        return look, look.symbol
+    done = sum(1 for s in statuses if scale.satisfies(s, lenient))
+    rated = sum(1 for s in statuses if s != UNRATED)
+    key = "met" if done == len(statuses) else "not_met" if done == 0 and rated else \
+        "unrated" if not rated else "partial"
+    return STATUS_LOOK[key], f"{done}/{len(statuses)}"
+
+
 def status_label(status: str, lang: str, scale: RatingScale = CAICT_SCALE) -> str:
     zh, en = scale.label(status, "zh"), scale.label(status, "en")
     return zh if zh == en else pick(lang, zh, en)

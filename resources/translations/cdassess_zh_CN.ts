@@ -37,12 +37,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="101"/>
+        <location filename="../../ui/app.py" line="109"/>
         <source>Welcome to cdassess</source>
         <translation>欢迎使用 cdassess</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="102"/>
+        <location filename="../../ui/app.py" line="110"/>
         <source>Your name, as it will be written into the audit log with every edit (you can change it later in Settings):</source>
         <translation>您的姓名，每次编辑都会连同它写入审计日志（之后可在设置中修改）：</translation>
     </message>
@@ -135,27 +135,27 @@
 <context>
     <name>CertificateDialog</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="295"/>
+        <location filename="../../ui/report_actions.py" line="302"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="298"/>
+        <location filename="../../ui/report_actions.py" line="305"/>
         <source>Organization: %1</source>
         <translation>组织：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="307"/>
+        <location filename="../../ui/report_actions.py" line="314"/>
         <source> years</source>
         <translation> 年</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="308"/>
+        <location filename="../../ui/report_actions.py" line="315"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="309"/>
+        <location filename="../../ui/report_actions.py" line="316"/>
         <source>Valid for</source>
         <translation>有效期</translation>
     </message>
@@ -488,83 +488,83 @@ Every edit made so far was saved. The details are in the log file:
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="207"/>
+        <location filename="../../ui/dashboard.py" line="210"/>
         <source>Blocking the next level</source>
         <translation>阻碍下一级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="208"/>
+        <location filename="../../ui/dashboard.py" line="211"/>
         <source>All findings</source>
         <translation>全部发现</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="239"/>
+        <location filename="../../ui/dashboard.py" line="242"/>
         <source>Domain</source>
         <translation>能力域</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="239"/>
+        <location filename="../../ui/dashboard.py" line="242"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="239"/>
+        <location filename="../../ui/dashboard.py" line="242"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="240"/>
+        <location filename="../../ui/dashboard.py" line="243"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="240"/>
+        <location filename="../../ui/dashboard.py" line="243"/>
         <source>Gaps</source>
         <translation>差距</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
-        <location filename="../../ui/dashboard.py" line="285"/>
+        <location filename="../../ui/dashboard.py" line="257"/>
+        <location filename="../../ui/dashboard.py" line="288"/>
         <source>Requirement</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
+        <location filename="../../ui/dashboard.py" line="257"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="254"/>
+        <location filename="../../ui/dashboard.py" line="257"/>
         <source>Observation</source>
         <translation>观察</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="255"/>
+        <location filename="../../ui/dashboard.py" line="258"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="255"/>
+        <location filename="../../ui/dashboard.py" line="258"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="270"/>
+        <location filename="../../ui/dashboard.py" line="273"/>
         <source>(general)</source>
         <translation>（总体）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="278"/>
+        <location filename="../../ui/dashboard.py" line="281"/>
         <source>All findings (%1)</source>
         <translation>全部发现（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="285"/>
+        <location filename="../../ui/dashboard.py" line="288"/>
         <source>Rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="285"/>
+        <location filename="../../ui/dashboard.py" line="288"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -589,17 +589,17 @@ Every edit made so far was saved. The details are in the log file:
         <translation>距目标级别有 %1 项差距（L%2 及以下未满足的要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="365"/>
+        <location filename="../../ui/dashboard.py" line="367"/>
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="392"/>
+        <location filename="../../ui/dashboard.py" line="397"/>
         <source>The top level is reached; nothing blocks.</source>
         <translation>已达到最高级别，没有阻碍项。</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard.py" line="395"/>
+        <location filename="../../ui/dashboard.py" line="405"/>
         <source>%1 requirements block level L%2 (double-click to open):</source>
         <translation>%1 项要求阻碍达到 L%2（双击打开）：</translation>
     </message>
@@ -1026,127 +1026,127 @@ Every edit made so far was saved. The details are in the log file:
     </message>
     <message>
         <location filename="../../ui/report_actions.py" line="140"/>
-        <source>The cover is always printed. The Word document has no heat map, disagreements or appendix.</source>
-        <translation>封面始终打印。Word 文档不含热力图、自评与评定不一致和附录。</translation>
+        <source>The cover is always printed.</source>
+        <translation>封面始终打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="145"/>
+        <location filename="../../ui/report_actions.py" line="144"/>
         <source>Summary: levels, radar chart, domains</source>
         <translation>总体结果：级别、雷达图、领域</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="146"/>
+        <location filename="../../ui/report_actions.py" line="145"/>
         <source>Heat map of items by level</source>
         <translation>能力项热力图</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="147"/>
+        <location filename="../../ui/report_actions.py" line="146"/>
         <source>Gaps to the target, and other findings</source>
         <translation>距目标级别的差距及其他发现</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="148"/>
+        <location filename="../../ui/report_actions.py" line="147"/>
         <source>Requirements not applicable, with justifications</source>
         <translation>不适用的要求及理由</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="149"/>
+        <location filename="../../ui/report_actions.py" line="148"/>
         <source>What blocks the next level</source>
         <translation>达到下一级别的阻碍</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="150"/>
+        <location filename="../../ui/report_actions.py" line="149"/>
         <source>Where the claim and the rating disagree</source>
         <translation>自评与评定不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="151"/>
+        <location filename="../../ui/report_actions.py" line="150"/>
         <source>Evidence index</source>
         <translation>证据索引</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="152"/>
+        <location filename="../../ui/report_actions.py" line="151"/>
         <source>Appendix: level rules, levels, rating scale, provenance</source>
         <translation>附录：级别规则、级别、评定标度、模型来源</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="153"/>
+        <location filename="../../ui/report_actions.py" line="152"/>
         <source>Signature block (the lines on the next tab)</source>
         <translation>签字栏（签字行见下一个标签页）</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="175"/>
+        <location filename="../../ui/report_actions.py" line="174"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="177"/>
+        <location filename="../../ui/report_actions.py" line="176"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="184"/>
-        <location filename="../../ui/report_actions.py" line="236"/>
+        <location filename="../../ui/report_actions.py" line="183"/>
+        <location filename="../../ui/report_actions.py" line="243"/>
         <source>Logo</source>
         <translation>标志</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="186"/>
+        <location filename="../../ui/report_actions.py" line="185"/>
         <source>Printed on the cover under the status box</source>
         <translation>打印在封面状态框下方</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="188"/>
+        <location filename="../../ui/report_actions.py" line="187"/>
         <source>Cover text</source>
         <translation>封面文字</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="190"/>
+        <location filename="../../ui/report_actions.py" line="189"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="190"/>
+        <location filename="../../ui/report_actions.py" line="189"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="198"/>
+        <location filename="../../ui/report_actions.py" line="197"/>
         <source>Add a line</source>
         <translation>添加一行</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="200"/>
+        <location filename="../../ui/report_actions.py" line="199"/>
         <source>Remove the line</source>
         <translation>删除该行</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="208"/>
+        <location filename="../../ui/report_actions.py" line="207"/>
         <source>Signatures</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="209"/>
+        <location filename="../../ui/report_actions.py" line="208"/>
         <source>Saved in the assessment file for its next reports. A confidential report prints the roles without the names and leaves the cover text out.</source>
         <translation>保存在评估文件中，供之后的报告使用。脱敏版报告只打印角色、不打印姓名，并省略封面文字。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="224"/>
+        <location filename="../../ui/report_actions.py" line="223"/>
         <source>(no logo)</source>
         <translation>（无标志）</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="241"/>
+        <location filename="../../ui/report_actions.py" line="248"/>
         <source>Choose the organization&apos;s logo</source>
         <translation>选择组织标志</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="243"/>
+        <location filename="../../ui/report_actions.py" line="250"/>
         <source>Images (*.png *.jpg *.jpeg)</source>
         <translation>图片 (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="277"/>
+        <location filename="../../ui/report_actions.py" line="284"/>
         <source>Report options</source>
         <translation>报告选项</translation>
     </message>
@@ -2774,49 +2774,49 @@ A name written inside an observation cannot be recognised and stays: read the ob
 <context>
     <name>ReportActions</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="329"/>
+        <location filename="../../ui/report_actions.py" line="336"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="352"/>
+        <location filename="../../ui/report_actions.py" line="359"/>
         <source>-confidential</source>
         <comment>suffix of a suggested file name</comment>
         <translation>-脱敏版</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="373"/>
+        <location filename="../../ui/report_actions.py" line="380"/>
         <source>Save the gap report</source>
         <translation>保存差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="371"/>
+        <location filename="../../ui/report_actions.py" line="378"/>
         <source>gap report</source>
         <comment>suggested file name</comment>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="382"/>
+        <location filename="../../ui/report_actions.py" line="389"/>
         <source>Writing the gap report…</source>
         <translation>正在生成差距报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="383"/>
+        <location filename="../../ui/report_actions.py" line="390"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="364"/>
+        <location filename="../../ui/report_actions.py" line="371"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="338"/>
+        <location filename="../../ui/report_actions.py" line="345"/>
         <source>Word documents (*.docx)</source>
         <translation>Word 文档 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="423"/>
+        <location filename="../../ui/report_actions.py" line="430"/>
         <source>A certificate is issued only for final results, and this assessment is not locked.
 
 Review the ratings, then lock the assessment (File ▸ Lock the assessment) and try again.</source>
@@ -2825,30 +2825,30 @@ Review the ratings, then lock the assessment (File ▸ Lock the assessment) and 
 请先复核评定，再锁定评估（文件 ▸ 锁定评估），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="436"/>
-        <location filename="../../ui/report_actions.py" line="453"/>
+        <location filename="../../ui/report_actions.py" line="443"/>
+        <location filename="../../ui/report_actions.py" line="460"/>
         <source>No certificate</source>
         <translation>无法生成证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="443"/>
+        <location filename="../../ui/report_actions.py" line="450"/>
         <source>Save the certificate</source>
         <translation>保存证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="444"/>
+        <location filename="../../ui/report_actions.py" line="451"/>
         <source>certificate</source>
         <comment>suggested file name</comment>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="457"/>
-        <location filename="../../ui/report_actions.py" line="461"/>
+        <location filename="../../ui/report_actions.py" line="464"/>
+        <location filename="../../ui/report_actions.py" line="468"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="462"/>
+        <location filename="../../ui/report_actions.py" line="469"/>
         <source>Certificate %1 written (level %2, valid until %3).
 Verification code: %4</source>
         <translation>已生成证书 %1（级别 %2，有效期至 %3）。
@@ -3115,34 +3115,34 @@ Verification code: %4</source>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../../ui/session.py" line="143"/>
-        <location filename="../../ui/session.py" line="173"/>
+        <location filename="../../ui/session.py" line="162"/>
+        <location filename="../../ui/session.py" line="192"/>
         <source>note</source>
         <translation>评估说明</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="144"/>
-        <location filename="../../ui/session.py" line="174"/>
+        <location filename="../../ui/session.py" line="163"/>
+        <location filename="../../ui/session.py" line="193"/>
         <source>N/A justification</source>
         <translation>不适用理由</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="150"/>
+        <location filename="../../ui/session.py" line="169"/>
         <source>team&apos;s claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="153"/>
+        <location filename="../../ui/session.py" line="172"/>
         <source>finding</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="156"/>
+        <location filename="../../ui/session.py" line="175"/>
         <source>evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="160"/>
+        <location filename="../../ui/session.py" line="179"/>
         <source>interview</source>
         <translation>访谈</translation>
     </message>
@@ -3232,97 +3232,97 @@ Verification code: %4</source>
 <context>
     <name>TreeModel</name>
     <message>
-        <location filename="../../ui/tree_model.py" line="229"/>
+        <location filename="../../ui/tree_model.py" line="237"/>
         <source>Capability</source>
         <translation>能力</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="230"/>
+        <location filename="../../ui/tree_model.py" line="238"/>
         <source>Rating / level</source>
         <translation>评定 / 级别</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="231"/>
+        <location filename="../../ui/tree_model.py" line="239"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="232"/>
+        <location filename="../../ui/tree_model.py" line="240"/>
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="233"/>
+        <location filename="../../ui/tree_model.py" line="241"/>
         <source>Team&apos;s claim</source>
         <translation>团队自评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="270"/>
+        <location filename="../../ui/tree_model.py" line="278"/>
         <source>Some of its evidence is expired or rejected</source>
         <translation>部分证据已过期或被驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="272"/>
+        <location filename="../../ui/tree_model.py" line="280"/>
         <source>Search found it in: %1</source>
         <translation>搜索命中：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="276"/>
+        <location filename="../../ui/tree_model.py" line="284"/>
         <source>To re-confirm; last cycle: %1</source>
         <translation>待重新确认；上一周期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="310"/>
+        <location filename="../../ui/tree_model.py" line="318"/>
         <source>L%1 of L%2</source>
         <translation>L%1 / 目标 L%2</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="347"/>
+        <location filename="../../ui/tree_model.py" line="355"/>
         <source>All requirements</source>
         <translation>全部要求</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="348"/>
+        <location filename="../../ui/tree_model.py" line="356"/>
         <source>Unrated</source>
         <translation>未评</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="349"/>
+        <location filename="../../ui/tree_model.py" line="357"/>
         <source>Not met</source>
         <translation>不满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="350"/>
+        <location filename="../../ui/tree_model.py" line="358"/>
         <source>Partially met</source>
         <translation>部分满足</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="351"/>
+        <location filename="../../ui/tree_model.py" line="359"/>
         <source>Needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="352"/>
+        <location filename="../../ui/tree_model.py" line="360"/>
         <source>Claim differs from rating</source>
         <translation>自评与评定不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="353"/>
+        <location filename="../../ui/tree_model.py" line="361"/>
         <source>Has no evidence</source>
         <translation>没有证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="354"/>
+        <location filename="../../ui/tree_model.py" line="362"/>
         <source>To re-confirm (last cycle)</source>
         <translation>待重新确认（上一周期）</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="355"/>
+        <location filename="../../ui/tree_model.py" line="363"/>
         <source>Evidence to review</source>
         <translation>待审核的证据</translation>
     </message>
     <message>
-        <location filename="../../ui/tree_model.py" line="356"/>
+        <location filename="../../ui/tree_model.py" line="364"/>
         <source>Evidence expired or rejected</source>
         <translation>证据已过期或被驳回</translation>
     </message>

@@ -88,7 +88,8 @@ def test_zh_docx_has_no_english_of_its_own(demo: Assessment, tmp_path: Path) -> 
     out = write_gap_docx(demo, tmp_path / "zh.docx", lang="zh")
     doc = Document(str(out))
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
-    assert "总体结果" in text
+    for heading in ("总体结果", "能力项热力图", "自评与评定不一致", "附录", "级别规则", "评定标度", "模型来源说明"):
+        assert heading in text  # the heat map, disagreements and appendix are checked too
     assert _english(text, demo) == []
 
 
