@@ -322,7 +322,7 @@ class _Writer:
             look = status_look(st, scale)
             _shade(cell, look.fill, look.ink, bold=True)
         levels = m.level_numbers
-        lw, level_w, id_w = 0.9, 1.5, 3.4
+        lw, level_w, id_w = 0.9, 1.8, 3.4
         widths = [id_w, TEXT_WIDTH_CM - id_w - lw * len(levels) - level_w, *([lw] * len(levels)), level_w]
         head = [self.L("能力项", "Item"), self.L("名称", "Name"), *[f"L{n}" for n in levels],
                 self.L("级别", "Level", "\n")]
@@ -349,6 +349,7 @@ class _Writer:
         rows = t.rows
         for ci, (cell, text) in enumerate(zip(rows[0].cells, head, strict=True)):
             para = cell.paragraphs[0]
+            para.paragraph_format.keep_with_next = True  # the header stays with the band and the first item
             run = para.add_run(text)
             run.bold = True
             if ci >= 2:
@@ -358,7 +359,9 @@ class _Writer:
                 run.font.color.rgb = white
         band = rows[1].cells
         merged = band[0].merge(band[-1])
-        merged.paragraphs[0].add_run(clean(f"{dom.id}  {self.text(dom.names)}  (L{d.levels.domains[dom.id]})"))
+        band_para = merged.paragraphs[0]
+        band_para.paragraph_format.keep_with_next = True
+        band_para.add_run(clean(f"{dom.id}  {self.text(dom.names)}  (L{d.levels.domains[dom.id]})"))
         _fill(merged, BAND)
         for item, row in zip(items, rows[2:], strict=True):
             cells = row.cells
