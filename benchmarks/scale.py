@@ -160,7 +160,9 @@ def cli(run: Run, env: dict[str, str], dim: str, size: int, step: str, args: lis
     try:
         out = child(CLI_CHILD, args, env)
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        run.add(Row(dim, size, step, float("nan"), float("nan"), kind, f"failed: {str(exc)[:120]}"))
+        lines = [ln for ln in str(exc).strip().splitlines() if ln.strip() and not ln.startswith("{")]
+        run.add(Row(dim, size, step, float("nan"), float("nan"), kind,
+                    f"failed: {(lines[-1] if lines else str(exc))[:240]}"))  # the error, not the command
         return
     run.add(Row(dim, size, step, float(out["seconds"]), float(out["rss_mb"]), kind))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cdassess.reports.fonts import register_fonts
@@ -148,21 +148,34 @@ def _radar_grid(g: Group, model: Model, point: Callable[[int, float], tuple[floa
 RADAR_MAX_SPOKES = 12  # beyond this, 96-point labels around the circle overlap: a bar chart is used
 
 
+def fit_height(drawing: Drawing, max_height: float | None) -> Drawing:
+    """The drawing scaled down as a whole (text included) when it is taller than ``max_height`` (a page's
+    frame: a drawing cannot be split across pages); unchanged otherwise."""
+    if max_height is None or drawing.height <= max_height:
+        return drawing
+    factor = max_height / drawing.height
+    drawing.scale(factor, factor)
+    drawing.width, drawing.height = drawing.width * factor, max_height
+    return drawing
+
+
 def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
                         width: float = 460, height: float = 340, label_size: float = 8.5,
-                        label_w: float = 96.0) -> Drawing:
+                        label_w: float = 96.0, max_height: float | None = None) -> Drawing:
     """Spider chart of the achieved level against the target level, one spoke per domain.
 
     Models with fewer than three domains, or more than :data:`RADAR_MAX_SPOKES` (whose labels would overlap),
-    get the bar chart instead, with rows as low as needed to keep it about as tall as the radar.
+    get the bar chart instead, with rows as low as needed to keep it about as tall as the radar; a bar chart
+    taller than ``max_height`` (dozens of domains) is scaled down to it.
     """
     _check_lang(lang)
     n_domains = len(model.domains)
     if n_domains < 3:
-        return level_bar_drawing(model, levels, target, lang, width=width)
+        return fit_height(level_bar_drawing(model, levels, target, lang, width=width), max_height)
     if n_domains > RADAR_MAX_SPOKES:
-        return level_bar_drawing(model, levels, target, lang, width=width,
-                                 row_height=max(16.0, min(30.0, (height * 1.6) / n_domains)))
+        return fit_height(level_bar_drawing(model, levels, target, lang, width=width,
+                                            row_height=max(16.0, min(30.0, (height * 1.6) / n_domains))),
+                          max_height)
     from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, Rect, String
     from reportlab.lib.colors import Color, white
 
@@ -217,16 +230,36 @@ def level_radar_drawing(model: Model, levels: LevelReport, target: int, lang: st
     return drawing
 
 
+def level_bar_pages(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
+                    width: float = 460, row_height: float = 16, max_height: float = 700) -> list[Drawing]:
+    """The bar chart of a model with many domains as several drawings, each at most ``max_height`` tall (a
+    drawing cannot break across pages), domains in model order, text at its normal size."""
+    domains = list(model.domains)
+    out: list[Drawing] = []
+    start, size = 0, len(domains)
+    while start < len(domains):
+        chunk = domains[start:start + size]
+        drawing = level_bar_drawing(model, levels, target, lang, width=width, row_height=row_height, domains=chunk)
+        if drawing.height > max_height and len(chunk) > 1:
+            size = max(1, min(len(chunk) - 1, int(len(chunk) * max_height / drawing.height)))
+            continue
+        out.append(fit_height(drawing, max_height))
+        start += len(chunk)
+    return out
+
+
 def level_bar_drawing(model: Model, levels: LevelReport, target: int, lang: str = "both", *,
-                      width: float = 460, row_height: float = 30) -> Drawing:
-    """Horizontal bars: achieved level (filled) and target (dashed outline) per domain."""
+                      width: float = 460, row_height: float = 30, domains: Sequence[Domain] | None = None) -> Drawing:
+    """Horizontal bars: achieved level (filled) and target (dashed outline) per domain (``domains``: a part of
+    the model's, for a chart across pages)."""
+    doms = list(model.domains) if domains is None else list(domains)
     _check_lang(lang)
     from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
     from reportlab.lib.colors import Color, white
 
     font = register_fonts()
     label_w = 150.0
-    labels = [_domain_label(d, lang, font, 8.5, label_w - 8) for d in model.domains]
+    labels = [_domain_label(d, lang, font, 8.5, label_w - 8) for d in doms]
     rows = [max(row_height, sum(s * 1.18 for _, s in lab) + 8) for lab in labels]
     legend_h, axis_h = 22, 18
     height = legend_h + axis_h + sum(rows) + 6
@@ -249,7 +282,7 @@ def level_bar_drawing(model: Model, levels: LevelReport, target: int, lang: str 
         g.add(Line(x, y_axis, x, y_top, strokeColor=grid, strokeWidth=0.5))
         g.add(String(x, y_axis - 11, str(lv), fontName=font, fontSize=7.5, fillColor=text, textAnchor="middle"))
     y = y_top
-    for d, lab, h in zip(model.domains, labels, rows, strict=True):
+    for d, lab, h in zip(doms, labels, rows, strict=True):
         y -= h
         value = levels.domains.get(d.id, base)
         mid = y + h / 2

@@ -98,7 +98,8 @@ def radar_png(data: ReportData, width: float = 460, height: float = 300, dpi: in
     from cdassess.reports.fonts import register_fonts
 
     register_fonts()
-    drawing = level_radar_drawing(data.model, data.levels, data.target, data.lang, width=width, height=height)
+    drawing = level_radar_drawing(data.model, data.levels, data.target, data.lang, width=width, height=height,
+                                  max_height=620)  # about an A4 page's text height in points
     pdf_bytes = renderPDF.drawToString(drawing)
     pdf = pdfium.PdfDocument(pdf_bytes)
     try:
@@ -229,7 +230,11 @@ class _Writer:
             f"{self.L('进度', 'Progress')}: {pa.rated}/{pa.total}; "
             f"{self.L('目标级别及以下', 'up to the target level')} {pt.rated}/{pt.total}. "
             f"{self.L('差距', 'Gaps to the target')}: {d.gap_count}.")
-        self.doc.add_picture(io.BytesIO(radar_png(d)), width=Cm(15))
+        png = radar_png(d)
+        from PIL import Image
+
+        w_px, h_px = Image.open(io.BytesIO(png)).size  # a chart of many domains is scaled to one page's height
+        self.doc.add_picture(io.BytesIO(png), width=Cm(min(15.0, 21.0 * w_px / max(h_px, 1))))
         gap_ids = {r.id for g in d.gaps for r in g.requirements}
         rows = []
         for dom in d.model.domains:

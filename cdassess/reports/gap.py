@@ -347,7 +347,7 @@ class _Builder:
     def summary(self) -> list[Any]:
         from reportlab.platypus import KeepTogether, Spacer
 
-        from cdassess.reports.charts import level_radar_drawing
+        from cdassess.reports.charts import RADAR_MAX_SPOKES, level_bar_pages, level_radar_drawing
 
         d = self.d
         out: list[Any] = [self.heading(self.L("总体结果", "Summary"))]
@@ -377,8 +377,12 @@ class _Builder:
             self.s.body))
         out.append(self.para(esc(count_text), self.s.small))
         out.append(Spacer(1, 3 * MM))
-        chart = level_radar_drawing(self.model, d.levels, d.target, self.lang, width=BODY_W, height=300)
-        out.append(KeepTogether([chart]))
+        if len(self.model.domains) > RADAR_MAX_SPOKES:  # bars, over as many pages as the domains need
+            out.extend(level_bar_pages(self.model, d.levels, d.target, self.lang, width=BODY_W,
+                                       max_height=FRAME_H - 12))
+        else:
+            out.append(KeepTogether([level_radar_drawing(self.model, d.levels, d.target, self.lang, width=BODY_W,
+                                                         height=300)]))
         out.append(Spacer(1, 3 * MM))
         out.append(self.level_table())
         return out
