@@ -58,12 +58,14 @@ class ExportProfile:
 
     def rating(self, r: Rating) -> Rating:
         changes: dict[str, Any] = {}
-        if not self.people:
+        if not self.people and r.updated_by:
             changes["updated_by"] = ""
         if not self.notes:
-            changes["note"] = ""
-            changes["justification"] = ""  # why something does not apply is the assessor's note too
-        return replace(r, **changes) if changes else r
+            if r.note:
+                changes["note"] = ""
+            if r.justification:
+                changes["justification"] = ""  # why something does not apply is the assessor's note too
+        return replace(r, **changes) if changes else r  # (a rating with nothing to remove is kept as it is)
 
     def claim(self, c: Claim) -> Claim:
         changes: dict[str, Any] = {}

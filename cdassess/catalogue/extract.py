@@ -127,7 +127,7 @@ def _snapshot_of(source: Any, sig: FileSignature, profile: ExportProfile) -> Sna
     ratings = a.ratings()
     statuses = {k: r.status for k, r in ratings.items()}
     rep = compute_levels(model, statuses, rule)
-    gap_ids = {r.id for g in gaps(model, statuses, meta.target_level, rule) for r in g.requirements}
+    gap_ids = {r.id for g in gaps(model, statuses, meta.target_level, rule, report=rep) for r in g.requirements}
     satisfied = {rid for rid, st in statuses.items() if rule.satisfied(st, model.scale)}
     last = source.store.audit_entries(limit=1)
     seq, at, head = (last[0].seq, last[0].at, last[0].hash) if last else (0, meta.updated_at, "")
