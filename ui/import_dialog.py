@@ -46,7 +46,7 @@ from cdassess.xlsx.preview import ChangeRow, ImportPreview, ProblemRow
 from ui import messages
 from ui.choices import language_choice, level_choice, ok_cancel
 from ui.labels import status_label
-from ui.report_actions import ProfileChoice
+from ui.report_actions import ProfileChoice, ask_save_path
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -221,12 +221,8 @@ def ask_open_xlsx(parent: QWidget | None, title: str, folder: Path) -> Path | No
 
 
 def ask_save_xlsx(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested),
-                                          QCoreApplication.translate("ImportDialog", "Excel workbooks (*.xlsx)"))
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+    return ask_save_path(parent, title, suggested, folder,
+                         QCoreApplication.translate("ImportDialog", "Excel workbooks (*.xlsx)"), ".xlsx")
 
 
 def confirm_preview(parent: QWidget | None, preview: ImportPreview, scale: RatingScale | None = None) -> bool:

@@ -331,22 +331,24 @@ def ask_certificate_options(parent: QWidget | None, assessment: Assessment, reac
     return dialog.options() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def ask_pdf_path(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested),
-                                          QCoreApplication.translate("ReportActions", "PDF files (*.pdf)"))
+def ask_save_path(parent: QWidget | None, title: str, suggested: str, folder: Path, file_filter: str,
+                  suffix: str) -> Path | None:
+    """A save dialog; the name gets ``suffix`` (".pdf", ".docx", ".xlsx") when the user left it out."""
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested), file_filter)
     if not name:
         return None
     path = Path(name)
-    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+def ask_pdf_path(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
+    return ask_save_path(parent, title, suggested, folder,
+                         QCoreApplication.translate("ReportActions", "PDF files (*.pdf)"), ".pdf")
 
 
 def ask_docx_path(parent: QWidget | None, title: str, suggested: str, folder: Path) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(folder / suggested),
-                                          QCoreApplication.translate("ReportActions", "Word documents (*.docx)"))
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() == ".docx" else path.with_name(path.name + ".docx")
+    return ask_save_path(parent, title, suggested, folder,
+                         QCoreApplication.translate("ReportActions", "Word documents (*.docx)"), ".docx")
 
 
 def open_pdf(path: Path) -> None:

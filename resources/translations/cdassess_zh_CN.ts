@@ -37,12 +37,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="109"/>
+        <location filename="../../ui/app.py" line="106"/>
         <source>Welcome to cdassess</source>
         <translation>欢迎使用 cdassess</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="110"/>
+        <location filename="../../ui/app.py" line="107"/>
         <source>Your name, as it will be written into the audit log with every edit (you can change it later in Settings):</source>
         <translation>您的姓名，每次编辑都会连同它写入审计日志（之后可在设置中修改）：</translation>
     </message>
@@ -1282,75 +1282,75 @@ Every edit made so far was saved. The details are in the log file:
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="298"/>
+        <location filename="../../ui/import_dialog.py" line="294"/>
         <source>Import the questionnaire</source>
         <translation>导入问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="299"/>
+        <location filename="../../ui/import_dialog.py" line="295"/>
         <source>Import a full workbook</source>
         <translation>导入完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="308"/>
+        <location filename="../../ui/import_dialog.py" line="304"/>
         <source>Import it into this assessment anyway?</source>
         <translation>仍然导入到本评估中吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="326"/>
+        <location filename="../../ui/import_dialog.py" line="322"/>
         <source>%1 change(s) imported from %2.</source>
         <translation>已从 %2 导入 %1 处更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="351"/>
+        <location filename="../../ui/import_dialog.py" line="347"/>
         <source>-confidential</source>
         <comment>suffix of a suggested file name</comment>
         <translation>-脱敏版</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="356"/>
+        <location filename="../../ui/import_dialog.py" line="352"/>
         <source>Writing %1…</source>
         <translation>正在写入 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="375"/>
+        <location filename="../../ui/import_dialog.py" line="371"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="385"/>
+        <location filename="../../ui/import_dialog.py" line="381"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="386"/>
+        <location filename="../../ui/import_dialog.py" line="382"/>
         <source>questionnaire</source>
         <comment>suggested file name</comment>
         <translation>问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="395"/>
+        <location filename="../../ui/import_dialog.py" line="391"/>
         <source>Export the full workbook</source>
         <translation>导出完整工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="396"/>
+        <location filename="../../ui/import_dialog.py" line="392"/>
         <source>A confidential workbook cannot be imported back: to edit in Excel and import again, export the full one.</source>
         <translation>脱敏版工作簿不能再导入回评估：如需在 Excel 中编辑后重新导入，请导出完整版。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="402"/>
+        <location filename="../../ui/import_dialog.py" line="398"/>
         <source>workbook</source>
         <comment>suggested file name</comment>
         <translation>工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="411"/>
+        <location filename="../../ui/import_dialog.py" line="407"/>
         <source>Export the gap plan</source>
         <translation>导出差距改进计划</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="416"/>
+        <location filename="../../ui/import_dialog.py" line="412"/>
         <source>gap plan</source>
         <comment>suggested file name</comment>
         <translation>差距改进计划</translation>
@@ -2756,17 +2756,17 @@ A name written inside an observation cannot be recognised and stays: read the ob
 <context>
     <name>QuestionnaireOptionsDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="247"/>
+        <location filename="../../ui/import_dialog.py" line="243"/>
         <source>Export a questionnaire</source>
         <translation>导出问卷</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="251"/>
+        <location filename="../../ui/import_dialog.py" line="247"/>
         <source>Requirements up to</source>
         <translation>包含要求至</translation>
     </message>
     <message>
-        <location filename="../../ui/import_dialog.py" line="252"/>
+        <location filename="../../ui/import_dialog.py" line="248"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -2774,49 +2774,49 @@ A name written inside an observation cannot be recognised and stays: read the ob
 <context>
     <name>ReportActions</name>
     <message>
-        <location filename="../../ui/report_actions.py" line="336"/>
+        <location filename="../../ui/report_actions.py" line="346"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="359"/>
+        <location filename="../../ui/report_actions.py" line="361"/>
         <source>-confidential</source>
         <comment>suffix of a suggested file name</comment>
         <translation>-脱敏版</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="380"/>
+        <location filename="../../ui/report_actions.py" line="382"/>
         <source>Save the gap report</source>
         <translation>保存差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="378"/>
+        <location filename="../../ui/report_actions.py" line="380"/>
         <source>gap report</source>
         <comment>suggested file name</comment>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="389"/>
+        <location filename="../../ui/report_actions.py" line="391"/>
         <source>Writing the gap report…</source>
         <translation>正在生成差距报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="390"/>
+        <location filename="../../ui/report_actions.py" line="392"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="371"/>
+        <location filename="../../ui/report_actions.py" line="373"/>
         <source>Gap report</source>
         <translation>差距报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="345"/>
+        <location filename="../../ui/report_actions.py" line="351"/>
         <source>Word documents (*.docx)</source>
         <translation>Word 文档 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="430"/>
+        <location filename="../../ui/report_actions.py" line="432"/>
         <source>A certificate is issued only for final results, and this assessment is not locked.
 
 Review the ratings, then lock the assessment (File ▸ Lock the assessment) and try again.</source>
@@ -2825,30 +2825,30 @@ Review the ratings, then lock the assessment (File ▸ Lock the assessment) and 
 请先复核评定，再锁定评估（文件 ▸ 锁定评估），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="443"/>
-        <location filename="../../ui/report_actions.py" line="460"/>
+        <location filename="../../ui/report_actions.py" line="445"/>
+        <location filename="../../ui/report_actions.py" line="462"/>
         <source>No certificate</source>
         <translation>无法生成证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="450"/>
+        <location filename="../../ui/report_actions.py" line="452"/>
         <source>Save the certificate</source>
         <translation>保存证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="451"/>
+        <location filename="../../ui/report_actions.py" line="453"/>
         <source>certificate</source>
         <comment>suggested file name</comment>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="464"/>
-        <location filename="../../ui/report_actions.py" line="468"/>
+        <location filename="../../ui/report_actions.py" line="466"/>
+        <location filename="../../ui/report_actions.py" line="470"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../ui/report_actions.py" line="469"/>
+        <location filename="../../ui/report_actions.py" line="471"/>
         <source>Certificate %1 written (level %2, valid until %3).
 Verification code: %4</source>
         <translation>已生成证书 %1（级别 %2，有效期至 %3）。

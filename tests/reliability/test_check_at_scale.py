@@ -6,37 +6,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from tamperkit import attacker, problems_of
 
 from cdassess.cli import main as cli_main
 from cdassess.services import Assessment
 
 ROWS = 4_000
-
-
-@contextmanager
-def attacker(path: Path) -> Iterator[sqlite3.Connection]:
-    """sqlite3 without cdassess, the audit log's append-only triggers dropped meanwhile (as in test_tamper)."""
-    con = sqlite3.connect(path, isolation_level=None)
-    triggers = con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'"
-                           " AND name LIKE 'audit_append_only_%'").fetchall()
-    try:
-        con.execute("DROP TRIGGER IF EXISTS audit_append_only_update")
-        con.execute("DROP TRIGGER IF EXISTS audit_append_only_delete")
-        yield con
-    finally:
-        for (sql,) in triggers:
-            con.execute(sql)
-        con.close()
-
-
-def problems_of(path: Path) -> list[str]:
-    with Assessment.open(path, readonly=True, unsafe=True) as a:
-        return [str(p) for p in a.check()]
 
 
 def _grow(path: Path, rows: int) -> None:
